@@ -1,0 +1,1 @@
+"""Adapters: HTTP, CLI, PostgreSQL views and stores, Kafka, runtime (settings, logging, embedded)."""

@@ -1,0 +1,41 @@
+"""The composition root: builds every service from Settings (called by entry points and tests)."""
+
+from dataclasses import dataclass
+
+from psycopg_pool import ConnectionPool
+
+from adapters.postgres.connection import eventsourcing_env, open_pool
+from adapters.postgres.idempotency import IdempotencyStore
+from adapters.postgres.schema import ensure_schema
+from adapters.postgres.ticket_numbers import PostgresTicketNumbers
+from adapters.reference import FaultCauseTable
+from adapters.runtime.settings import Settings
+from dispatch.tickets import TicketApp
+
+
+@dataclass
+class Services:
+    settings: Settings
+    database_url: str
+    pool: ConnectionPool
+    tickets: TicketApp
+    idempotency: IdempotencyStore
+
+    def close(self) -> None:
+        self.tickets.close()
+        self.pool.close()
+
+
+def bootstrap(settings: Settings, database_url: str | None = None) -> Services:
+    """Connect to PostgreSQL, create missing tables, and build the applications."""
+    url = database_url or settings.database_url
+    if not url:
+        raise ValueError("no database URL: start embedded PostgreSQL or set LIFTRESCUE_DATABASE_URL")
+    pool = open_pool(url, size=settings.db_pool_size, name="liftrescue")
+    ensure_schema(pool)
+    env = eventsourcing_env(url, pool_size=settings.db_pool_size,
+                            lock_timeout=settings.db_lock_timeout_seconds)
+    tickets = TicketApp(env, numbers=PostgresTicketNumbers(pool, settings.timezone),
+                        causes=FaultCauseTable())
+    return Services(settings=settings, database_url=url, pool=pool, tickets=tickets,
+                    idempotency=IdempotencyStore(pool))

@@ -1,0 +1,45 @@
+"""Request-scoped dependencies: services, the acting principal, command context."""
+
+from typing import Annotated
+
+import structlog
+from fastapi import Depends, Header, Request
+from starlette.exceptions import HTTPException
+
+from adapters.bootstrap import Services
+from dispatch.commands import Context
+from dispatch.tickets import TicketApp
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.services
+
+
+def get_tickets(request: Request) -> TicketApp:
+    return request.app.state.services.tickets
+
+
+def get_actor(request: Request) -> str:
+    """The subject recorded on events (token subjects arrive with authentication)."""
+    return getattr(request.state, "actor", "anonymous")
+
+
+def _expected_version(if_match: str | None) -> int | None:
+    if if_match is None or if_match.strip() == "*":
+        return None
+    raw = if_match.strip().removeprefix("W/").strip('"')
+    if not raw.isdigit():
+        raise HTTPException(400, 'If-Match must be a version ETag such as "3"')
+    return int(raw)
+
+
+def get_context(actor: Annotated[str, Depends(get_actor)],
+                if_match: Annotated[str | None, Header()] = None) -> Context:
+    correlation_id = structlog.contextvars.get_contextvars().get("correlation_id", "")
+    return Context(actor=actor, correlation_id=correlation_id,
+                   expected_version=_expected_version(if_match))
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+TicketsDep = Annotated[TicketApp, Depends(get_tickets)]
+ContextDep = Annotated[Context, Depends(get_context)]

@@ -1,0 +1,52 @@
+"""Turn aggregates and stored events into public JSON shapes (never serialise aggregates)."""
+
+from dataclasses import asdict, is_dataclass
+from datetime import datetime
+from typing import Any
+
+from adapters.http.schemas import CommandResult, EventPublic, NodeTimes, TicketPublic
+from dispatch.tickets import Outcome
+from domain.ticket import Ticket
+from domain.values import Node
+
+EVENT_BASE_FIELDS = {"originator_id", "originator_version", "timestamp", "occurred_at",
+                     "actor", "correlation_id", "originator_topic"}
+
+
+def minutes_between(start: datetime | None, end: datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return round((end - start).total_seconds() / 60, 2)
+
+
+def ticket_public(ticket: Ticket) -> TicketPublic:
+    times = ticket.times
+    return TicketPublic(
+        id=ticket.id, ticket_no=ticket.ticket_no, status=ticket.status, version=ticket.version,
+        source=ticket.source, source_ref=ticket.source_ref, lift_code=ticket.lift_code,
+        lift=ticket.lift, lift_known=ticket.lift is not None, trapped_count=ticket.trapped_count,
+        caller=ticket.caller, dispatch=ticket.dispatch, note=ticket.note, level=ticket.level,
+        station=ticket.station, responder=ticket.responder,
+        times=NodeTimes(**{f"{node.value}_at": times.get(node) for node in Node}),
+        minutes_to_arrive=minutes_between(times.get(Node.NOTIFIED), times.get(Node.ARRIVED)),
+        released_count=ticket.released_count, released_by=ticket.released_by,
+        cancelled=ticket.cancelled, fault_report=ticket.fault_report,
+        linked_alarms=ticket.linked_alarms,
+    )
+
+
+def command_result(outcome: Outcome) -> CommandResult:
+    ticket = outcome.ticket
+    return CommandResult(ticket_id=ticket.id, ticket_no=ticket.ticket_no, version=ticket.version,
+                         status=ticket.status, notification_id=outcome.notification_id)
+
+
+def _plain(value: Any) -> Any:
+    return asdict(value) if is_dataclass(value) and not isinstance(value, type) else value
+
+
+def event_public(event: Any) -> EventPublic:
+    data = {k: _plain(v) for k, v in vars(event).items() if k not in EVENT_BASE_FIELDS}
+    return EventPublic(version=event.originator_version, type=type(event).__name__,
+                       occurred_at=event.occurred_at, recorded_at=event.timestamp,
+                       actor=event.actor, correlation_id=event.correlation_id, data=data)

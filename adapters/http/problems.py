@@ -1,0 +1,90 @@
+"""RFC 9457 problem details for every error the API returns."""
+
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from eventsourcing.persistence import InterfaceError, OperationalError
+from psycopg import OperationalError as PsycopgOperationalError
+from psycopg_pool import PoolTimeout
+from starlette.exceptions import HTTPException
+
+from dispatch.errors import ConcurrentUpdate, TicketNotFound, VersionMismatch
+from domain.errors import DomainError, InvalidValue
+
+log = structlog.get_logger(__name__)
+MEDIA_TYPE = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str | None = None, *, code: str | None = None,
+            errors: list[dict[str, Any]] | None = None,
+            headers: dict[str, str] | None = None) -> JSONResponse:
+    """Build an application/problem+json response."""
+    body: dict[str, Any] = {"type": f"https://liftrescue.dev/problems/{code or status}",
+                            "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def _loc(loc: tuple[Any, ...] | list[Any]) -> list[Any]:
+    return [part for part in loc if part != "body"] or list(loc)
+
+
+def _validation(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [{"loc": list(e["loc"]), "field": ".".join(str(p) for p in _loc(e["loc"])),
+               "msg": e["msg"]} for e in exc.errors()]
+    detail = "; ".join(f"{e['field']}: {e['msg']}" for e in errors)
+    return problem(422, "Invalid request", detail, code="validation", errors=errors)
+
+
+def _invalid_value(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, InvalidValue)
+    errors = [{"loc": ["body", exc.field], "field": exc.field, "msg": exc.message}] if exc.field else None
+    return problem(422, "Invalid value", exc.message, code=exc.code, errors=errors)
+
+
+def _domain(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return problem(409, "Command refused by the ticket's rules", exc.message, code=exc.code)
+
+
+def _not_found(_: Request, exc: Exception) -> JSONResponse:
+    return problem(404, "Not found", f"no ticket {exc}", code="not_found")
+
+
+def _mismatch(_: Request, exc: Exception) -> JSONResponse:
+    return problem(412, "Precondition failed", str(exc), code="version_mismatch")
+
+
+def _concurrent(_: Request, exc: Exception) -> JSONResponse:
+    return problem(409, "Concurrent update", str(exc), code="concurrent_update")
+
+
+def _http(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    return problem(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+
+
+def _database_down(_: Request, exc: Exception) -> JSONResponse:
+    log.error("database_unavailable", error=str(exc))
+    return problem(503, "Database unavailable", "retry shortly", code="unavailable",
+                   headers={"Retry-After": "2"})
+
+
+def install(app: FastAPI) -> None:
+    """Register the problem handlers on the app."""
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(InvalidValue, _invalid_value)
+    app.add_exception_handler(DomainError, _domain)
+    app.add_exception_handler(TicketNotFound, _not_found)
+    app.add_exception_handler(VersionMismatch, _mismatch)
+    app.add_exception_handler(ConcurrentUpdate, _concurrent)
+    app.add_exception_handler(HTTPException, _http)
+    for error in (PsycopgOperationalError, OperationalError, InterfaceError, PoolTimeout):
+        app.add_exception_handler(error, _database_down)

@@ -1,0 +1,28 @@
+"""POST /v1/alarms: every alarm becomes (or finds) a ticket; never refused for business reasons."""
+
+from fastapi import APIRouter, Response, status
+
+from adapters.http.deps import ContextDep, TicketsDep
+from adapters.http.presenters import command_result
+from adapters.http.schemas import AlarmCreate, CommandResult
+from dispatch.commands import ReceiveAlarm
+
+router = APIRouter(prefix="/v1/alarms", tags=["tickets"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=CommandResult,
+             responses={200: {"model": CommandResult,
+                              "description": "Same source + source_ref: the existing ticket"}})
+def receive_alarm(body: AlarmCreate, tickets: TicketsDep, ctx: ContextDep,
+                  response: Response) -> CommandResult:
+    """Open a ticket for an alarm (unknown lifts are accepted and routed to operators)."""
+    caller = body.caller.model_dump() if body.caller else None
+    outcome = tickets.receive_alarm(ReceiveAlarm(
+        lift=body.lift, source=body.source, source_ref=body.source_ref,
+        received_at=body.received_at, trapped_count=body.trapped_count, caller=caller,
+        dispatch=body.dispatch, note=body.note), ctx)
+    if not outcome.created:
+        response.status_code = status.HTTP_200_OK
+    response.headers["ETag"] = f'"{outcome.ticket.version}"'
+    response.headers["Location"] = f"/v1/tickets/{outcome.ticket.id}"
+    return command_result(outcome)

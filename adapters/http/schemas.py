@@ -1,0 +1,164 @@
+"""Request and response bodies of the ticket API (XCreate / XPublic), with examples."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+Mobile = Annotated[str, StringConstraints(pattern=r"^1[3-9]\d{9}$")]
+Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9\- ]{4,19}$")]
+LiftCode = Annotated[str, StringConstraints(pattern=r"^(\d{20}|\d{6})$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+At = Annotated[AwareDatetime | None, Field(None, description="Business time; omitted = now")]
+
+
+class Body(BaseModel):
+    # Unknown fields are refused: a misspelt "at" must not silently become "now".
+    model_config = ConfigDict(extra="forbid")
+
+
+class Caller(Body):
+    name: Name | None = None
+    phone: Phone | None = None
+
+
+class AlarmCreate(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "lift": "44030000000000012345", "source": "96333", "source_ref": "CC-20261122-0042",
+        "received_at": "2026-11-22T08:15:00+08:00", "trapped_count": 2,
+        "caller": {"name": "Li", "phone": "13812345678"}, "dispatch": "auto"}]})
+
+    lift: LiftCode = Field(description="20-digit registration code or 6-digit rescue code")
+    source: Literal["96333", "iot", "app", "phone"]
+    source_ref: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+    received_at: At = None
+    trapped_count: Annotated[int, Field(ge=0, le=100)] | None = None
+    caller: Caller | None = None
+    dispatch: Literal["auto", "external"] = "auto"
+    note: Text | None = None
+
+
+class NotifyBody(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"station_id": "b7e1c3d2-0000-4000-8000-000000000001", "at": "2026-11-22T08:16:00+08:00"}]})
+    station_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    level: Annotated[int, Field(ge=1, le=3)] | None = None
+    channel: Literal["sms", "phone", "platform", "external"] = "platform"
+    at: At = None
+
+
+class Responder(Body):
+    name: Name
+    mobile: Mobile
+    worker_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+
+
+class AssignBody(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"responder": {"name": "王师傅", "mobile": "13912345678"}, "at": "2026-11-22T08:18:00+08:00"}]})
+    responder: Responder
+    at: At = None
+
+
+class AtBody(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"at": "2026-11-22T08:31:00+08:00"}]})
+    at: At = None
+
+
+class ReleaseBody(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"released_count": 2, "released_by": "rescuer", "at": "2026-11-22T08:40:00+08:00"}]})
+    released_count: Annotated[int, Field(ge=0, le=100)]
+    released_by: Literal["rescuer", "property", "fire", "self"]
+    at: At = None
+
+
+class CancelBody(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"reason": "false_alarm", "note": "child pressed the alarm button"}]})
+    reason: Literal["false_alarm", "duplicate", "other"]
+    note: Text | None = None
+    at: At = None
+
+
+class Cause(Body):
+    root: Annotated[str, StringConstraints(pattern=r"^\d{2}$")]
+    sub: Annotated[str, StringConstraints(pattern=r"^\d{2}$")]
+
+
+class FaultReportBody(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"cause": {"root": "03", "sub": "01"}, "description": "层门门锁触点氧化"}]})
+    cause: Cause
+    description: Text
+    at: At = None
+
+
+class EscalateBody(Body):
+    reason: Text
+    at: At = None
+
+
+class CorrectionBody(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"node": "arrived", "new": "2026-11-22T08:29:00+08:00", "reason": "rescuer logged late"}]})
+    node: Literal["received", "notified", "assigned", "arrived", "released", "closed"]
+    new: AwareDatetime
+    reason: Text
+    at: At = None
+
+
+class CommandResult(BaseModel):
+    ticket_id: UUID
+    ticket_no: str
+    version: int
+    status: str
+    notification_id: int | None = Field(description="Pass as ?after= to read your own write")
+
+
+class NodeTimes(BaseModel):
+    received_at: datetime
+    notified_at: datetime | None = None
+    assigned_at: datetime | None = None
+    arrived_at: datetime | None = None
+    released_at: datetime | None = None
+    closed_at: datetime | None = None
+
+
+class TicketPublic(BaseModel):
+    id: UUID
+    ticket_no: str
+    status: str
+    version: int
+    source: str
+    source_ref: str
+    lift_code: str
+    lift: dict[str, Any] | None
+    lift_known: bool
+    trapped_count: int | None
+    caller: dict[str, Any] | None
+    dispatch: str
+    note: str | None
+    level: int
+    station: dict[str, Any] | None
+    responder: dict[str, Any] | None
+    times: NodeTimes
+    minutes_to_arrive: float | None
+    released_count: int | None
+    released_by: str | None
+    cancelled: dict[str, Any] | None
+    fault_report: dict[str, Any] | None
+    linked_alarms: list[dict[str, Any]]
+
+
+class EventPublic(BaseModel):
+    version: int
+    type: str
+    occurred_at: datetime
+    recorded_at: datetime
+    actor: str
+    correlation_id: str
+    data: dict[str, Any]

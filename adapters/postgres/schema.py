@@ -1,0 +1,26 @@
+"""Tables of ours beside the event store: created idempotently at start-up."""
+
+from psycopg_pool import ConnectionPool
+
+STATEMENTS = [
+    """CREATE TABLE IF NOT EXISTS ticket_counters (
+        day date PRIMARY KEY,
+        last integer NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS idempotency_keys (
+        scope text NOT NULL,
+        key text NOT NULL,
+        request_hash text NOT NULL,
+        status integer,
+        headers jsonb,
+        body bytea,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (scope, key))""",
+]
+
+
+def ensure_schema(pool: ConnectionPool) -> None:
+    """Create our tables if missing; an advisory lock keeps concurrent starters apart."""
+    with pool.connection() as conn, conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('liftrescue_schema'))")
+        for statement in STATEMENTS:
+            conn.execute(statement)

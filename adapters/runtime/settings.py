@@ -1,0 +1,34 @@
+"""One Settings object, built once by the entry point (never at import time)."""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration from LIFTRESCUE_* environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="LIFTRESCUE_", extra="ignore")
+
+    database_url: str | None = Field(
+        None, description="External PostgreSQL; unset = embedded PostgreSQL under state_dir")
+    state_dir: Path = Field(Path(".liftrescue"), description="Embedded data and local state")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    timezone: str = Field("Asia/Shanghai", description="Day and hour buckets in reports")
+    overtime_minutes: int = Field(30, description="Rescuer must be on site within this")
+    accept_timeout_seconds: float = Field(300, description="No responder by then → escalate")
+    db_pool_size: int = Field(8, description="Connections per process for the event store")
+    db_lock_timeout_seconds: int = 5
+    log_level: str = "INFO"
+    log_format: Literal["json", "console"] = "json"
+    environment: Literal["development", "production", "test"] = "development"
+
+    def require_production_safe(self) -> None:
+        """Refuse to serve production on embedded defaults."""
+        if not self.database_url:
+            raise SystemExit(
+                "LIFTRESCUE_DATABASE_URL is required for `liftrescue serve`; "
+                "use `liftrescue dev` for the embedded database")

@@ -1,0 +1,1 @@
+"""Use cases: the eventsourcing application that runs tickets, and its dispatch policy."""

@@ -1,0 +1,154 @@
+"""TicketApp: every ticket command as get → call the aggregate → save → notification id."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+
+from dispatch.commands import Context, ReceiveAlarm, TicketStep
+from dispatch.errors import ConcurrentUpdate, TicketNotFound, VersionMismatch
+from dispatch.ports import FaultCauses, LiftDirectory, TicketNumbers, UnknownLifts
+from domain.errors import InvalidValue
+from domain.ticket import Ticket
+from domain.values import mask_mobile, require_aware, ticket_id_for
+
+# Clients' clocks drift; business times further ahead than this are refused as typos.
+CLOCK_SKEW = timedelta(minutes=2)
+SAVE_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ticket: Ticket
+    notification_id: int | None
+    created: bool = True
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class TicketApp(Application[UUID]):
+    """The ticket stream's use cases; one method per command."""
+
+    name = "tickets"
+
+    def __init__(self, env: dict[str, str] | None = None, *, numbers: TicketNumbers,
+                 causes: FaultCauses, lifts: LiftDirectory | None = None,
+                 clock: Callable[[], datetime] = _utcnow):
+        super().__init__(env)
+        self.numbers, self.causes = numbers, causes
+        self.lifts = lifts or UnknownLifts()
+        self.clock = clock
+
+    # ---- commands -----------------------------------------------------------------------
+    def receive_alarm(self, cmd: ReceiveAlarm, ctx: Context) -> Outcome:
+        """Open a ticket for an alarm; the same (source, source_ref) returns the same ticket."""
+        ticket_id = ticket_id_for(cmd.source, cmd.source_ref)
+        existing = self._find(ticket_id)
+        if existing is not None:
+            return Outcome(existing, None, created=False)
+        received_at = self._business_time(cmd.received_at, "received_at")
+        caller = None
+        if cmd.caller:
+            caller = {"name": cmd.caller.get("name"), "phone": mask_mobile(cmd.caller.get("phone"))}
+        ticket = Ticket(
+            source=cmd.source, source_ref=cmd.source_ref,
+            ticket_no=self.numbers.next_number(self.clock()), lift_code=cmd.lift,
+            lift=self.lifts.snapshot(cmd.lift), trapped_count=cmd.trapped_count, caller=caller,
+            dispatch=cmd.dispatch, note=cmd.note, occurred_at=received_at,
+            actor=ctx.actor, correlation_id=ctx.correlation_id,
+        )
+        try:
+            recordings = self.save(ticket)
+        except IntegrityError:
+            # A concurrent retry of the same alarm won the race: answer with its ticket.
+            return Outcome(self.ticket(ticket_id), None, created=False)
+        return Outcome(ticket, recordings[-1].notification.id)
+
+    def step(self, cmd: TicketStep, ctx: Context) -> Outcome:
+        """Apply one node, escalation, cancellation, report, close or correction."""
+        at = self._business_time(cmd.at, "at")
+        data = self._prepare(cmd.kind, dict(cmd.data))
+        for attempt in range(SAVE_ATTEMPTS):
+            ticket = self.ticket(cmd.ticket_id)
+            if ctx.expected_version is not None and ticket.version != ctx.expected_version:
+                raise VersionMismatch(ctx.expected_version, ticket.version)
+            getattr(ticket, cmd.kind)(at=at, actor=ctx.actor, correlation_id=ctx.correlation_id,
+                                      **data)
+            try:
+                recordings = self.save(ticket)
+            except IntegrityError:
+                # Someone saved first. Without If-Match the command is re-checked against the
+                # newer state; with it, the caller's view is stale.
+                if ctx.expected_version is not None:
+                    raise VersionMismatch(ctx.expected_version, ticket.version - 1) from None
+                if attempt == SAVE_ATTEMPTS - 1:
+                    raise ConcurrentUpdate("ticket kept changing; retry the command") from None
+                continue
+            return Outcome(ticket, recordings[-1].notification.id)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # ---- queries ------------------------------------------------------------------------
+    def ticket(self, ticket_id: UUID, version: int | None = None) -> Ticket:
+        """The ticket now, or as it stood at `version`."""
+        try:
+            ticket = self.repository.get(ticket_id, version=version)
+        except AggregateNotFoundError:
+            raise TicketNotFound(str(ticket_id)) from None
+        if not isinstance(ticket, Ticket):
+            raise TicketNotFound(str(ticket_id))
+        return ticket
+
+    def ticket_as_of(self, ticket_id: UUID, when: datetime) -> Ticket:
+        """The ticket as the system knew it at record time `when`."""
+        versions = [e.originator_version for e in self.history(ticket_id) if e.timestamp <= when]
+        if not versions:
+            raise TicketNotFound(f"{ticket_id} did not exist at {when.isoformat()}")
+        return self.ticket(ticket_id, version=versions[-1])
+
+    def history(self, ticket_id: UUID) -> list[Any]:
+        """Every stored event of the ticket, oldest first."""
+        events = list(self.repository.event_store.get(ticket_id))
+        if not events:
+            raise TicketNotFound(str(ticket_id))
+        return events
+
+    def ticket_id_for_source(self, source: str, source_ref: str) -> UUID:
+        return ticket_id_for(source, source_ref)
+
+    # ---- helpers ------------------------------------------------------------------------
+    def _find(self, ticket_id: UUID) -> Ticket | None:
+        try:
+            return self.ticket(ticket_id)
+        except TicketNotFound:
+            return None
+
+    def _business_time(self, value: datetime | None, field: str) -> datetime:
+        now = self.clock()
+        if value is None:
+            return now
+        require_aware(value, field)
+        if value > now + CLOCK_SKEW:
+            raise InvalidValue(f"{field} {value.isoformat()} is in the future", field=field)
+        return value.astimezone(UTC)
+
+    def _prepare(self, kind: str, data: dict[str, Any]) -> dict[str, Any]:
+        if kind == "assign":
+            responder = dict(data["responder"])
+            responder["mobile"] = mask_mobile(responder.get("mobile"))
+            data["responder"] = responder
+        elif kind == "file_fault_report" and self.causes.describe(
+            data["cause_root"], data["cause_sub"]
+        ) is None:
+            raise InvalidValue(
+                f"cause {data['cause_root']}/{data['cause_sub']} is not in the fault cause table",
+                field="cause",
+            )
+        elif kind == "correct_time":
+            data["new"] = self._business_time(data["new"], "new")
+        return data

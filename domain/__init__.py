@@ -1,0 +1,1 @@
+"""LiftRescue domain model: pure aggregates, events and value types (no I/O)."""

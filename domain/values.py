@@ -1,0 +1,78 @@
+"""Value types shared by tickets and the registry."""
+
+import re
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from domain.errors import InvalidValue
+
+TICKET_NAMESPACE = uuid.UUID("6f2c1d52-8a4e-5b0c-9d1e-6c1a7f3e2b90")
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+REGISTRATION_CODE = re.compile(r"^\d{20}$")
+RESCUE_CODE = re.compile(r"^\d{6}$")
+
+
+class AlarmSource(StrEnum):
+    HOTLINE_96333 = "96333"
+    IOT = "iot"
+    APP = "app"
+    PHONE = "phone"
+
+
+class DispatchMode(StrEnum):
+    AUTO = "auto"
+    EXTERNAL = "external"
+
+
+class ReleasedBy(StrEnum):
+    RESCUER = "rescuer"
+    PROPERTY = "property"
+    FIRE = "fire"
+    SELF = "self"
+
+
+class CancelReason(StrEnum):
+    FALSE_ALARM = "false_alarm"
+    DUPLICATE = "duplicate"
+    OTHER = "other"
+
+
+class Node(StrEnum):
+    """Timed milestones of a ticket, in the order they must occur."""
+
+    RECEIVED = "received"
+    NOTIFIED = "notified"
+    ASSIGNED = "assigned"
+    ARRIVED = "arrived"
+    RELEASED = "released"
+    CLOSED = "closed"
+
+
+NODE_ORDER = list(Node)
+
+
+def ticket_id_for(source: str, source_ref: str) -> uuid.UUID:
+    """Deterministic id, so a retried alarm never opens a twin ticket."""
+    return uuid.uuid5(TICKET_NAMESPACE, f"{source}\x1f{source_ref}")
+
+
+def ticket_number(day: datetime, sequence: int) -> str:
+    """Human ticket number such as T20261122-000123."""
+    return f"T{day:%Y%m%d}-{sequence:06d}"
+
+
+def mask_mobile(mobile: str | None) -> str | None:
+    """Keep the first 3 and last 4 digits: 138****5678."""
+    if not mobile:
+        return mobile
+    if len(mobile) < 8:
+        return "*" * len(mobile)
+    return mobile[:3] + "*" * (len(mobile) - 7) + mobile[-4:]
+
+
+def require_aware(value: datetime, field: str) -> datetime:
+    """Business times must carry an offset; naive times are ambiguous."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidValue(f"{field} must include a UTC offset", field=field)
+    return value
