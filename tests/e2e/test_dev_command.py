@@ -1,0 +1,67 @@
+"""The README's first command: `liftrescue dev` serves the API; the curl walk-through drives a ticket."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(base: str, proc: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"liftrescue dev exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{base}/readyz", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError("liftrescue dev did not become ready")
+
+
+@pytest.fixture()
+def dev_server(tmp_path):
+    port = free_port()
+    env = os.environ | {"LIFTRESCUE_STATE_DIR": str(tmp_path / "state"),
+                        "LIFTRESCUE_PORT": str(port)}
+    env.pop("LIFTRESCUE_DATABASE_URL", None)
+    log = (tmp_path / "dev.log").open("w+")
+    proc = subprocess.Popen([sys.executable, "-m", "adapters.cli", "dev"], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base, proc)
+        yield base, tmp_path / "dev.log"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+
+
+def test_dev_serves_the_api_and_the_walkthrough_closes_a_ticket(dev_server):
+    base, log_path = dev_server
+    result = subprocess.run(["bash", str(ROOT / "scripts" / "walkthrough.sh"), base],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for event in ("AlarmReceived", "StationNotified", "ResponderAssigned", "ArrivedOnSite",
+                  "PassengersReleased", "Closed"):
+        assert event in out
+    assert '"status":"closed"' in out
+    logs = log_path.read_text()
+    assert "embedded_postgres_ready" in logs and '"path": "/v1/alarms"' in logs
+    assert "13912345678" not in logs  # the responder's phone never reaches the log
