@@ -1,6 +1,7 @@
 """The composition root: builds every service from Settings (called by entry points and tests)."""
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from psycopg_pool import ConnectionPool
 
@@ -20,8 +21,12 @@ class Services:
     pool: ConnectionPool
     tickets: TicketApp
     idempotency: IdempotencyStore
+    on_close: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
+        """Stop background roles first, then release connections."""
+        for callback in self.on_close:
+            callback()
         self.tickets.close()
         self.pool.close()
 

@@ -1,13 +1,16 @@
 """`liftrescue` command line: dev (embedded everything), serve ROLE (production)."""
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 import structlog
 import uvicorn
 
-from adapters.bootstrap import bootstrap
+from adapters import workers
+from adapters.bootstrap import Services, bootstrap
 from adapters.http.main import create_app
 from adapters.runtime.embedded import start_postgres
 from adapters.runtime.logging import configure_logging
@@ -16,9 +19,27 @@ from adapters.runtime.settings import Settings
 log = structlog.get_logger("liftrescue")
 
 
-def _serve_api(settings: Settings, database_url: str) -> None:
-    app = create_app(lambda: bootstrap(settings, database_url))
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+def _serve_api(settings: Settings, database_url: str, *, with_workers: bool = False) -> None:
+    def build() -> Services:
+        services = bootstrap(settings, database_url)
+        if with_workers:
+            stop = threading.Event()
+            services.on_close.append(stop.set)
+            workers.start_all(services, stop)
+        return services
+
+    uvicorn.run(create_app(build), host=settings.host, port=settings.port, log_config=None,
+                access_log=False)
+
+
+def _serve_role(settings: Settings, database_url: str, role: str) -> None:
+    services = bootstrap(settings, database_url)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        workers.ROLES[role](services, stop)
+    finally:
+        services.close()
 
 
 def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:
@@ -28,7 +49,7 @@ def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:
     url = settings.database_url or start_postgres(settings.state_dir)
     print(f"LiftRescue dev: API on http://{settings.host}:{settings.port} "
           f"(docs at /docs), state in {settings.state_dir.resolve()}", flush=True)
-    _serve_api(settings, url)
+    _serve_api(settings, url, with_workers=True)
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
@@ -37,6 +58,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     assert settings.database_url is not None
     if args.role == "api":
         _serve_api(settings, settings.database_url)
+    else:
+        _serve_role(settings, settings.database_url, args.role)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -46,7 +69,7 @@ def parser() -> argparse.ArgumentParser:
     dev.add_argument("--port", type=int, default=None)
     dev.set_defaults(run=cmd_dev)
     serve = sub.add_parser("serve", help="run one production role")
-    serve.add_argument("role", choices=["api"])
+    serve.add_argument("role", choices=["api", *workers.ROLES])
     serve.set_defaults(run=cmd_serve)
     return top
 

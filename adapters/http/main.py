@@ -9,6 +9,9 @@ from adapters.bootstrap import Services
 from adapters.http import middleware, problems
 from adapters.http.routes import alarms, health, tickets
 
+# Every resource's router; new resources add theirs here.
+ROUTERS = [alarms.router, tickets.router, health.router]
+
 DESCRIPTION = """Event-sourced dispatch for elevator entrapments: alarms become tickets,
 stations are notified, rescuers tracked until passengers are out. Errors are RFC 9457
 problem details; commands accept `If-Match` and `Idempotency-Key`."""
@@ -30,6 +33,6 @@ def create_app(build_services: Callable[[], Services]) -> FastAPI:
                   lifespan=lifespan)
     problems.install(app)
     middleware.install(app)
-    for router in (alarms.router, tickets.router, health.router):
+    for router in ROUTERS:
         app.include_router(router)
     return app

@@ -1,0 +1,36 @@
+"""Background roles (projections, relay, intake, dispatcher): each runs until `stop` is set.
+
+`liftrescue serve ROLE` runs one in the foreground; `liftrescue dev` runs all of them in threads
+beside the API. A role is `run(services, stop)`; add new roles to ROLES.
+"""
+
+import threading
+from collections.abc import Callable
+
+import structlog
+
+from adapters.bootstrap import Services
+
+log = structlog.get_logger(__name__)
+Role = Callable[[Services, threading.Event], None]
+
+ROLES: dict[str, Role] = {}
+
+
+def start_all(services: Services, stop: threading.Event) -> list[threading.Thread]:
+    """Start every role in a daemon thread (dev mode)."""
+    threads = []
+    for name, role in ROLES.items():
+        thread = threading.Thread(target=_guarded, args=(name, role, services, stop),
+                                  name=f"role-{name}", daemon=True)
+        thread.start()
+        threads.append(thread)
+    return threads
+
+
+def _guarded(name: str, role: Role, services: Services, stop: threading.Event) -> None:
+    try:
+        role(services, stop)
+    except Exception:
+        log.exception("role_crashed", role=name)
+        raise
