@@ -5,6 +5,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 import structlog
 import uvicorn
@@ -29,6 +30,13 @@ def _serve_api(settings: Settings, database_url: str, *, with_workers: bool = Fa
         return services
 
     uvicorn.run(create_app(build), host=settings.host, port=settings.port, log_config=None,
+                access_log=False)
+
+
+def _serve_api_processes(settings: Settings) -> None:
+    """Production API: the factory runs in every worker process."""
+    uvicorn.run("adapters.http.asgi:create", factory=True, host=settings.host,
+                port=settings.port, workers=settings.api_workers, log_config=None,
                 access_log=False)
 
 
@@ -57,9 +65,18 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     settings.require_production_safe()
     assert settings.database_url is not None
     if args.role == "api":
-        _serve_api(settings, settings.database_url)
+        _serve_api_processes(settings)
     else:
         _serve_role(settings, settings.database_url, args.role)
+
+
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> None:
+    """Measure against raw anchors on this machine; print the table and write JSON."""
+    from bench import runner
+
+    report = runner.run(args.quick, args.json, args.workers)
+    runner.print_table(report)
+    print(f"\nwritten to {args.json}")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -71,6 +88,11 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run one production role")
     serve.add_argument("role", choices=["api", *workers.ROLES])
     serve.set_defaults(run=cmd_serve)
+    bench = sub.add_parser("bench", help="measure throughput and latency against raw anchors")
+    bench.add_argument("--quick", action="store_true", help="short runs (under a minute)")
+    bench.add_argument("--workers", type=int, default=2, help="API worker processes")
+    bench.add_argument("--json", type=Path, default=Path("bench/results/latest.json"))
+    bench.set_defaults(run=cmd_bench)
     return top
 
 

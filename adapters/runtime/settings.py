@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     state_dir: Path = Field(Path(".liftrescue"), description="Embedded data and local state")
     host: str = "127.0.0.1"
     port: int = 8000
+    api_workers: int = Field(1, ge=1, description="API worker processes (`serve api`)")
     timezone: str = Field("Asia/Shanghai", description="Day and hour buckets in reports")
     overtime_minutes: int = Field(30, description="Rescuer must be on site within this")
     accept_timeout_seconds: float = Field(300, description="No responder by then → escalate")

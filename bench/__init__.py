@@ -1,0 +1,1 @@
+"""Benchmarks: LiftRescue's figures beside raw anchors measured in the same run."""
