@@ -9,6 +9,7 @@ from adapters.postgres.connection import eventsourcing_env, open_pool
 from adapters.postgres.idempotency import IdempotencyStore
 from adapters.postgres.schema import ensure_schema
 from adapters.postgres.ticket_numbers import PostgresTicketNumbers
+from adapters.postgres.tokens import TokenStore
 from adapters.reference import FaultCauseTable
 from adapters.runtime.settings import Settings
 from dispatch.tickets import TicketApp
@@ -21,6 +22,7 @@ class Services:
     pool: ConnectionPool
     tickets: TicketApp
     idempotency: IdempotencyStore
+    tokens: TokenStore
     on_close: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
@@ -43,4 +45,4 @@ def bootstrap(settings: Settings, database_url: str | None = None) -> Services:
     tickets = TicketApp(env, numbers=PostgresTicketNumbers(pool, settings.timezone),
                         causes=FaultCauseTable())
     return Services(settings=settings, database_url=url, pool=pool, tickets=tickets,
-                    idempotency=IdempotencyStore(pool))
+                    idempotency=IdempotencyStore(pool), tokens=TokenStore(pool))

@@ -10,10 +10,10 @@ from pathlib import Path
 import structlog
 import uvicorn
 
-from adapters import workers
+from adapters import cli_tokens, workers
 from adapters.bootstrap import Services, bootstrap
 from adapters.http.main import create_app
-from adapters.runtime.embedded import start_postgres
+from adapters.runtime.embedded import database_url_for
 from adapters.runtime.logging import configure_logging
 from adapters.runtime.settings import Settings
 
@@ -54,10 +54,29 @@ def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:
     """Embedded PostgreSQL + the API on one machine, data kept under the state folder."""
     if args.port:
         settings.port = args.port
-    url = settings.database_url or start_postgres(settings.state_dir)
+    url = database_url_for(settings)
+    token = _dev_admin_token(settings, url)
     print(f"LiftRescue dev: API on http://{settings.host}:{settings.port} "
-          f"(docs at /docs), state in {settings.state_dir.resolve()}", flush=True)
+          f"(docs at /docs), state in {settings.state_dir.resolve()}\n"
+          f"admin token: {token}\n"
+          f"  (also in {settings.state_dir / 'admin-token'}; "
+          f"curl -H 'Authorization: Bearer {token[:6]}…')", flush=True)
     _serve_api(settings, url, with_workers=True)
+
+
+def _dev_admin_token(settings: Settings, url: str) -> str:
+    """Reuse the dev admin token kept in the state folder, or issue a new one."""
+    path = settings.state_dir / "admin-token"
+    services = bootstrap(settings, url)
+    try:
+        if path.exists() and services.tokens.verify(path.read_text().strip()):
+            return path.read_text().strip()
+        token, _ = services.tokens.create(role="admin", name="dev")
+    finally:
+        services.close()
+    path.write_text(token)
+    path.chmod(0o600)
+    return token
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
@@ -88,6 +107,7 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run one production role")
     serve.add_argument("role", choices=["api", *workers.ROLES])
     serve.set_defaults(run=cmd_serve)
+    cli_tokens.register(sub)
     bench = sub.add_parser("bench", help="measure throughput and latency against raw anchors")
     bench.add_argument("--quick", action="store_true", help="short runs (under a minute)")
     bench.add_argument("--workers", type=int, default=2, help="API worker processes")

@@ -8,11 +8,13 @@ from uuid import UUID
 
 @dataclass(frozen=True)
 class Context:
-    """Who asks, under which correlation id, and which version they saw (If-Match)."""
+    """Who asks, under which correlation id, which version they saw (If-Match), and the unit
+    they are confined to (None = all units)."""
 
     actor: str
     correlation_id: str
     expected_version: int | None = None
+    unit_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ class TicketApp(Application[UUID]):
         at = self._business_time(cmd.at, "at")
         data = self._prepare(cmd.kind, dict(cmd.data))
         for attempt in range(SAVE_ATTEMPTS):
-            ticket = self.ticket(cmd.ticket_id)
+            ticket = self.ticket(cmd.ticket_id, unit_id=ctx.unit_id)
             if ctx.expected_version is not None and ticket.version != ctx.expected_version:
                 raise VersionMismatch(ctx.expected_version, ticket.version)
             getattr(ticket, cmd.kind)(at=at, actor=ctx.actor, correlation_id=ctx.correlation_id,
@@ -94,8 +94,9 @@ class TicketApp(Application[UUID]):
         raise AssertionError("unreachable")  # pragma: no cover
 
     # ---- queries ------------------------------------------------------------------------
-    def ticket(self, ticket_id: UUID, version: int | None = None) -> Ticket:
-        """The ticket now, or as it stood at `version`."""
+    def ticket(self, ticket_id: UUID, version: int | None = None,
+               unit_id: str | None = None) -> Ticket:
+        """The ticket now, or as it stood at `version`; another unit's ticket is not found."""
         try:
             ticket = self.repository.get(ticket_id, version=version)
         except AggregateNotFoundError:
@@ -104,19 +105,25 @@ class TicketApp(Application[UUID]):
             raise TicketNotFound(str(ticket_id))
         if version is not None and ticket.version != version:
             raise TicketNotFound(f"{ticket_id} has no version {version}")
+        if unit_id is not None and ticket.unit_id != unit_id:
+            raise TicketNotFound(str(ticket_id))
         return ticket
 
-    def ticket_as_of(self, ticket_id: UUID, when: datetime) -> Ticket:
+    def ticket_as_of(self, ticket_id: UUID, when: datetime, unit_id: str | None = None) -> Ticket:
         """The ticket as the system knew it at record time `when`."""
-        versions = [e.originator_version for e in self.history(ticket_id) if e.timestamp <= when]
+        history = self.history(ticket_id, unit_id=unit_id)
+        versions = [e.originator_version for e in history if e.timestamp <= when]
         if not versions:
             raise TicketNotFound(f"{ticket_id} did not exist at {when.isoformat()}")
         return self.ticket(ticket_id, version=versions[-1])
 
-    def history(self, ticket_id: UUID) -> list[Any]:
+    def history(self, ticket_id: UUID, unit_id: str | None = None) -> list[Any]:
         """Every stored event of the ticket, oldest first."""
         events = list(self.repository.event_store.get(ticket_id))
         if not events:
+            raise TicketNotFound(str(ticket_id))
+        lift = getattr(events[0], "lift", None) or {}
+        if unit_id is not None and lift.get("unit_id") != unit_id:
             raise TicketNotFound(str(ticket_id))
         return events
 

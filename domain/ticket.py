@@ -68,6 +68,11 @@ class Ticket(Aggregate):
         return Node.RECEIVED.value
 
     @property
+    def unit_id(self) -> str | None:
+        """The maintenance unit accountable for the lift (None for an unknown lift)."""
+        return (self.lift or {}).get("unit_id")
+
+    @property
     def is_finished(self) -> bool:
         return self.cancelled is not None or Node.CLOSED in self.times
 

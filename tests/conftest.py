@@ -70,7 +70,8 @@ def services(settings):
 
 
 @pytest.fixture()
-def client(settings):
+def anonymous_client(settings):
+    """A client without credentials (its app's services are at .app.state.services)."""
     from fastapi.testclient import TestClient
 
     from adapters.bootstrap import bootstrap
@@ -78,6 +79,25 @@ def client(settings):
 
     with TestClient(create_app(lambda: bootstrap(settings))) as test_client:
         yield test_client
+
+
+@pytest.fixture()
+def token_for(anonymous_client):
+    """Issue a real token: token_for("unit", unit_id="...") -> bearer headers."""
+
+    def issue(role: str, unit_id: str | None = None, name: str = "test") -> dict[str, str]:
+        tokens = anonymous_client.app.state.services.tokens
+        token, _ = tokens.create(role=role, name=name, unit_id=unit_id)
+        return {"Authorization": f"Bearer {token}"}
+
+    return issue
+
+
+@pytest.fixture()
+def client(anonymous_client, token_for):
+    """A client acting as an admin (subject admin:test) on every request."""
+    anonymous_client.headers.update(token_for("admin"))
+    return anonymous_client
 
 
 @pytest.fixture()

@@ -7,6 +7,8 @@ from fastapi import Depends, Header, Request
 from starlette.exceptions import HTTPException
 
 from adapters.bootstrap import Services
+from adapters.http.auth import authenticate, unit_scope
+from adapters.postgres.tokens import Principal
 from dispatch.commands import Context
 from dispatch.tickets import TicketApp
 
@@ -19,11 +21,6 @@ def get_tickets(request: Request) -> TicketApp:
     return request.app.state.services.tickets
 
 
-def get_actor(request: Request) -> str:
-    """The subject recorded on events (token subjects arrive with authentication)."""
-    return getattr(request.state, "actor", "anonymous")
-
-
 def _expected_version(if_match: str | None) -> int | None:
     if if_match is None or if_match.strip() == "*":
         return None
@@ -33,11 +30,12 @@ def _expected_version(if_match: str | None) -> int | None:
     return int(raw)
 
 
-def get_context(actor: Annotated[str, Depends(get_actor)],
+def get_context(principal: Annotated[Principal, Depends(authenticate)],
                 if_match: Annotated[str | None, Header()] = None) -> Context:
+    """Actor = the token's subject; unit tokens are confined to their unit's tickets."""
     correlation_id = structlog.contextvars.get_contextvars().get("correlation_id", "")
-    return Context(actor=actor, correlation_id=correlation_id,
-                   expected_version=_expected_version(if_match))
+    return Context(actor=principal.subject, correlation_id=correlation_id,
+                   expected_version=_expected_version(if_match), unit_id=unit_scope(principal))
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]

@@ -15,6 +15,14 @@ STATEMENTS = [
         body bytea,
         created_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (scope, key))""",
+    """CREATE TABLE IF NOT EXISTS api_tokens (
+        id uuid PRIMARY KEY,
+        token_hash text NOT NULL UNIQUE,
+        subject text NOT NULL,
+        role text NOT NULL,
+        unit_id text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        revoked_at timestamptz)""",
 ]
 
 

@@ -31,3 +31,8 @@ def ensure_database(admin_url: str, database: str) -> None:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{database}"')
+
+
+def database_url_for(settings) -> str:  # noqa: ANN001 - Settings, imported lazily by callers
+    """The configured database, or the embedded one under the state folder."""
+    return settings.database_url or start_postgres(settings.state_dir)

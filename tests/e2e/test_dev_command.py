@@ -45,7 +45,7 @@ def dev_server(tmp_path):
     base = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(base, proc)
-        yield base, tmp_path / "dev.log"
+        yield base, tmp_path / "dev.log", (tmp_path / "state" / "admin-token").read_text()
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -53,9 +53,14 @@ def dev_server(tmp_path):
 
 
 def test_dev_serves_the_api_and_the_walkthrough_closes_a_ticket(dev_server):
-    base, log_path = dev_server
+    base, log_path, token = dev_server
+    anonymous = subprocess.run(["bash", str(ROOT / "scripts" / "walkthrough.sh"), base],
+                               capture_output=True, text=True, timeout=60,
+                               env=os.environ | {"LIFTRESCUE_TOKEN": ""})
+    assert anonymous.returncode != 0  # no anonymous access by default
     result = subprocess.run(["bash", str(ROOT / "scripts" / "walkthrough.sh"), base],
-                            capture_output=True, text=True, timeout=60)
+                            capture_output=True, text=True, timeout=60,
+                            env=os.environ | {"LIFTRESCUE_TOKEN": token})
     assert result.returncode == 0, result.stderr
     out = result.stdout
     for event in ("AlarmReceived", "StationNotified", "ResponderAssigned", "ArrivedOnSite",
@@ -63,5 +68,6 @@ def test_dev_serves_the_api_and_the_walkthrough_closes_a_ticket(dev_server):
         assert event in out
     assert '"status":"closed"' in out
     logs = log_path.read_text()
+    assert f"admin token: {token}" in logs and '"actor":"admin:dev"' not in out
     assert "embedded_postgres_ready" in logs and '"path": "/v1/alarms"' in logs
     assert "13912345678" not in logs  # the responder's phone never reaches the log

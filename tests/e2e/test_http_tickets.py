@@ -48,7 +48,7 @@ def test_alarm_to_close_over_http(client):
         "AlarmReceived", "StationNotified", "ResponderAssigned", "ArrivedOnSite",
         "PassengersReleased", "FaultReportFiled", "Closed"]
     assert datetime.fromisoformat(events[3]["occurred_at"]) == T0 + timedelta(minutes=14)
-    assert all(e["recorded_at"] and e["actor"] == "anonymous" for e in events)
+    assert all(e["recorded_at"] and e["actor"] == "admin:test" for e in events)
 
 
 def test_ticket_at_each_version_and_instant(client):

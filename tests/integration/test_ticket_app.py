@@ -142,8 +142,8 @@ def test_conflicting_writers_without_if_match_are_rechecked_not_lost(services, m
                         {"station": None, "channel": "sms"}), CTX)
     real_get, raced = app.ticket, []
 
-    def racing_get(tid, version=None):
-        ticket = real_get(tid, version)
+    def racing_get(tid, version=None, unit_id=None):
+        ticket = real_get(tid, version, unit_id)
         if not raced:  # a rival arrives between our read and our save
             raced.append(True)
             app.step(TicketStep(tid, "arrive", T0 + timedelta(minutes=8)), CTX)

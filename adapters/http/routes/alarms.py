@@ -1,7 +1,8 @@
 """POST /v1/alarms: every alarm becomes (or finds) a ticket; never refused for business reasons."""
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Depends, Response, status
 
+from adapters.http.auth import OPERATORS, require
 from adapters.http.deps import ContextDep, TicketsDep
 from adapters.http.presenters import command_result
 from adapters.http.schemas import AlarmCreate, CommandResult
@@ -11,6 +12,7 @@ router = APIRouter(prefix="/v1/alarms", tags=["tickets"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CommandResult,
+             dependencies=[Depends(require(*OPERATORS))],
              responses={200: {"model": CommandResult,
                               "description": "Same source + source_ref: the existing ticket"}})
 def receive_alarm(body: AlarmCreate, tickets: TicketsDep, ctx: ContextDep,

@@ -1,0 +1,53 @@
+"""Bearer-token authentication and role checks (401 unauthenticated, 403 wrong role)."""
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException
+
+from adapters.postgres.tokens import Principal
+
+ALL_ROLES = ("admin", "operator", "unit", "auditor")
+OPERATORS = ("admin", "operator")
+FIELD_WORK = ("admin", "operator", "unit")  # what a unit's own rescuers report
+bearer = HTTPBearer(auto_error=False, description="Token from `liftrescue tokens create`")
+
+
+def authenticate(request: Request, credentials: Annotated[
+        HTTPAuthorizationCredentials | None, Depends(bearer)] = None) -> Principal:
+    """The caller's principal from `Authorization: Bearer <token>`."""
+    cached = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    principal = None
+    if credentials is not None and credentials.credentials.strip():
+        principal = request.app.state.services.tokens.verify(credentials.credentials.strip())
+    if principal is None:
+        raise HTTPException(401, "Authentication required",
+                            headers={"WWW-Authenticate": 'Bearer realm="liftrescue"'})
+    request.state.principal = principal
+    return principal
+
+
+def require(*roles: str) -> Callable[[Principal], Principal]:
+    """A dependency admitting only the given roles."""
+
+    def check(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+        if principal.role not in roles:
+            raise HTTPException(403, f"role {principal.role} may not do this")
+        return principal
+
+    return check
+
+
+PrincipalDep = Annotated[Principal, Depends(authenticate)]
+Operator = Annotated[Principal, Depends(require(*OPERATORS))]
+FieldWorker = Annotated[Principal, Depends(require(*FIELD_WORK))]
+Reader = Annotated[Principal, Depends(require(*ALL_ROLES))]
+
+
+def unit_scope(principal: Principal) -> str | None:
+    """The unit a caller is confined to (None = sees every unit)."""
+    return principal.unit_id if principal.role == "unit" else None
