@@ -85,16 +85,28 @@ def machine() -> dict[str, Any]:
             "processor": platform.processor() or platform.machine()}
 
 
+def _operator_token(database_url: str) -> str:
+    from adapters.bootstrap import bootstrap
+    from adapters.runtime.settings import Settings
+
+    services = bootstrap(Settings(database_url=database_url), database_url)
+    try:
+        return services.tokens.create(role="operator", name="bench")[0]
+    finally:
+        services.close()
+
+
 def run(quick: bool, out: Path, workers: int) -> dict[str, Any]:
     seconds = 5.0 if quick else 20.0
     database_url = _database(os.environ.get("LIFTRESCUE_DATABASE_URL"))
+    token = _operator_token(database_url)
     api = ApiProcess(database_url, workers)
     try:
         api.wait_ready()
         api.sample_rss()
         raw = http_bench.raw_inserts(database_url, CLIENTS, seconds)
-        intake = http_bench.alarm_intake("127.0.0.1", api.port, CLIENTS, seconds)
-        life = http_bench.lifecycles("127.0.0.1", api.port, CLIENTS, seconds)
+        intake = http_bench.alarm_intake("127.0.0.1", api.port, CLIENTS, seconds, token)
+        life = http_bench.lifecycles("127.0.0.1", api.port, CLIENTS, seconds, token)
         peak_rss_mb = api.peak_rss / 2**20
     finally:
         api.stop()
