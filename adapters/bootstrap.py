@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from psycopg_pool import ConnectionPool
 
+from adapters.postgres.audit_chain import PostgresAuditChain
 from adapters.postgres.connection import eventsourcing_env, open_pool
 from adapters.postgres.idempotency import IdempotencyStore
 from adapters.postgres.schema import ensure_schema
@@ -23,6 +24,7 @@ class Services:
     tickets: TicketApp
     idempotency: IdempotencyStore
     tokens: TokenStore
+    audit: PostgresAuditChain
     on_close: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
@@ -44,5 +46,7 @@ def bootstrap(settings: Settings, database_url: str | None = None) -> Services:
                             lock_timeout=settings.db_lock_timeout_seconds)
     tickets = TicketApp(env, numbers=PostgresTicketNumbers(pool, settings.timezone),
                         causes=FaultCauseTable())
+    audit = PostgresAuditChain(tickets.recorder.datastore)
+    audit.create_table()
     return Services(settings=settings, database_url=url, pool=pool, tickets=tickets,
-                    idempotency=IdempotencyStore(pool), tokens=TokenStore(pool))
+                    idempotency=IdempotencyStore(pool), tokens=TokenStore(pool), audit=audit)

@@ -14,7 +14,16 @@ from adapters.bootstrap import Services
 log = structlog.get_logger(__name__)
 Role = Callable[[Services, threading.Event], None]
 
-ROLES: dict[str, Role] = {}
+
+
+def chain_audit_log(services: Services, stop: threading.Event) -> None:
+    """Keep the audit hash chain at the head of the event store."""
+    while not stop.is_set():
+        if services.audit.extend() == 0:
+            stop.wait(0.5)
+
+
+ROLES: dict[str, Role] = {"audit-chain": chain_audit_log}
 
 
 def start_all(services: Services, stop: threading.Event) -> list[threading.Thread]:

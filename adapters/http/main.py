@@ -7,10 +7,10 @@ from fastapi import FastAPI
 
 from adapters.bootstrap import Services
 from adapters.http import middleware, problems
-from adapters.http.routes import alarms, health, tickets
+from adapters.http.routes import alarms, audit, health, tickets
 
 # Every resource's router; new resources add theirs here.
-ROUTERS = [alarms.router, tickets.router, health.router]
+ROUTERS = [alarms.router, tickets.router, audit.router, health.router]
 
 DESCRIPTION = """Event-sourced dispatch for elevator entrapments: alarms become tickets,
 stations are notified, rescuers tracked until passengers are out. Errors are RFC 9457

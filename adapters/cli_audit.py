@@ -1,0 +1,61 @@
+"""`liftrescue audit verify` and `liftrescue ticket history ID [--as-of T]` for auditors."""
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from uuid import UUID
+
+from adapters.bootstrap import bootstrap
+from adapters.http.presenters import event_public, ticket_public
+from adapters.runtime.embedded import database_url_for
+from adapters.runtime.settings import Settings
+
+
+def run_verify(args: argparse.Namespace, settings: Settings) -> None:
+    services = bootstrap(settings, database_url_for(settings))
+    try:
+        services.audit.extend(limit=1_000_000)
+        result = services.audit.verify()
+    finally:
+        services.close()
+    print(json.dumps({"checked_events": result.checked_events, "ok": result.ok,
+                      "pending_events": result.pending_events,
+                      "first_mismatch": result.first_mismatch}, ensure_ascii=False, indent=2))
+    if not result.ok:
+        sys.exit(1)
+
+
+def run_history(args: argparse.Namespace, settings: Settings) -> None:
+    services = bootstrap(settings, database_url_for(settings))
+    try:
+        app = services.tickets
+        ticket_id = UUID(args.ticket_id)
+        events = app.history(ticket_id)
+        if args.as_of:
+            when = datetime.fromisoformat(args.as_of)
+            events = [e for e in events if e.timestamp <= when]
+            ticket = app.ticket_as_of(ticket_id, when)
+        else:
+            ticket = app.ticket(ticket_id)
+    finally:
+        services.close()
+    for e in map(event_public, events):
+        print(f"v{e.version:<3} {e.type:<20} occurred {e.occurred_at.isoformat()}  "
+              f"recorded {e.recorded_at.isoformat()}  by {e.actor}")
+    state = ticket_public(ticket)
+    print(f"\nstate at v{state.version}: {state.status}, level {state.level}, "
+          f"minutes to arrive {state.minutes_to_arrive}")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    audit = sub.add_parser("audit", help="tamper check over the stored events")
+    audit_actions = audit.add_subparsers(dest="action", required=True)
+    audit_actions.add_parser("verify", help="recompute the hash chain; exit 1 on a mismatch")
+    audit.set_defaults(run=run_verify)
+    ticket = sub.add_parser("ticket", help="one ticket's history")
+    ticket_actions = ticket.add_subparsers(dest="action", required=True)
+    history = ticket_actions.add_parser("history", help="events and state, optionally as of T")
+    history.add_argument("ticket_id")
+    history.add_argument("--as-of", help="record time, RFC 3339 with offset")
+    ticket.set_defaults(run=run_history)
