@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from psycopg_pool import ConnectionPool
 
 from adapters.postgres.audit_chain import PostgresAuditChain
+from adapters.postgres.console_sessions import ConsoleSessions
 from adapters.postgres.connection import eventsourcing_env, open_pool
 from adapters.postgres.idempotency import IdempotencyStore
 from adapters.postgres.schema import ensure_schema
@@ -25,6 +26,7 @@ class Services:
     idempotency: IdempotencyStore
     tokens: TokenStore
     audit: PostgresAuditChain
+    sessions: ConsoleSessions
     on_close: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
@@ -48,5 +50,7 @@ def bootstrap(settings: Settings, database_url: str | None = None) -> Services:
                         causes=FaultCauseTable())
     audit = PostgresAuditChain(tickets.recorder.datastore)
     audit.create_table()
+    tokens = TokenStore(pool)
     return Services(settings=settings, database_url=url, pool=pool, tickets=tickets,
-                    idempotency=IdempotencyStore(pool), tokens=TokenStore(pool), audit=audit)
+                    idempotency=IdempotencyStore(pool), tokens=tokens, audit=audit,
+                    sessions=ConsoleSessions(pool, tokens))

@@ -21,9 +21,13 @@ def authenticate(request: Request, credentials: Annotated[
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
+    services = request.app.state.services
     principal = None
     if credentials is not None and credentials.credentials.strip():
-        principal = request.app.state.services.tokens.verify(credentials.credentials.strip())
+        principal = services.tokens.verify(credentials.credentials.strip())
+    elif request.method == "GET" and (session := request.cookies.get("lr_session")):
+        # The console's session may read the API (dossier links); writes need a bearer token.
+        principal = services.sessions.principal(session)
     if principal is None:
         raise HTTPException(401, "Authentication required",
                             headers={"WWW-Authenticate": 'Bearer realm="liftrescue"'})

@@ -3,14 +3,22 @@
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+from pathlib import Path
+
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 from adapters.bootstrap import Services
 from adapters.http import middleware, problems
-from adapters.http.routes import alarms, audit, health, tickets
+from adapters.http.console import pages
+from adapters.http.console.rendering import build_templates
+from adapters.http.routes import alarms, audit, dossier, health, tickets
 
 # Every resource's router; new resources add theirs here.
-ROUTERS = [alarms.router, tickets.router, audit.router, health.router]
+ROUTERS = [alarms.router, tickets.router, dossier.router, audit.router, health.router,
+           pages.router]
+STATIC = Path(__file__).parent / "console" / "static"
 
 DESCRIPTION = """Event-sourced dispatch for elevator entrapments: alarms become tickets,
 stations are notified, rescuers tracked until passengers are out. Errors are RFC 9457
@@ -24,6 +32,7 @@ def create_app(build_services: Callable[[], Services]) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = build_services()
         app.state.services = services
+        app.state.templates = build_templates(services.settings.timezone)
         try:
             yield
         finally:
@@ -35,4 +44,6 @@ def create_app(build_services: Callable[[], Services]) -> FastAPI:
     middleware.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
+    app.add_api_route("/", lambda: RedirectResponse("/console/board"), include_in_schema=False)
     return app

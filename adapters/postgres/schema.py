@@ -23,6 +23,10 @@ STATEMENTS = [
         unit_id text,
         created_at timestamptz NOT NULL DEFAULT now(),
         revoked_at timestamptz)""",
+    """CREATE TABLE IF NOT EXISTS console_sessions (
+        session_hash text PRIMARY KEY,
+        token_id uuid NOT NULL REFERENCES api_tokens (id),
+        expires_at timestamptz NOT NULL)""",
 ]
 
 

@@ -1,0 +1,1 @@
+"""The operator console: server-rendered pages (Jinja2 + htmx + SSE), no build step."""

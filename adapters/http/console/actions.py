@@ -1,0 +1,76 @@
+"""Which ticket commands the console offers, to whom, and how their forms map to commands."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from domain.ticket import Ticket
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    required: bool = True
+    type: str | None = None
+    choices: list[tuple[str, str]] | None = None
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    roles: frozenset[str]
+    statuses: frozenset[str]
+    fields: list[Field] = field(default_factory=list)
+
+
+OPS = frozenset({"admin", "operator"})
+FIELD_WORK = frozenset({"admin", "operator", "unit"})
+OPEN = frozenset({"received", "notified", "assigned"})
+
+ACTIONS = [
+    Action("notify", "通知救援站 Notify", OPS, frozenset({"received", "notified"}),
+           [Field("station_id", "救援站编号 Station id", required=False)]),
+    Action("assign", "响应人接单 Assign", FIELD_WORK, frozenset({"notified", "assigned"}),
+           [Field("name", "姓名 Name"), Field("mobile", "手机 Mobile", type="tel")]),
+    Action("arrive", "到达现场 Arrived", FIELD_WORK, frozenset({"notified", "assigned"})),
+    Action("release", "解困 Released", FIELD_WORK, OPEN | {"arrived"},
+           [Field("released_count", "解救人数 People", type="number", value="1"),
+            Field("released_by", "解困方 By", choices=[
+                ("rescuer", "救援人员"), ("property", "物业"), ("fire", "消防"), ("self", "自行脱困")])]),
+    Action("cancel", "取消 Cancel", OPS, OPEN, [Field("reason", "原因 Reason", choices=[
+        ("false_alarm", "误报"), ("duplicate", "重复"), ("other", "其他")])]),
+    Action("fault_report", "故障报告 Fault report", FIELD_WORK, frozenset({"released", "closed"}),
+           [Field("cause", "原因代码 Cause (root/sub)", value="99/99"),
+            Field("description", "描述 Description")]),
+    Action("close", "结案 Close", OPS, frozenset({"released"})),
+]
+BY_NAME = {a.name: a for a in ACTIONS}
+
+
+def available(ticket: Ticket, role: str) -> list[Action]:
+    return [a for a in ACTIONS if role in a.roles and ticket.status in a.statuses
+            and not (a.name == "fault_report" and ticket.fault_report)]
+
+
+def to_step(name: str, form: dict[str, str]) -> tuple[str, dict[str, Any]]:
+    """Form fields → (TicketApp step kind, data); raises ValueError with a field name."""
+    if name == "notify":
+        station = form.get("station_id", "").strip()
+        return "notify", {"station": {"id": station} if station else None, "channel": "platform"}
+    if name == "assign":
+        from adapters.http.schemas import Responder
+
+        responder = Responder(name=form.get("name", ""), mobile=form.get("mobile", ""))
+        return "assign", {"responder": responder.model_dump()}
+    if name == "release":
+        return "release", {"released_count": int(form.get("released_count", "0")),
+                           "released_by": form.get("released_by", "rescuer")}
+    if name == "cancel":
+        return "cancel", {"reason": form.get("reason", "other"), "note": None}
+    if name == "fault_report":
+        root, _, sub = form.get("cause", "").partition("/")
+        return "file_fault_report", {"cause_root": root.strip(), "cause_sub": sub.strip(),
+                                     "description": form.get("description", "").strip() or "—"}
+    return name, {}

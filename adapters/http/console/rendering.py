@@ -1,0 +1,42 @@
+"""Templates, Chinese labels and time formatting for the console."""
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from fastapi.templating import Jinja2Templates
+
+STATUS_LABELS = {"received": "已接警", "notified": "已通知", "assigned": "已响应",
+                 "arrived": "已到场", "released": "已解困", "closed": "已结案",
+                 "cancelled": "已取消"}
+EVENT_LABELS = {"AlarmReceived": "接警", "StationNotified": "通知救援站", "Escalated": "升级调度",
+                "ResponderAssigned": "响应人接单", "ArrivedOnSite": "到达现场",
+                "PassengersReleased": "救援完成/解困", "Cancelled": "取消(误报/重复)",
+                "FaultReportFiled": "故障分析报告", "Closed": "结案", "TimeCorrected": "时间更正",
+                "AlarmLinked": "重复报警并入"}
+ROLE_LABELS = {"admin": "管理员", "operator": "调度员", "unit": "维保单位", "auditor": "审计"}
+NAV = {
+    "admin": [("/console/board", "实时看板 Board"), ("/console/alarm", "人工接警 New alarm")],
+    "operator": [("/console/board", "实时看板 Board"), ("/console/alarm", "人工接警 New alarm")],
+    "unit": [("/console/board", "本单位工单 Board")],
+    "auditor": [("/console/board", "工单 Board")],
+}
+
+
+def build_templates(timezone: str) -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+    zone = ZoneInfo(timezone)
+
+    def local(value: datetime | str | None) -> str:
+        if value is None:
+            return "—"
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+
+    env = templates.env
+    env.filters["local"] = local
+    env.globals.update(status_label=lambda s: STATUS_LABELS.get(s, s),
+                       event_label=lambda e: EVENT_LABELS.get(e, e),
+                       role_label=lambda r: ROLE_LABELS.get(r, r))
+    return templates
