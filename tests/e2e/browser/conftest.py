@@ -1,0 +1,98 @@
+"""A live API server in a thread and Debian's Chromium driven by Playwright."""
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
+CHROMIUM = os.environ.get("LIFTRESCUE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def live_server(settings):
+    """Base URL of the real app (with its background roles) on a free loopback port."""
+    from adapters import workers
+    from adapters.bootstrap import bootstrap
+    from adapters.http.main import create_app
+
+    def build():
+        services = bootstrap(settings)
+        stop = threading.Event()
+        services.on_close.append(stop.set)
+        workers.start_all(services, stop)
+        return services
+
+    app = create_app(build)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(),
+                                           log_config=None, access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "live server did not start"
+    yield f"http://127.0.0.1:{server.config.port}", app
+    server.should_exit = True
+    thread.join(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def issue_token(live_server):
+    """Issue a real token on the live server's store."""
+    _, app = live_server
+
+    def issue(role: str, unit_id: str | None = None, name: str = "browser") -> str:
+        return app.state.services.tokens.create(role=role, name=name, unit_id=unit_id)[0]
+
+    return issue
+
+
+@pytest.fixture()
+def login(browser, live_server):
+    """A fresh browser context logged in with the given token; returns its page."""
+    base, _ = live_server
+    contexts = []
+
+    def as_user(token: str):
+        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{base}/console/login")
+        page.fill("#token", token)
+        page.click("button[type=submit]")
+        return page
+
+    yield as_user
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot as a test artifact."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
