@@ -1,67 +1,143 @@
-"""Correlation ids, request logs and Idempotency-Key replay, around every request."""
+"""Correlation ids, request logs and Idempotency-Key replay, as plain ASGI middleware.
+
+Plain ASGI (not BaseHTTPMiddleware) keeps the per-request overhead small; blocking store calls
+run in the thread pool, never on the event loop.
+"""
 
 import hashlib
+import json
 import time
 import uuid
+from typing import Any
 
 import structlog
-from fastapi import FastAPI, Request, Response
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-
-from adapters.http.problems import problem
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = structlog.get_logger("liftrescue.http")
-REPLAYED_HEADERS = ("content-type", "etag", "location")
+REPLAYED_HEADERS = {b"content-type", b"etag", b"location"}
+PROBLEM = b"application/problem+json"
 
 
-class CorrelationMiddleware(BaseHTTPMiddleware):
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+class CorrelationMiddleware:
     """Bind a correlation id (client's X-Correlation-ID or new) to logs and the response."""
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        correlation_id = request.headers.get("x-correlation-id") or uuid.uuid4().hex
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        correlation_id = (_header(scope, b"x-correlation-id") or uuid.uuid4().hex)[:64]
         structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(correlation_id=correlation_id[:64])
-        started = time.perf_counter()
-        response = await call_next(request)
-        response.headers["X-Correlation-ID"] = correlation_id[:64]
-        log.info("request", method=request.method, path=request.url.path,
-                 status=response.status_code,
-                 ms=round((time.perf_counter() - started) * 1000, 1))
-        return response
+        structlog.contextvars.bind_contextvars(correlation_id=correlation_id)
+        started, status = time.perf_counter(), 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []),
+                                      (b"x-correlation-id", correlation_id.encode("latin-1"))]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            log.info("request", method=scope["method"], path=scope["path"], status=status,
+                     ms=round((time.perf_counter() - started) * 1000, 1))
 
 
-class IdempotencyMiddleware(BaseHTTPMiddleware):
+async def _send_raw(send: Send, status: int, headers: list[tuple[bytes, bytes]],
+                    body: bytes) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _problem(send: Send, status: int, title: str, detail: str) -> None:
+    body = json.dumps({"type": "https://liftrescue.dev/problems/idempotency", "title": title,
+                       "status": status, "detail": detail}).encode()
+    await _send_raw(send, status, [(b"content-type", PROBLEM)], body)
+
+
+class IdempotencyMiddleware:
     """Same key + same body → the stored response; same key + other body → 409."""
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        key = request.headers.get("idempotency-key")
-        if request.method != "POST" or not key:
-            return await call_next(request)
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        key = _header(scope, b"idempotency-key") if scope["type"] == "http" else None
+        if not key or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
         if len(key) > 200:
-            return problem(400, "Idempotency-Key too long", "at most 200 characters")
-        store = request.app.state.services.idempotency
-        body = await request.body()
-        digest = hashlib.sha256(request.url.path.encode() + b"\0" + body).hexdigest()
-        scope = request.headers.get("authorization", "anonymous")
-        scope = hashlib.sha256(scope.encode()).hexdigest()
-        claim = store.claim(scope, key, digest)
+            await _problem(send, 400, "Idempotency-Key too long", "at most 200 characters")
+            return
+        body = await _read_body(receive)
+        store = scope["app"].state.services.idempotency
+        digest = hashlib.sha256(scope["path"].encode() + b"\0" + body).hexdigest()
+        scope_key = hashlib.sha256((_header(scope, b"authorization") or "").encode()).hexdigest()
+        claim = await run_in_threadpool(store.claim, scope_key, key, digest)
         if claim.conflict:
-            return problem(409, "Idempotency-Key conflict", claim.conflict, code="idempotency")
+            await _problem(send, 409, "Idempotency-Key conflict", claim.conflict)
+            return
         if not claim.new:
-            headers = dict(claim.headers or {}) | {"Idempotent-Replayed": "true"}
-            return Response(claim.body, status_code=claim.status or 200, headers=headers)
+            headers = [(k.encode(), v.encode()) for k, v in (claim.headers or {}).items()]
+            await _send_raw(send, claim.status or 200,
+                            [*headers, (b"idempotent-replayed", b"true")], claim.body or b"")
+            return
+        await self._forward(scope, body, send, store, scope_key, key)
+
+    async def _forward(self, scope: Scope, body: bytes, send: Send, store: Any, scope_key: str,
+                       key: str) -> None:
+        captured: dict[str, Any] = {"status": 500, "headers": [], "body": b""}
+        delivered = False
+
+        async def replay_body() -> Message:
+            nonlocal delivered
+            if delivered:
+                return {"type": "http.disconnect"}
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                captured["status"], captured["headers"] = message["status"], message["headers"]
+            elif message["type"] == "http.response.body":
+                captured["body"] += message.get("body", b"")
+            await send(message)
+
         try:
-            response = await call_next(request)
-            payload = b"".join([chunk async for chunk in response.body_iterator])
+            await self.app(scope, replay_body, capture)
         except Exception:
-            store.release(scope, key)
+            await run_in_threadpool(store.release, scope_key, key)
             raise
-        headers = {k: v for k, v in response.headers.items() if k in REPLAYED_HEADERS}
-        if response.status_code >= 500:
-            store.release(scope, key)
-        else:
-            store.finish(scope, key, response.status_code, headers, payload)
-        return Response(payload, status_code=response.status_code, headers=dict(response.headers))
+        if captured["status"] >= 500:
+            await run_in_threadpool(store.release, scope_key, key)
+            return
+        kept = {k.decode(): v.decode() for k, v in captured["headers"] if k in REPLAYED_HEADERS}
+        await run_in_threadpool(store.finish, scope_key, key, captured["status"], kept,
+                                captured["body"])
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks, more = [], True
+    while more:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    return b"".join(chunks)
 
 
 def install(app: FastAPI) -> None:
