@@ -118,6 +118,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    # uvicorn re-raises SIGTERM after its graceful shutdown; exiting normally here lets atexit
+    # stop the embedded PostgreSQL instead of leaving it running.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     args = parser().parse_args(argv)
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)

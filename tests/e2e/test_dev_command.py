@@ -71,3 +71,27 @@ def test_dev_serves_the_api_and_the_walkthrough_closes_a_ticket(dev_server):
     assert f"admin token: {token}" in logs and '"actor":"admin:dev"' not in out
     assert "embedded_postgres_ready" in logs and '"path": "/v1/alarms"' in logs
     assert "13912345678" not in logs  # the responder's phone never reaches the log
+
+
+def test_stopping_dev_stops_its_embedded_postgres(tmp_path):
+    import psutil
+
+    port = free_port()
+    state = tmp_path / "state"
+    env = os.environ | {"LIFTRESCUE_STATE_DIR": str(state), "LIFTRESCUE_PORT": str(port)}
+    env.pop("LIFTRESCUE_DATABASE_URL", None)
+    proc = subprocess.Popen([sys.executable, "-m", "adapters.cli", "dev"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_healthy(f"http://127.0.0.1:{port}", proc)
+
+    def servers() -> list:
+        return [p for p in psutil.process_iter(["name", "cmdline"])
+                if p.info["name"] == "postgres" and str(state) in " ".join(p.info["cmdline"] or [])]
+
+    assert servers()
+    proc.terminate()
+    assert proc.wait(timeout=30) == 0
+    deadline = time.monotonic() + 10
+    while servers() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not servers()
