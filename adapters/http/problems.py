@@ -77,6 +77,12 @@ def _database_down(_: Request, exc: Exception) -> JSONResponse:
                    headers={"Retry-After": "2"})
 
 
+def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled_error", error_type=type(exc).__name__)
+    return problem(500, "Internal error", "the error was logged with this request's correlation id",
+                   code="internal")
+
+
 def install(app: FastAPI) -> None:
     """Register the problem handlers on the app."""
     app.add_exception_handler(RequestValidationError, _validation)
@@ -88,3 +94,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http)
     for error in (PsycopgOperationalError, OperationalError, InterfaceError, PoolTimeout):
         app.add_exception_handler(error, _database_down)
+    app.add_exception_handler(Exception, _unexpected)

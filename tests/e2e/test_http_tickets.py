@@ -217,3 +217,39 @@ def test_health_ready_and_openapi(client):
 def test_correlation_id_is_echoed(client):
     response = client.get("/healthz", headers={"X-Correlation-ID": "abc-123"})
     assert response.headers["x-correlation-id"] == "abc-123"
+
+
+def test_unexpected_errors_are_problem_bodies(settings):
+    """A bug still answers application/problem+json with a correlation id, never a stack trace."""
+    from fastapi.testclient import TestClient
+
+    from adapters.bootstrap import bootstrap
+    from adapters.http.main import create_app
+
+    app = create_app(lambda: bootstrap(settings))
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret detail 13812345678")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/boom", headers={"X-Correlation-ID": "c-500"})
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "secret" not in response.text and response.json()["status"] == 500
+
+
+def test_database_outage_is_503_with_retry_after(client, database_url, pg_admin_url):
+    import psycopg
+
+    name = database_url.split("dbname=")[1].split()[0]
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                     (name,))
+    # Killed connections fail once; the pool replaces them and the client may retry.
+    statuses = [client.post("/v1/alarms", json={"lift": LIFT, "source": "iot",
+                                                "source_ref": f"down-{i}"}).status_code
+                for i in range(12)]
+    failures = [s for s in statuses if s != 201]
+    print("statuses", statuses)
+    assert set(failures) <= {503} and statuses[-1] == 201
