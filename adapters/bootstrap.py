@@ -5,15 +5,19 @@ from dataclasses import dataclass, field
 
 from psycopg_pool import ConnectionPool
 
+from adapters import reference
 from adapters.postgres.audit_chain import PostgresAuditChain
-from adapters.postgres.console_sessions import ConsoleSessions
 from adapters.postgres.connection import eventsourcing_env, open_pool
+from adapters.postgres.console_sessions import ConsoleSessions
 from adapters.postgres.idempotency import IdempotencyStore
+from adapters.postgres.registry_queries import RegistryQueries
 from adapters.postgres.schema import ensure_schema
 from adapters.postgres.ticket_numbers import PostgresTicketNumbers
 from adapters.postgres.tokens import TokenStore
-from adapters.reference import FaultCauseTable
+from adapters.postgres.views.registry import PostgresRegistryView
 from adapters.runtime.settings import Settings
+from dispatch.lift_directory import RegistryLiftDirectory
+from dispatch.registry import Catalogue, RegistryApp
 from dispatch.tickets import TicketApp
 
 
@@ -21,8 +25,11 @@ from dispatch.tickets import TicketApp
 class Services:
     settings: Settings
     database_url: str
+    env: dict[str, str]
     pool: ConnectionPool
     tickets: TicketApp
+    registry: RegistryApp
+    registry_queries: RegistryQueries
     idempotency: IdempotencyStore
     tokens: TokenStore
     audit: PostgresAuditChain
@@ -34,6 +41,7 @@ class Services:
         for callback in self.on_close:
             callback()
         self.tickets.close()
+        self.registry.close()
         self.pool.close()
 
 
@@ -46,11 +54,18 @@ def bootstrap(settings: Settings, database_url: str | None = None) -> Services:
     ensure_schema(pool)
     env = eventsourcing_env(url, pool_size=settings.db_pool_size,
                             lock_timeout=settings.db_lock_timeout_seconds)
+    queries = RegistryQueries(pool)
+    registry = RegistryApp(env, catalogue=Catalogue(reference.districts(),
+                                                    reference.site_types()),
+                           lifts_of_using_unit=queries.lift_codes_of_using_unit)
+    PostgresRegistryView(registry.recorder.datastore).create_table()
     tickets = TicketApp(env, numbers=PostgresTicketNumbers(pool, settings.timezone),
-                        causes=FaultCauseTable())
+                        causes=reference.FaultCauseTable(),
+                        lifts=RegistryLiftDirectory(registry, queries.code_for_rescue_code))
     audit = PostgresAuditChain(tickets.recorder.datastore)
     audit.create_table()
     tokens = TokenStore(pool)
-    return Services(settings=settings, database_url=url, pool=pool, tickets=tickets,
+    return Services(settings=settings, database_url=url, env=env, pool=pool, tickets=tickets,
+                    registry=registry, registry_queries=queries,
                     idempotency=IdempotencyStore(pool), tokens=tokens, audit=audit,
                     sessions=ConsoleSessions(pool, tokens))

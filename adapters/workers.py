@@ -23,7 +23,14 @@ def chain_audit_log(services: Services, stop: threading.Event) -> None:
             stop.wait(0.5)
 
 
-ROLES: dict[str, Role] = {"audit-chain": chain_audit_log}
+def run_projections(services: Services, stop: threading.Event) -> None:
+    """Every materialised view, each kept at the head of its application's log."""
+    from adapters.views import Supervisor, catalogue
+
+    Supervisor(catalogue(), services.env, services.database_url).run(stop)
+
+
+ROLES: dict[str, Role] = {"audit-chain": chain_audit_log, "projections": run_projections}
 
 
 def start_all(services: Services, stop: threading.Event) -> list[threading.Thread]:

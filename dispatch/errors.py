@@ -1,7 +1,11 @@
 """Application errors, beside the domain's rule violations."""
 
 
-class TicketNotFound(Exception):
+class NotFound(Exception):
+    """No such resource (or not visible to the caller): 404."""
+
+
+class TicketNotFound(NotFound):
     """No ticket with that id (or not visible to the caller)."""
 
 

@@ -37,10 +37,12 @@ class TicketApp(Application[UUID]):
 
     name = "tickets"
 
-    def __init__(self, env: dict[str, str] | None = None, *, numbers: TicketNumbers,
-                 causes: FaultCauses, lifts: LiftDirectory | None = None,
+    def __init__(self, env: dict[str, str] | None = None, *,
+                 numbers: TicketNumbers | None = None, causes: FaultCauses | None = None,
+                 lifts: LiftDirectory | None = None,
                  clock: Callable[[], datetime] = _utcnow):
         super().__init__(env)
+        # Optional so projection runners can build a read-only instance from env alone.
         self.numbers, self.causes = numbers, causes
         self.lifts = lifts or UnknownLifts()
         self.clock = clock

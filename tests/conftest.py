@@ -104,12 +104,34 @@ def client(anonymous_client, token_for):
 def count_events(database_url: str):
     """How many events the store holds (proves rejected input stored nothing)."""
 
-    def count() -> int:
+    def count(table: str = "tickets_events") -> int:
         with psycopg.connect(database_url) as conn:
-            exists = conn.execute("SELECT to_regclass('public.tickets_events')").fetchone()
+            exists = conn.execute("SELECT to_regclass(%s)", (f"public.{table}",)).fetchone()
             if exists is None or exists[0] is None:
                 return 0
-            row = conn.execute("SELECT count(*) FROM tickets_events").fetchone()
+            row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
             return int(row[0]) if row else 0
 
     return count
+
+
+@pytest.fixture()
+def views(client):
+    """Run every materialised view (the `projections` role) for the test's duration."""
+    import threading
+
+    from adapters.workers import run_projections
+
+    stop = threading.Event()
+    thread = threading.Thread(target=run_projections,
+                              args=(client.app.state.services, stop), daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join(timeout=30)
+
+
+@pytest.fixture()
+def services_of():
+    """The services behind a TestClient's app."""
+    return lambda test_client: test_client.app.state.services

@@ -11,7 +11,7 @@ from psycopg import OperationalError as PsycopgOperationalError
 from psycopg_pool import PoolTimeout
 from starlette.exceptions import HTTPException
 
-from dispatch.errors import ConcurrentUpdate, TicketNotFound, VersionMismatch
+from dispatch.errors import ConcurrentUpdate, NotFound, TicketNotFound, VersionMismatch
 from domain.errors import DomainError, InvalidValue
 
 log = structlog.get_logger(__name__)
@@ -55,7 +55,8 @@ def _domain(_: Request, exc: Exception) -> JSONResponse:
 
 
 def _not_found(_: Request, exc: Exception) -> JSONResponse:
-    return problem(404, "Not found", f"no ticket {exc}", code="not_found")
+    what = f"no ticket {exc}" if isinstance(exc, TicketNotFound) else str(exc)
+    return problem(404, "Not found", what, code="not_found")
 
 
 def _mismatch(_: Request, exc: Exception) -> JSONResponse:
@@ -88,7 +89,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(InvalidValue, _invalid_value)
     app.add_exception_handler(DomainError, _domain)
-    app.add_exception_handler(TicketNotFound, _not_found)
+    app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(VersionMismatch, _mismatch)
     app.add_exception_handler(ConcurrentUpdate, _concurrent)
     app.add_exception_handler(HTTPException, _http)

@@ -1,0 +1,97 @@
+"""Request bodies of the registry API (formats checked here; districts and site types by the app)."""
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from adapters.http.schemas import Body, Mobile, Name, Text
+
+RegistrationCode = Annotated[str, StringConstraints(pattern=r"^\d{20}$")]
+RescueCode = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class Contact(Body):
+    name: Name
+    mobile: Mobile
+
+
+class UnitCreate(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"name": "深圳市安达电梯维保有限公司", "emergency_lead": {"name": "陈经理", "mobile": "13800138000"}}]})
+    name: Short
+    emergency_lead: Contact | None = None
+
+
+class RescueInfo(Body):
+    emergency_lead: Contact
+
+
+class Coverage(Body):
+    districts: Annotated[list[Short], Field(min_length=1, max_length=3)]
+    streets: Text | None = None
+
+
+class StationCreate(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "unit_id": "6f1d…", "name": "南山一站", "district": "南山区",
+        "lead": {"name": "刘站长", "mobile": "13900139000"},
+        "coverage": {"districts": ["南山区"], "streets": "粤海街道"}}]})
+    unit_id: Short
+    name: Short
+    district: Short
+    lead: Contact
+    coverage: Coverage
+
+
+class StationPatch(Body):
+    name: Short | None = None
+    district: Short | None = None
+    lead: Contact | None = None
+    coverage: Coverage | None = None
+
+
+class WorkerCreate(Body):
+    name: Name
+    mobile: Mobile
+    note: Text | None = None
+
+
+class UsingUnit(Body):
+    code: Short
+    name: Short
+
+
+class LiftPut(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "unit_id": "6f1d…", "rescue_code": "123456",
+        "using_unit": {"code": "91440300MA5XXXXX", "name": "海景花园物业"},
+        "address": "南山区海德三道 88 号 2 栋 A 梯", "district": "南山区", "site_type": "住宅小区",
+        "safety_manager": {"name": "赵安全", "mobile": "13700137000"}}]})
+    unit_id: Short
+    rescue_code: RescueCode | None = None
+    using_unit: UsingUnit
+    address: Short
+    district: Short
+    street: Short | None = None
+    site_type: Short | None = None
+    safety_manager: Contact | None = None
+
+
+class LiftSelection(Body):
+    registration_codes: Annotated[list[RegistrationCode], Field(min_length=1, max_length=5000)]
+
+
+class BatchUpdate(Body):
+    unit_id: Short
+    using_unit_code: Short
+    registration_codes: Annotated[list[RegistrationCode], Field(min_length=1,
+                                                                 max_length=5000)] | None = None
+    site_type: Short | None = None
+    safety_manager: Contact | None = None
+
+
+class Created(BaseModel):
+    id: str
+    version: int
+    notification_id: int | None

@@ -1,0 +1,63 @@
+"""Reads of the registry views: lift lists, lookups and the data-gap lists."""
+
+from typing import Any
+
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+LIFT_COLUMNS = ("registration_code, rescue_code, unit_id, station_id, district, street, "
+                "site_type, using_unit_code, using_unit_name, address, safety_manager_name")
+
+
+class RegistryQueries:
+    def __init__(self, pool: ConnectionPool):
+        self.pool = pool
+
+    def _rows(self, sql: str, params: tuple | list = ()) -> list[dict[str, Any]]:
+        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+
+    def code_for_rescue_code(self, rescue_code: str) -> str | None:
+        rows = self._rows("SELECT registration_code FROM lifts_view WHERE rescue_code = %s",
+                          (rescue_code,))
+        return rows[0]["registration_code"] if len(rows) == 1 else None
+
+    def lift_codes_of_using_unit(self, unit_id: str, using_unit_code: str) -> list[str]:
+        rows = self._rows("SELECT registration_code FROM lifts_view WHERE unit_id = %s AND "
+                          "using_unit_code = %s ORDER BY registration_code",
+                          (unit_id, using_unit_code))
+        return [r["registration_code"] for r in rows]
+
+    def lifts(self, filters: dict[str, Any], limit: int, after: str | None) -> list[dict]:
+        """Lifts matching unit_id / using_unit_code / station_id / bound, by code, paged."""
+        where, params = ["registration_code > %s"], [after or ""]
+        for key in ("unit_id", "using_unit_code", "station_id"):
+            if filters.get(key):
+                where.append(f"{key} = %s")
+                params.append(filters[key])
+        if filters.get("bound") is not None:
+            where.append("station_id IS NOT NULL" if filters["bound"] else "station_id IS NULL")
+        return self._rows(f"SELECT {LIFT_COLUMNS} FROM lifts_view WHERE {' AND '.join(where)} "
+                          "ORDER BY registration_code LIMIT %s", [*params, limit])
+
+    def data_gaps(self, unit_id: str | None) -> dict[str, list[Any]]:
+        unit = "(%(u)s::text IS NULL OR unit_id = %(u)s)"
+        lifts = f"SELECT registration_code FROM lifts_view WHERE {unit} AND "
+        params = {"u": unit_id}
+
+        def codes(condition: str) -> list[str]:
+            return [r["registration_code"] for r in self._rows(
+                lifts + condition + " ORDER BY registration_code", params)]
+
+        return {
+            "missing_safety_manager": codes("safety_manager_name IS NULL"),
+            "missing_site_type": codes("site_type IS NULL"),
+            "unbound_lifts": codes("station_id IS NULL"),
+            "stations_without_workers": self._rows(
+                f"SELECT station_id, name FROM stations_view WHERE {unit} AND workers = '{{}}' "
+                "ORDER BY name", params),
+            "unit_missing_rescue_info": self._rows(
+                f"SELECT unit_id, name FROM units_view WHERE {unit} AND NOT has_rescue_info "
+                "ORDER BY name", params),
+        }

@@ -1,0 +1,1 @@
+"""PostgreSQL materialised views: rows and tracking position written in one transaction."""

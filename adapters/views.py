@@ -1,0 +1,120 @@
+"""Runs the materialised views: one ProjectionRunner each, restarted when it stalls or dies.
+
+LISTEN/NOTIFY can be lost (eventsourcing issue #305): a runner whose view lags the log without
+moving for STALL_SECONDS is restarted, which re-subscribes from its tracking position.
+"""
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+import structlog
+from eventsourcing.projection import ProjectionRunner
+
+log = structlog.get_logger(__name__)
+CHECK_SECONDS = 1.0
+STALL_SECONDS = 3.0
+
+
+@dataclass(frozen=True)
+class View:
+    name: str
+    application_class: type
+    projection_class: type
+    view_class: type
+    tracking_table: str
+    events_table: str
+
+
+def runner_env(env: dict[str, str]) -> dict[str, str]:
+    """A runner needs few connections: its app reads the log, its view writes rows."""
+    return {**env, "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "2"}
+
+
+def position(conn: psycopg.Connection, view: View) -> tuple[int, int]:
+    """(view's tracking position, newest notification id in its application's log)."""
+    tracked = conn.execute(f"SELECT max(notification_id) FROM {view.tracking_table}").fetchone()
+    newest = conn.execute(f"SELECT max(notification_id) FROM {view.events_table}").fetchone()
+    return (tracked[0] or 0) if tracked else 0, (newest[0] or 0) if newest else 0
+
+
+def wait_for(pool, view: View, notification_id: int, timeout: float = 2.0) -> bool:  # noqa: ANN001
+    """Block until the view has processed `notification_id` (True), or give up (False) at the
+    timeout or at once when no such notification exists yet."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with pool.connection() as conn:
+            tracked, newest = position(conn, view)
+        if tracked >= notification_id:
+            return True
+        if newest < notification_id or time.monotonic() >= deadline:
+            return False
+        time.sleep(0.02)
+
+
+class Supervisor:
+    """Keeps one runner per view alive until `stop` is set."""
+
+    def __init__(self, views: list[View], env: dict[str, str], database_url: str):
+        self.views, self.env, self.database_url = views, runner_env(env), database_url
+        self.runners: dict[str, Any] = {}
+        self.progress: dict[str, tuple[int, float]] = {}
+
+    def start(self, view: View) -> None:
+        self.runners[view.name] = ProjectionRunner(
+            application_class=view.application_class, projection_class=view.projection_class,
+            view_class=view.view_class, env=self.env)
+        self.progress[view.name] = (-1, time.monotonic())
+
+    def check(self, conn: psycopg.Connection, view: View) -> None:
+        runner = self.runners.get(view.name)
+        tracked, newest = position(conn, view)
+        last, since = self.progress.get(view.name, (-1, time.monotonic()))
+        if tracked != last:
+            self.progress[view.name] = (tracked, time.monotonic())
+        dead = runner is None or runner.is_interrupted.is_set()
+        stalled = tracked < newest and time.monotonic() - since > STALL_SECONDS
+        if dead or stalled:
+            log.warning("view_restarted", view=view.name, dead=dead, tracked=tracked,
+                        newest=newest)
+            self._stop(view.name)
+            self.start(view)
+
+    def run(self, stop: threading.Event) -> None:
+        for view in self.views:
+            self.start(view)
+        try:
+            with psycopg.connect(self.database_url, autocommit=True) as conn:
+                while not stop.wait(CHECK_SECONDS):
+                    for view in self.views:
+                        self.check(conn, view)
+        finally:
+            for name in list(self.runners):
+                self._stop(name)
+
+    def _stop(self, name: str) -> None:
+        runner = self.runners.pop(name, None)
+        if runner is None:
+            return
+        try:
+            runner.__exit__(None, None, None)  # stops, joins, closes its application
+        except Exception:  # noqa: BLE001 - a crashed runner re-raises its error here
+            log.exception("view_stopped_with_error", view=name)
+        finally:
+            runner.view.datastore.close()
+
+
+def catalogue() -> list[View]:
+    """Every materialised view the `projections` role runs."""
+    from adapters.postgres.views.registry import PostgresRegistryView
+    from dispatch.registry import RegistryApp
+    from projections.registry import RegistryProjection
+
+    return [View("registry_view", RegistryApp, RegistryProjection, PostgresRegistryView,
+                 "registry_view_tracking", "registry_events")]
+
+
+def by_name(name: str) -> View:
+    return next(v for v in catalogue() if v.name == name)

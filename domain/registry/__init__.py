@@ -1,0 +1,1 @@
+"""The registry that makes dispatch possible: maintenance units, rescue stations, lifts."""

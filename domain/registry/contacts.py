@@ -1,0 +1,37 @@
+"""Contacts and codes: validated value types shared by registry aggregates."""
+
+from typing import Any
+
+from domain.errors import InvalidValue
+from domain.values import MOBILE, REGISTRATION_CODE, RESCUE_CODE
+
+
+def contact(value: dict[str, Any] | None, field: str) -> dict[str, str] | None:
+    """A person to call: {name, mobile}; the mobile must be a mainland mobile number."""
+    if value is None:
+        return None
+    name, mobile = str(value.get("name", "")).strip(), str(value.get("mobile", "")).strip()
+    if not name:
+        raise InvalidValue(f"{field}.name is required", field=f"{field}.name")
+    if not MOBILE.match(mobile):
+        raise InvalidValue(f"{field}.mobile must be 11 digits starting 13-19",
+                           field=f"{field}.mobile")
+    return {"name": name, "mobile": mobile}
+
+
+def registration_code(code: str, field: str = "registration_code") -> str:
+    if not REGISTRATION_CODE.match(code or ""):
+        raise InvalidValue("registration code must be 20 digits", field=field)
+    return code
+
+
+def rescue_code(code: str | None) -> str | None:
+    if code is not None and not RESCUE_CODE.match(code):
+        raise InvalidValue("rescue code must be 6 digits", field="rescue_code")
+    return code
+
+
+def one_of(value: str | None, allowed: list[str], field: str) -> str | None:
+    if value is not None and value not in allowed:
+        raise InvalidValue(f"{field} must be one of: {', '.join(allowed)}", field=field)
+    return value
