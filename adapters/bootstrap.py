@@ -14,7 +14,9 @@ from adapters.postgres.registry_queries import RegistryQueries
 from adapters.postgres.schema import ensure_schema
 from adapters.postgres.ticket_numbers import PostgresTicketNumbers
 from adapters.postgres.tokens import TokenStore
+from adapters.postgres.views.deadlines import DeadlineQueries, PostgresDeadlinesView
 from adapters.postgres.views.registry import PostgresRegistryView
+from adapters.sms import HttpGateway, LogGateway, SmsOutbox
 from adapters.runtime.settings import Settings
 from dispatch.lift_directory import RegistryLiftDirectory
 from dispatch.registry import Catalogue, RegistryApp
@@ -34,6 +36,8 @@ class Services:
     tokens: TokenStore
     audit: PostgresAuditChain
     sessions: ConsoleSessions
+    sms: SmsOutbox
+    deadlines: DeadlineQueries
     on_close: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
@@ -64,8 +68,12 @@ def bootstrap(settings: Settings, database_url: str | None = None) -> Services:
                         lifts=RegistryLiftDirectory(registry, queries.code_for_rescue_code))
     audit = PostgresAuditChain(tickets.recorder.datastore)
     audit.create_table()
+    PostgresDeadlinesView(tickets.recorder.datastore).create_table()
+    gateway = (HttpGateway(settings.sms_http_url) if settings.sms_gateway == "http"
+               and settings.sms_http_url else LogGateway())
     tokens = TokenStore(pool)
     return Services(settings=settings, database_url=url, env=env, pool=pool, tickets=tickets,
                     registry=registry, registry_queries=queries,
                     idempotency=IdempotencyStore(pool), tokens=tokens, audit=audit,
-                    sessions=ConsoleSessions(pool, tokens))
+                    sessions=ConsoleSessions(pool, tokens), sms=SmsOutbox(pool, gateway),
+                    deadlines=DeadlineQueries(pool))

@@ -108,12 +108,17 @@ class Supervisor:
 
 def catalogue() -> list[View]:
     """Every materialised view the `projections` role runs."""
+    from adapters.postgres.views.deadlines import PostgresDeadlinesView
     from adapters.postgres.views.registry import PostgresRegistryView
     from dispatch.registry import RegistryApp
+    from dispatch.tickets import TicketApp
+    from projections.deadlines import DeadlinesProjection
     from projections.registry import RegistryProjection
 
     return [View("registry_view", RegistryApp, RegistryProjection, PostgresRegistryView,
-                 "registry_view_tracking", "registry_events")]
+                 "registry_view_tracking", "registry_events"),
+            View("deadlines", TicketApp, DeadlinesProjection, PostgresDeadlinesView,
+                 "deadlines_tracking", "tickets_events")]
 
 
 def by_name(name: str) -> View:

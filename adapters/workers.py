@@ -30,7 +30,28 @@ def run_projections(services: Services, stop: threading.Event) -> None:
     Supervisor(catalogue(), services.env, services.database_url).run(stop)
 
 
-ROLES: dict[str, Role] = {"audit-chain": chain_audit_log, "projections": run_projections}
+def run_dispatcher(services: Services, stop: threading.Event) -> None:
+    """Fire due deadlines: notify, escalate, warn of overdue tickets."""
+    from dispatch.dispatcher import Dispatcher
+
+    settings = services.settings
+    dispatcher = Dispatcher(tickets=services.tickets, registry=services.registry,
+                            deadlines=services.deadlines, sms=services.sms,
+                            stations_covering=services.registry_queries.stations_covering,
+                            accept_timeout=settings.accept_timeout_seconds,
+                            overtime_minutes=settings.overtime_minutes)
+    while not stop.is_set():
+        try:
+            fired = dispatcher.run_once()
+        except Exception:  # noqa: BLE001 - a failed round is retried on the next tick
+            log.exception("dispatcher_round_failed")
+            fired = 0
+        if not fired:
+            stop.wait(settings.dispatcher_poll_seconds)
+
+
+ROLES: dict[str, Role] = {"audit-chain": chain_audit_log, "projections": run_projections,
+                          "dispatcher": run_dispatcher}
 
 
 def start_all(services: Services, stop: threading.Event) -> list[threading.Thread]:

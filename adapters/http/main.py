@@ -13,11 +13,13 @@ from adapters.bootstrap import Services
 from adapters.http import middleware, problems
 from adapters.http.console import pages
 from adapters.http.console.rendering import build_templates
-from adapters.http.routes import alarms, audit, dossier, health, lifts, registry, tickets
+from adapters.http.routes import (
+    alarms, audit, dossier, health, lifts, notifications, registry, tickets,
+)
 
 # Every resource's router; new resources add theirs here.
 ROUTERS = [alarms.router, tickets.router, dossier.router, registry.router, lifts.router,
-           audit.router, health.router, pages.router]
+           notifications.router, audit.router, health.router, pages.router]
 STATIC = Path(__file__).parent / "console" / "static"
 
 DESCRIPTION = """Event-sourced dispatch for elevator entrapments: alarms become tickets,

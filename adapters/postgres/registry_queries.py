@@ -61,3 +61,8 @@ class RegistryQueries:
                 f"SELECT unit_id, name FROM units_view WHERE {unit} AND NOT has_rescue_info "
                 "ORDER BY name", params),
         }
+
+    def stations_covering(self, district: str) -> list[str]:
+        rows = self._rows("SELECT station_id FROM stations_view WHERE coverage->'districts' ? %s "
+                          "ORDER BY name", (district,))
+        return [r["station_id"] for r in rows]

@@ -2,6 +2,8 @@
 
 from psycopg_pool import ConnectionPool
 
+from adapters.sms import OUTBOX
+
 STATEMENTS = [
     """CREATE TABLE IF NOT EXISTS ticket_counters (
         day date PRIMARY KEY,
@@ -27,6 +29,7 @@ STATEMENTS = [
         session_hash text PRIMARY KEY,
         token_id uuid NOT NULL REFERENCES api_tokens (id),
         expires_at timestamptz NOT NULL)""",
+    OUTBOX,
 ]
 
 

@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     timezone: str = Field("Asia/Shanghai", description="Day and hour buckets in reports")
     overtime_minutes: int = Field(30, description="Rescuer must be on site within this")
     accept_timeout_seconds: float = Field(300, description="No responder by then → escalate")
+    sms_gateway: Literal["log", "http"] = Field("log", description="log = outbox only")
+    sms_http_url: str | None = Field(None, description="JSON gateway URL for sms_gateway=http")
+    dispatcher_poll_seconds: float = 0.5
     db_pool_size: int = Field(8, description="Connections per process for the event store")
     db_lock_timeout_seconds: int = 5
     log_level: str = "INFO"

@@ -1,0 +1,18 @@
+"""The SMS outbox of a ticket: what was sent to whom (masked), and whether it was accepted."""
+
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter
+
+from adapters.http.auth import Reader, unit_scope
+from adapters.http.deps import ServicesDep
+
+router = APIRouter(prefix="/v1/notifications", tags=["dispatch"])
+
+
+@router.get("")
+def notifications(ticket_id: UUID, services: ServicesDep, principal: Reader) -> dict[str, Any]:
+    """Messages sent for a ticket, oldest first."""
+    services.tickets.ticket(ticket_id, unit_id=unit_scope(principal))  # 404 if not visible
+    return {"items": services.sms.for_ticket(str(ticket_id))}

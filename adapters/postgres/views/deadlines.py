@@ -1,0 +1,80 @@
+"""The deadlines table and the dispatcher's locked reads of what is due."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from psycopg.rows import dict_row
+from psycopg.sql import SQL, Identifier
+from psycopg.types.json import Jsonb
+from psycopg_pool import ConnectionPool
+
+from projections.deadlines import DeadlinesViewPort
+
+TABLE = """CREATE TABLE IF NOT EXISTS dispatch_deadlines (
+    ticket_id text PRIMARY KEY, ticket_no text, lift jsonb, trapped_count int, unit_id text,
+    stage text NOT NULL, level int NOT NULL DEFAULT 1, version int NOT NULL,
+    since timestamptz NOT NULL, notified_at timestamptz)"""
+INDEX = "CREATE INDEX IF NOT EXISTS dispatch_deadlines_due ON dispatch_deadlines (stage, since)"
+
+
+class PostgresDeadlinesView(PostgresTrackingRecorder, DeadlinesViewPort):
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any):
+        kwargs.setdefault("tracking_table_name", "deadlines_tracking")
+        super().__init__(datastore, **kwargs)
+        self.sql_create_statements.extend([SQL(TABLE), SQL(INDEX)])
+
+    def _write(self, statement: SQL, params: list[Any], tracking: Tracking) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            self._insert_tracking(curs, tracking)
+            curs.execute(statement, params)
+
+    def open(self, ticket_id: str, fields: dict[str, Any], tracking: Tracking) -> None:
+        values = {k: Jsonb(v) if isinstance(v, dict) else v for k, v in fields.items()}
+        statement = SQL("INSERT INTO dispatch_deadlines (ticket_id, {cols}) VALUES (%s, {vals}) "
+                        "ON CONFLICT (ticket_id) DO NOTHING").format(
+            cols=SQL(", ").join(map(Identifier, values)),
+            vals=SQL(", ").join(SQL("%s") for _ in values))
+        self._write(statement, [ticket_id, *values.values()], tracking)
+
+    def move(self, ticket_id: str, fields: dict[str, Any], tracking: Tracking) -> None:
+        # first_notified_at keeps the first notification; notified_at (a correction) overwrites.
+        sets = SQL(", ").join(
+            SQL("notified_at = coalesce(notified_at, %s)") if k == "first_notified_at"
+            else SQL("{} = %s").format(Identifier(k)) for k in fields)
+        statement = SQL("UPDATE dispatch_deadlines SET {sets} WHERE ticket_id = %s").format(
+            sets=sets)
+        self._write(statement, [*fields.values(), ticket_id], tracking)
+
+    def skip(self, tracking: Tracking) -> None:
+        self.insert_tracking(tracking)
+
+
+class DeadlineQueries:
+    """What is due now; rows stay locked (SKIP LOCKED) while the dispatcher acts on them."""
+
+    def __init__(self, pool: ConnectionPool):
+        self.pool = pool
+
+    @contextmanager
+    def due(self, condition: str, params: tuple, limit: int = 20) -> Iterator[list[dict]]:
+        with self.pool.connection() as conn, conn.transaction(), \
+                conn.cursor(row_factory=dict_row) as cur:
+            cur.execute(f"SELECT * FROM dispatch_deadlines WHERE {condition} "
+                        "ORDER BY since LIMIT %s FOR UPDATE SKIP LOCKED", (*params, limit))
+            yield cur.fetchall()
+
+    def to_notify(self):  # noqa: ANN201
+        return self.due("stage = 'dispatch'", ())
+
+    def unanswered(self, seconds: float):  # noqa: ANN201
+        return self.due("stage = 'await_accept' AND level < 3 AND "
+                        "since <= now() - make_interval(secs => %s)", (seconds,))
+
+    def overdue(self, minutes: int):  # noqa: ANN201
+        return self.due("stage IN ('await_accept', 'accepted') AND "
+                        "notified_at <= now() - make_interval(mins => %s) AND NOT EXISTS ("
+                        "SELECT 1 FROM sms_outbox o WHERE o.key = ticket_id || ':overdue')",
+                        (minutes,))

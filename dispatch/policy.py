@@ -1,0 +1,75 @@
+"""Who is notified at each level (pure): bound station → another covering station → operators."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+OPERATORS = "operators"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    mobile: str
+
+
+@dataclass(frozen=True)
+class StationContacts:
+    station_id: str
+    name: str
+    unit_id: str
+    districts: tuple[str, ...]
+    lead: Recipient
+    workers: tuple[Recipient, ...] = ()
+
+
+@dataclass(frozen=True)
+class Target:
+    """Whom to notify at a level, and why (the reason is recorded with the notification)."""
+
+    level: int
+    kind: str  # station | unit_lead | operators
+    reason: str
+    station_id: str | None = None
+    name: str | None = None
+    unit_id: str | None = None
+    recipients: tuple[Recipient, ...] = field(default=())
+
+    def station_data(self) -> dict[str, Any]:
+        return {"id": self.station_id, "name": self.name, "unit_id": self.unit_id,
+                "kind": self.kind, "reason": self.reason}
+
+
+def to_station(level: int, station: StationContacts, reason: str) -> Target:
+    return Target(level, "station", reason, station.station_id, station.name, station.unit_id,
+                  (station.lead, *station.workers))
+
+
+def operators(reason: str) -> Target:
+    return Target(3, OPERATORS, reason, name="调度中心/119")
+
+
+def first_target(lift: dict[str, Any] | None, bound: StationContacts | None,
+                 unit_lead: Recipient | None) -> Target:
+    """Level 1: the bound station, else the unit's emergency lead; unknown lift → operators."""
+    if lift is None:
+        return operators("unknown lift: operators route the ticket")
+    if bound is not None:
+        return to_station(1, bound, "station bound to the lift")
+    if unit_lead is not None:
+        return Target(1, "unit_lead", "lift bound to no station: the unit's emergency lead",
+                      name=unit_lead.name, unit_id=lift.get("unit_id"), recipients=(unit_lead,))
+    return operators("no bound station and no emergency lead")
+
+
+def next_target(level: int, lift: dict[str, Any] | None,
+                candidates: list[StationContacts]) -> Target:
+    """Level 2: another station covering the lift's district (same unit first); then level 3."""
+    if level >= 2 or lift is None:
+        return operators(f"no answer at level {level}: operators and fire service")
+    district, unit_id = lift.get("district"), lift.get("unit_id")
+    covering = [s for s in candidates
+                if district in s.districts and s.station_id != lift.get("station_id")]
+    covering.sort(key=lambda s: (s.unit_id != unit_id, s.name, s.station_id))
+    if covering:
+        return to_station(2, covering[0], f"no answer at level 1: station covering {district}")
+    return operators(f"no answer at level 1 and no other station covers {district}")

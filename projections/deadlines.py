@@ -1,0 +1,74 @@
+"""Dispatch deadlines: where each auto-dispatched ticket stands, so timers survive restarts.
+
+Stages: dispatch (notify `level` now) → await_accept (escalate when nobody accepts in time)
+→ accepted → done. Every row carries the ticket version it was derived from: the dispatcher
+acts with that version as If-Match, so a timer can never fire twice.
+"""
+
+from abc import ABC, abstractmethod
+from functools import singledispatchmethod
+from typing import Any
+
+from eventsourcing.persistence import Tracking, TrackingRecorder
+from eventsourcing.projection import Projection
+
+from domain.ticket import Ticket
+
+
+class DeadlinesViewPort(TrackingRecorder, ABC):
+    @abstractmethod
+    def open(self, ticket_id: str, fields: dict[str, Any], tracking: Tracking) -> None: ...
+    @abstractmethod
+    def move(self, ticket_id: str, fields: dict[str, Any], tracking: Tracking) -> None: ...
+    @abstractmethod
+    def skip(self, tracking: Tracking) -> None: ...
+
+
+class DeadlinesProjection(Projection[DeadlinesViewPort]):
+    name = "deadlines"
+
+    @singledispatchmethod
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        self.view.skip(tracking)
+
+    @process_event.register
+    def _(self, e: Ticket.AlarmReceived, tracking: Tracking) -> None:
+        if e.dispatch != "auto":
+            self.view.skip(tracking)  # a call centre that dispatches itself: hands off
+            return
+        self.view.open(str(e.originator_id), {
+            "ticket_no": e.ticket_no, "lift": e.lift, "trapped_count": e.trapped_count,
+            "unit_id": (e.lift or {}).get("unit_id"), "stage": "dispatch", "level": 1,
+            "version": e.originator_version, "since": e.timestamp}, tracking)
+
+    @process_event.register
+    def _(self, e: Ticket.StationNotified, tracking: Tracking) -> None:
+        self.view.move(str(e.originator_id), {
+            "stage": "await_accept", "level": e.level, "version": e.originator_version,
+            "since": e.timestamp, "first_notified_at": e.occurred_at}, tracking)
+
+    @process_event.register
+    def _(self, e: Ticket.Escalated, tracking: Tracking) -> None:
+        self.view.move(str(e.originator_id), {"stage": "dispatch", "level": e.to_level,
+                                              "version": e.originator_version,
+                                              "since": e.timestamp}, tracking)
+
+    @process_event.register
+    def _(self, e: Ticket.ResponderAssigned, tracking: Tracking) -> None:
+        self.view.move(str(e.originator_id), {"stage": "accepted",
+                                              "version": e.originator_version}, tracking)
+
+    @process_event.register(Ticket.ArrivedOnSite)
+    @process_event.register(Ticket.PassengersReleased)
+    @process_event.register(Ticket.Cancelled)
+    @process_event.register(Ticket.Closed)
+    def _(self, e: Any, tracking: Tracking) -> None:
+        self.view.move(str(e.originator_id), {"stage": "done", "version": e.originator_version},
+                       tracking)
+
+    @process_event.register
+    def _(self, e: Ticket.TimeCorrected, tracking: Tracking) -> None:
+        if e.node == "notified":
+            self.view.move(str(e.originator_id), {"notified_at": e.new}, tracking)
+        else:
+            self.view.skip(tracking)
