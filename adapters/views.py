@@ -54,6 +54,11 @@ def wait_for(pool, view: View, notification_id: int, timeout: float = 2.0) -> bo
         time.sleep(0.02)
 
 
+def is_stalled(tracked: int, newest: int, unchanged_since: float, now: float) -> bool:
+    """Behind the log with no progress for STALL_SECONDS (the clock restarts on any move)."""
+    return tracked < newest and now - unchanged_since > STALL_SECONDS
+
+
 class Supervisor:
     """Keeps one runner per view alive until `stop` is set."""
 
@@ -63,19 +68,21 @@ class Supervisor:
         self.progress: dict[str, tuple[int, float]] = {}
 
     def start(self, view: View) -> None:
-        self.runners[view.name] = ProjectionRunner(
+        runner = ProjectionRunner(
             application_class=view.application_class, projection_class=view.projection_class,
             view_class=view.view_class, env=self.env)
+        self.runners[view.name] = runner.__enter__()
         self.progress[view.name] = (-1, time.monotonic())
 
     def check(self, conn: psycopg.Connection, view: View) -> None:
         runner = self.runners.get(view.name)
         tracked, newest = position(conn, view)
-        last, since = self.progress.get(view.name, (-1, time.monotonic()))
-        if tracked != last:
-            self.progress[view.name] = (tracked, time.monotonic())
+        now = time.monotonic()
+        last, _ = self.progress.get(view.name, (-1, now))
+        if tracked != last or tracked >= newest:
+            self.progress[view.name] = (tracked, now)  # moving or caught up: clock restarts
         dead = runner is None or runner.is_interrupted.is_set()
-        stalled = tracked < newest and time.monotonic() - since > STALL_SECONDS
+        stalled = is_stalled(tracked, newest, self.progress[view.name][1], now)
         if dead or stalled:
             log.warning("view_restarted", view=view.name, dead=dead, tracked=tracked,
                         newest=newest)

@@ -75,12 +75,17 @@ class RegistryApp(Application[UUID]):
         return unit, self._save(unit)
 
     # ---- stations ---------------------------------------------------------------------
-    def register_station(self, fields: dict[str, Any], ctx: Context):
+    def register_station(self, fields: dict[str, Any], ctx: Context,
+                         workers: list[dict[str, Any]] | None = None):
+        """Register a station (optionally with its workers, in the same save)."""
         unit = self.unit(fields["unit_id"])
         self._check_districts(fields)
         station = RescueStation.register(
             unit_id=str(unit.id), name=fields["name"], district=fields["district"],
             lead=fields["lead"], coverage=fields["coverage"], **_who(ctx))
+        for worker in workers or []:
+            station.add_worker(name=worker["name"], mobile=worker["mobile"],
+                               note=worker.get("note"), **_who(ctx))
         return station, self._save(station)
 
     def update_station(self, station_id: str, changes: dict[str, Any], ctx: Context):
@@ -107,8 +112,10 @@ class RegistryApp(Application[UUID]):
             self.catalogue.district(district, f"coverage.districts.{i}")
 
     # ---- lifts ------------------------------------------------------------------------
-    def put_lift(self, code: str, facts: dict[str, Any], ctx: Context):
-        """Register or revise a lift; its unit must have filled in its rescue info first."""
+    def put_lift(self, code: str, facts: dict[str, Any], ctx: Context,
+                 station_id: str | None = None):
+        """Register or revise a lift (and bind it, in the same save); its unit must have
+        filled in its rescue info first."""
         unit = self.unit(facts["unit_id"])
         if not unit.has_rescue_info:
             raise InvalidTransition(
@@ -117,13 +124,15 @@ class RegistryApp(Application[UUID]):
         self.catalogue.district(facts.get("district"))
         self.catalogue.site_type(facts.get("site_type"))
         facts = {**facts, "unit_id": str(unit.id)}
+        station = self.station(station_id) if station_id else None
         try:
-            lift = self.lift(code)
+            lift, created = self.lift(code), False
+            lift.revise(facts=facts, **_who(ctx))
         except NotFound:
-            lift = Lift.register(code=code, facts=facts, **_who(ctx))
-            return lift, True, self._save(lift)
-        lift.revise(facts=facts, **_who(ctx))
-        return lift, False, self._save(lift)
+            lift, created = Lift.register(code=code, facts=facts, **_who(ctx)), True
+        if station is not None:
+            lift.bind(station_id=str(station.id), station_unit_id=station.unit_id, **_who(ctx))
+        return lift, created, self._save(lift)
 
     def bind(self, station_id: str, codes: Iterable[str], ctx: Context):
         station = self.station(station_id)

@@ -9,7 +9,7 @@ REF="walk-$(date +%s%N)"
 post() { curl -sf "${AUTH[@]}" -H 'content-type: application/json' -X POST "$BASE$1" -d "$2"; echo; }
 when() { date -u -d "-$1 minutes" +%Y-%m-%dT%H:%M:%SZ; }
 
-TICKET=$(post /v1/alarms "{\"lift\":\"44030000000000012345\",\"source\":\"96333\",\"source_ref\":\"$REF\",\"received_at\":\"$(when 40)\",\"trapped_count\":2}")
+TICKET=$(post /v1/alarms "{\"lift\":\"44030000000000012345\",\"source\":\"96333\",\"source_ref\":\"$REF\",\"received_at\":\"$(when 40)\",\"trapped_count\":2,\"dispatch\":\"external\"}")
 echo "alarm    → $TICKET"
 ID=$(echo "$TICKET" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ticket_id"])')
 echo "notify   → $(post /v1/tickets/$ID/notify "{\"at\":\"$(when 39)\"}")"

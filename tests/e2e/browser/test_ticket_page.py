@@ -8,7 +8,8 @@ from tests.e2e.browser.conftest import screenshot
 def open_alarm(base: str, token: str, ref: str) -> str:
     response = httpx.post(f"{base}/v1/alarms", headers={"Authorization": f"Bearer {token}"},
                           json={"lift": "44030000000000012345", "source": "phone",
-                                "source_ref": ref, "trapped_count": 2})
+                                "source_ref": ref, "trapped_count": 2,
+                                "dispatch": "external"})  # operators drive every node
     assert response.status_code == 201, response.text
     return response.json()["ticket_id"]
 
