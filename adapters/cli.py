@@ -24,9 +24,7 @@ def _serve_api(settings: Settings, database_url: str, *, with_workers: bool = Fa
     def build() -> Services:
         services = bootstrap(settings, database_url)
         if with_workers:
-            stop = threading.Event()
-            services.on_close.append(stop.set)
-            workers.start_all(services, stop)
+            workers.start_all(services)
         return services
 
     uvicorn.run(create_app(build), host=settings.host, port=settings.port, log_config=None,

@@ -54,14 +54,21 @@ ROLES: dict[str, Role] = {"audit-chain": chain_audit_log, "projections": run_pro
                           "dispatcher": run_dispatcher}
 
 
-def start_all(services: Services, stop: threading.Event) -> list[threading.Thread]:
-    """Start every role in a daemon thread (dev mode)."""
-    threads = []
-    for name, role in ROLES.items():
-        thread = threading.Thread(target=_guarded, args=(name, role, services, stop),
-                                  name=f"role-{name}", daemon=True)
+def start_all(services: Services) -> list[threading.Thread]:
+    """Start every role in a thread (dev mode); closing the services stops and joins them."""
+    stop = threading.Event()
+    threads = [threading.Thread(target=_guarded, args=(name, role, services, stop),
+                                name=f"role-{name}", daemon=True)
+               for name, role in ROLES.items()]
+
+    def stop_and_join() -> None:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+
+    services.on_close.append(stop_and_join)
+    for thread in threads:
         thread.start()
-        threads.append(thread)
     return threads
 
 

@@ -30,9 +30,7 @@ def live_server(settings):
 
     def build():
         services = bootstrap(settings)
-        stop = threading.Event()
-        services.on_close.append(stop.set)
-        workers.start_all(services, stop)
+        workers.start_all(services)
         return services
 
     app = create_app(build)
