@@ -13,9 +13,11 @@ from adapters.postgres.idempotency import IdempotencyStore
 from adapters.postgres.registry_queries import RegistryQueries
 from adapters.postgres.schema import ensure_schema
 from adapters.postgres.ticket_numbers import PostgresTicketNumbers
+from adapters.postgres.ticket_queries import TicketQueries
 from adapters.postgres.tokens import TokenStore
 from adapters.postgres.views.deadlines import DeadlineQueries, PostgresDeadlinesView
 from adapters.postgres.views.registry import PostgresRegistryView
+from adapters.postgres.views.tickets import PostgresTicketsView
 from adapters.sms import HttpGateway, LogGateway, SmsOutbox
 from adapters.runtime.settings import Settings
 from dispatch.lift_directory import RegistryLiftDirectory
@@ -32,6 +34,7 @@ class Services:
     tickets: TicketApp
     registry: RegistryApp
     registry_queries: RegistryQueries
+    ticket_queries: TicketQueries
     idempotency: IdempotencyStore
     tokens: TokenStore
     audit: PostgresAuditChain
@@ -69,11 +72,14 @@ def bootstrap(settings: Settings, database_url: str | None = None) -> Services:
     audit = PostgresAuditChain(tickets.recorder.datastore)
     audit.create_table()
     PostgresDeadlinesView(tickets.recorder.datastore).create_table()
+    PostgresTicketsView(tickets.recorder.datastore).create_table()
     gateway = (HttpGateway(settings.sms_http_url) if settings.sms_gateway == "http"
                and settings.sms_http_url else LogGateway())
     tokens = TokenStore(pool)
     return Services(settings=settings, database_url=url, env=env, pool=pool, tickets=tickets,
                     registry=registry, registry_queries=queries,
+                    ticket_queries=TicketQueries(pool, settings.timezone,
+                                                 settings.overtime_minutes),
                     idempotency=IdempotencyStore(pool), tokens=tokens, audit=audit,
                     sessions=ConsoleSessions(pool, tokens), sms=SmsOutbox(pool, gateway),
                     deadlines=DeadlineQueries(pool))

@@ -10,7 +10,7 @@ from pathlib import Path
 import structlog
 import uvicorn
 
-from adapters import cli_audit, cli_import, cli_tokens, workers
+from adapters import cli_audit, cli_import, cli_projections, cli_tokens, workers
 from adapters.bootstrap import Services, bootstrap
 from adapters.http.main import create_app
 from adapters.runtime.embedded import database_url_for
@@ -108,6 +108,7 @@ def parser() -> argparse.ArgumentParser:
     cli_tokens.register(sub)
     cli_audit.register(sub)
     cli_import.register(sub)
+    cli_projections.register(sub)
     bench = sub.add_parser("bench", help="measure throughput and latency against raw anchors")
     bench.add_argument("--quick", action="store_true", help="short runs (under a minute)")
     bench.add_argument("--workers", type=int, default=2, help="API worker processes")

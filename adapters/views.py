@@ -26,6 +26,7 @@ class View:
     view_class: type
     tracking_table: str
     events_table: str
+    tables: tuple[str, ...] = ()
 
 
 def runner_env(env: dict[str, str]) -> dict[str, str]:
@@ -117,15 +118,20 @@ def catalogue() -> list[View]:
     """Every materialised view the `projections` role runs."""
     from adapters.postgres.views.deadlines import PostgresDeadlinesView
     from adapters.postgres.views.registry import PostgresRegistryView
+    from adapters.postgres.views.tickets import PostgresTicketsView
     from dispatch.registry import RegistryApp
     from dispatch.tickets import TicketApp
     from projections.deadlines import DeadlinesProjection
     from projections.registry import RegistryProjection
+    from projections.tickets import TicketsProjection
 
     return [View("registry_view", RegistryApp, RegistryProjection, PostgresRegistryView,
-                 "registry_view_tracking", "registry_events"),
+                 "registry_view_tracking", "registry_events",
+                 ("units_view", "stations_view", "lifts_view")),
             View("deadlines", TicketApp, DeadlinesProjection, PostgresDeadlinesView,
-                 "deadlines_tracking", "tickets_events")]
+                 "deadlines_tracking", "tickets_events", ("dispatch_deadlines",)),
+            View("tickets_view", TicketApp, TicketsProjection, PostgresTicketsView,
+                 "tickets_view_tracking", "tickets_events", ("tickets_view",))]
 
 
 def by_name(name: str) -> View:

@@ -14,11 +14,11 @@ from adapters.http import middleware, problems
 from adapters.http.console import pages
 from adapters.http.console.rendering import build_templates
 from adapters.http.routes import (
-    alarms, audit, dossier, health, lifts, notifications, registry, tickets,
+    alarms, audit, dossier, health, lifts, notifications, registry, reports, tickets,
 )
 
 # Every resource's router; new resources add theirs here.
-ROUTERS = [alarms.router, tickets.router, dossier.router, registry.router, lifts.router,
+ROUTERS = [alarms.router, reports.router, tickets.router, dossier.router, registry.router, lifts.router,
            notifications.router, audit.router, health.router, pages.router]
 STATIC = Path(__file__).parent / "console" / "static"
 

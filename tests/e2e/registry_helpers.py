@@ -35,7 +35,7 @@ def lift_body(unit_id, using="U-1", **extra) -> dict:
             "address": "海德三道 88 号", "district": "南山区", **extra}
 
 
-def make_lift(client, unit_id, n, using="U-1", headers=None, **extra) -> str:
+def make_lift(client, unit_id, n, using="U-1", headers=None, station_id=None, **extra) -> str:
     response = client.put(f"/v1/lifts/{code(n)}", json=lift_body(unit_id, using, **extra),
                           headers=headers or {})
     assert response.status_code == 201, response.text

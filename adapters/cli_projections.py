@@ -1,0 +1,49 @@
+"""`liftrescue projections rebuild NAME|--all` and `liftrescue projections status`."""
+
+import argparse
+import sys
+import time
+
+from adapters.bootstrap import bootstrap
+from adapters.cli_import import progress as bar
+from adapters.rebuild import rebuild, status
+from adapters.runtime.embedded import database_url_for
+from adapters.runtime.settings import Settings
+from adapters.views import by_name, catalogue
+
+
+def run(args: argparse.Namespace, settings: Settings) -> None:
+    services = bootstrap(settings, database_url_for(settings))
+    try:
+        if args.action == "status":
+            print(f"{'view':<16}{'position':>10}{'newest':>10}{'lag':>8}")
+            for row in status(services):
+                print(f"{row['view']:<16}{row['position']:>10}{row['newest']:>10}{row['lag']:>8}")
+            return
+        if not args.all and not args.name:
+            sys.exit("name a view or pass --all")
+        views = catalogue() if args.all else [by_name(args.name)]
+        for view in views:
+            total = status_of(services, view.name)
+            started = time.perf_counter()
+            count = rebuild(services, view, lambda n, t=total: bar(n, t))
+            seconds = time.perf_counter() - started
+            sys.stderr.write("\n")
+            print(f"{view.name}: rebuilt from {count} events in {seconds:.2f} s "
+                  f"({count / seconds if seconds else 0:,.0f} events/s)")
+    finally:
+        services.close()
+
+
+def status_of(services, name: str) -> int:  # noqa: ANN001
+    return next(r["newest"] for r in status(services) if r["view"] == name)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("projections", help="rebuild views or show their lag")
+    actions = parser.add_subparsers(dest="action", required=True)
+    again = actions.add_parser("rebuild", help="recompute a view from the first event")
+    again.add_argument("name", nargs="?", choices=[v.name for v in catalogue()])
+    again.add_argument("--all", action="store_true")
+    actions.add_parser("status", help="position, newest event and lag of every view")
+    parser.set_defaults(run=run)

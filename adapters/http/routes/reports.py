@@ -1,0 +1,148 @@
+"""What units and supervisors read: incident dynamics, ticket lists, overtime, statistics."""
+
+import base64
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response
+from pydantic import AwareDatetime
+from starlette.exceptions import HTTPException
+
+from adapters.http.auth import Reader, unit_scope
+from adapters.http.deps import ServicesDep
+from adapters.http.routes.registry import own
+from adapters.postgres.tokens import Principal
+from adapters.views import by_name, wait_for
+from projections.tickets import ORDER, minutes
+
+router = APIRouter(prefix="/v1", tags=["projections"])
+From = Annotated[AwareDatetime | None, Query(alias="from", description="inclusive")]
+To = Annotated[AwareDatetime | None, Query(description="exclusive")]
+After = Annotated[int | None, Query(ge=0, description="wait (≤ 2 s) for this notification")]
+
+
+def scope(principal: Principal, unit_id: str | None) -> str | None:
+    """Unit tokens are confined to their unit (asking for another is 404)."""
+    confined = unit_scope(principal)
+    if confined is None:
+        return unit_id
+    own(principal, unit_id or confined)
+    return confined
+
+
+def caught_up(services, after: int | None, response: Response) -> None:  # noqa: ANN001
+    if after:
+        ok = wait_for(services.pool, by_name("tickets_view"), after)
+        response.headers["X-View-Caught-Up"] = "true" if ok else "false"
+
+
+def dynamic_item(row: dict[str, Any], limit: int) -> dict[str, Any]:
+    to_arrive = minutes(row["notified_at"], row["arrived_at"])
+    timeline, previous = [], None
+    for node in ORDER:
+        at = row[f"{node}_at"]
+        if at is not None:
+            timeline.append({"node": node, "at": at, "minutes_since_previous":
+                             minutes(previous, at) if previous else None})
+            previous = at
+    return {"ticket_id": row["ticket_id"], "ticket_no": row["ticket_no"],
+            "lift": row["registration_code"] or row["lift_code"], "unit_id": row["unit_id"],
+            "station": row["station_name"] or row["station_id"], "status": row["status"],
+            "level": row["level"], "received_at": row["received_at"],
+            "notified_at": row["notified_at"], "assigned_at": row["assigned_at"],
+            "responder": row["responder_name"], "arrived_at": row["arrived_at"],
+            "released_at": row["released_at"], "minutes_to_arrive": to_arrive,
+            "overtime": to_arrive is not None and to_arrive > limit, "timeline": timeline}
+
+
+@router.get("/dynamics")
+def dynamics(services: ServicesDep, principal: Reader, response: Response,
+             unit_id: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 15,
+             after: After = None) -> dict[str, Any]:
+    """Newest tickets first, with every node time and the per-ticket timeline (困人动态)."""
+    caught_up(services, after, response)
+    rows = services.ticket_queries.dynamics(scope(principal, unit_id), limit)
+    return {"items": [dynamic_item(r, services.settings.overtime_minutes) for r in rows]}
+
+
+def _cursor(raw: str | None) -> tuple[datetime, str] | None:
+    if raw is None:
+        return None
+    try:
+        at, ticket_id = base64.urlsafe_b64decode(raw.encode()).decode().split("|", 1)
+        return datetime.fromisoformat(at), ticket_id
+    except ValueError:
+        raise HTTPException(400, "cursor is not one this API returned") from None
+
+
+@router.get("/tickets")
+def list_tickets(services: ServicesDep, principal: Reader, response: Response,
+                 unit_id: str | None = None,
+                 status: Literal["received", "notified", "assigned", "arrived", "released",
+                                 "closed", "cancelled"] | None = None,
+                 start: From = None, to: To = None,
+                 limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                 cursor: str | None = None, after: After = None) -> dict[str, Any]:
+    """Tickets newest first, filtered and paged (`next_cursor`)."""
+    caught_up(services, after, response)
+    rows = services.ticket_queries.tickets(scope(principal, unit_id), status, start, to, limit,
+                                           _cursor(cursor))
+    items = [dynamic_item(r, services.settings.overtime_minutes) for r in rows]
+    next_cursor = None
+    if len(rows) == limit:
+        last = rows[-1]
+        next_cursor = base64.urlsafe_b64encode(
+            f"{last['received_at'].isoformat()}|{last['ticket_id']}".encode()).decode()
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.get("/overtime")
+def overtime(services: ServicesDep, principal: Reader, response: Response,
+             unit_id: str | None = None, station_id: str | None = None,
+             start: From = None, to: To = None, after: After = None) -> dict[str, Any]:
+    """Tickets whose rescuer arrived more than the limit (30 min) after notification."""
+    caught_up(services, after, response)
+    return {"threshold_minutes": services.settings.overtime_minutes,
+            "items": services.ticket_queries.overtime(scope(principal, unit_id), station_id,
+                                                      start, to)}
+
+
+@router.get("/overtime/open")
+def overtime_open(services: ServicesDep, principal: Reader, unit_id: str | None = None,
+                  ) -> dict[str, Any]:
+    """Open tickets notified longer ago than the limit, rescuer not yet on site (live)."""
+    return {"threshold_minutes": services.settings.overtime_minutes,
+            "items": services.ticket_queries.open_overdue(scope(principal, unit_id))}
+
+
+@router.get("/stats/tickets")
+def stats_tickets(services: ServicesDep, principal: Reader,
+                  group_by: Literal["station", "unit", "district", "site_type", "hour", "cause"],
+                  unit_id: str | None = None, start: From = None, to: To = None,
+                  ) -> dict[str, Any]:
+    """Entrapment tickets counted by station, unit, district, site type, hour or cause."""
+    rows = services.ticket_queries.counts(group_by, scope(principal, unit_id), start, to)
+    return {"group_by": group_by, "items": rows}
+
+
+@router.get("/stats/entrapment-rate")
+def entrapment_rate(services: ServicesDep, principal: Reader, unit_id: str | None = None,
+                    start: From = None, to: To = None) -> dict[str, Any]:
+    """困人率: lifts in service per entrapment ticket, and tickets per 10,000 lifts."""
+    return services.ticket_queries.entrapment_rate(scope(principal, unit_id), start, to)
+
+
+@router.get("/stats/lifts")
+def stats_lifts(services: ServicesDep, principal: Reader, unit_id: str | None = None,
+                start: From = None, to: To = None,
+                min_tickets: Annotated[int, Query(ge=1)] = 2) -> dict[str, Any]:
+    """Lifts with at least `min_tickets` entrapments in the window (单台电梯困人数)."""
+    return {"items": services.ticket_queries.per_lift(scope(principal, unit_id), start, to,
+                                                      min_tickets)}
+
+
+@router.get("/fault-reports/missing")
+def missing_fault_reports(services: ServicesDep, principal: Reader,
+                          unit_id: str | None = None) -> dict[str, Any]:
+    """Released tickets still waiting for their fault analysis report."""
+    return {"items": services.ticket_queries.missing_fault_reports(scope(principal, unit_id))}
