@@ -28,6 +28,10 @@ class View:
     events_table: str
     tables: tuple[str, ...] = ()
 
+    @property
+    def application_name(self) -> str:
+        return self.events_table.removesuffix("_events")
+
 
 def runner_env(env: dict[str, str]) -> dict[str, str]:
     """A runner needs few connections: its app reads the log, its view writes rows."""
@@ -36,7 +40,9 @@ def runner_env(env: dict[str, str]) -> dict[str, str]:
 
 def position(conn: psycopg.Connection, view: View) -> tuple[int, int]:
     """(view's tracking position, newest notification id in its application's log)."""
-    tracked = conn.execute(f"SELECT max(notification_id) FROM {view.tracking_table}").fetchone()
+    # Filtered by application: the table also holds eventsourcing's "__migration__" marker.
+    tracked = conn.execute(f"SELECT max(notification_id) FROM {view.tracking_table} "
+                           "WHERE application_name = %s", (view.application_name,)).fetchone()
     newest = conn.execute(f"SELECT max(notification_id) FROM {view.events_table}").fetchone()
     return (tracked[0] or 0) if tracked else 0, (newest[0] or 0) if newest else 0
 
