@@ -6,6 +6,7 @@ moving for STALL_SECONDS is restarted, which re-subscribes from its tracking pos
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ class View:
     tracking_table: str
     events_table: str
     tables: tuple[str, ...] = ()
+    batch_apply: Callable[..., None] | None = None  # set: follow the log in pages
 
     @property
     def application_name(self) -> str:
@@ -75,9 +77,16 @@ class Supervisor:
         self.progress: dict[str, tuple[int, float]] = {}
 
     def start(self, view: View) -> None:
-        runner = ProjectionRunner(
-            application_class=view.application_class, projection_class=view.projection_class,
-            view_class=view.view_class, env=self.env)
+        if view.batch_apply is not None:
+            from adapters.batch_runner import BatchRunner
+
+            runner = BatchRunner(view.application_class, view.view_class, view.batch_apply,
+                                 self.env)
+        else:
+            runner = ProjectionRunner(
+                application_class=view.application_class,
+                projection_class=view.projection_class, view_class=view.view_class,
+                env=self.env)
         self.runners[view.name] = runner.__enter__()
         self.progress[view.name] = (-1, time.monotonic())
 
@@ -124,7 +133,7 @@ def catalogue() -> list[View]:
     """Every materialised view the `projections` role runs."""
     from adapters.postgres.views.deadlines import PostgresDeadlinesView
     from adapters.postgres.views.registry import PostgresRegistryView
-    from adapters.postgres.views.tickets import PostgresTicketsView
+    from adapters.postgres.views.tickets import PostgresTicketsView, apply_batch
     from dispatch.registry import RegistryApp
     from dispatch.tickets import TicketApp
     from projections.deadlines import DeadlinesProjection
@@ -137,7 +146,8 @@ def catalogue() -> list[View]:
             View("deadlines", TicketApp, DeadlinesProjection, PostgresDeadlinesView,
                  "deadlines_tracking", "tickets_events", ("dispatch_deadlines",)),
             View("tickets_view", TicketApp, TicketsProjection, PostgresTicketsView,
-                 "tickets_view_tracking", "tickets_events", ("tickets_view",))]
+                 "tickets_view_tracking", "tickets_events", ("tickets_view",),
+                 batch_apply=apply_batch)]
 
 
 def by_name(name: str) -> View:

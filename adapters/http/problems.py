@@ -7,6 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from eventsourcing.persistence import InterfaceError, OperationalError
+from psycopg import DataError
 from psycopg import OperationalError as PsycopgOperationalError
 from psycopg_pool import PoolTimeout
 from starlette.exceptions import HTTPException
@@ -78,6 +79,12 @@ def _database_down(_: Request, exc: Exception) -> JSONResponse:
                    headers={"Retry-After": "2"})
 
 
+def _bad_data(_: Request, exc: Exception) -> JSONResponse:
+    # Values that pass validation but PostgreSQL cannot store (e.g. NUL in a query string).
+    return problem(422, "Invalid value", "a value cannot be stored: " + str(exc).splitlines()[0],
+                   code="invalid_value")
+
+
 def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled_error", error_type=type(exc).__name__)
     return problem(500, "Internal error", "the error was logged with this request's correlation id",
@@ -95,4 +102,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http)
     for error in (PsycopgOperationalError, OperationalError, InterfaceError, PoolTimeout):
         app.add_exception_handler(error, _database_down)
+    app.add_exception_handler(DataError, _bad_data)
     app.add_exception_handler(Exception, _unexpected)

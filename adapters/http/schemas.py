@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 Mobile = Annotated[str, StringConstraints(pattern=r"^1[3-9]\d{9}$")]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9\- ]{4,19}$")]
@@ -17,6 +17,16 @@ At = Annotated[AwareDatetime | None, Field(None, description="Business time; omi
 class Body(BaseModel):
     # Unknown fields are refused: a misspelt "at" must not silently become "now".
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def no_nul_characters(cls, value: Any) -> Any:
+        """PostgreSQL text cannot hold NUL; refuse it here, naming the field."""
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("text must not contain NUL characters")
+        if isinstance(value, list) and any(isinstance(v, str) and "\x00" in v for v in value):
+            raise ValueError("text must not contain NUL characters")
+        return value
 
 
 class Caller(Body):

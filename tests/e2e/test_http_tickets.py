@@ -253,3 +253,12 @@ def test_database_outage_is_503_with_retry_after(client, database_url, pg_admin_
     failures = [s for s in statuses if s != 201]
     print("statuses", statuses)
     assert set(failures) <= {503} and statuses[-1] == 201
+
+
+def test_nul_characters_are_refused_with_the_field_named(client, count_events):
+    response = client.post("/v1/alarms", json={"lift": LIFT, "source": "96333",
+                                                "source_ref": "a\u0000b"})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "source_ref"
+    listed = client.get("/v1/tickets", params={"unit_id": "x\u0000"})
+    assert listed.status_code == 422
+    assert count_events() == 0

@@ -83,3 +83,23 @@ class PostgresTicketsView(PostgresTrackingRecorder, TicketsViewPort):
         """Every row, ordered: for comparing a rebuilt view with the live one."""
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             return cur.execute("SELECT * FROM tickets_view ORDER BY ticket_id").fetchall()
+
+
+def apply_batch(view: PostgresTicketsView, application_name: str,
+                events: list[tuple[int, Any]]) -> None:
+    """Reduce a page of the log onto the rows it touches; rows and tracking in ONE transaction.
+    A second follower on the same page fails its tracking insert and rolls back."""
+    ids = list({str(e.originator_id) for _, e in events})
+    with view.datastore.transaction(commit=True) as curs:
+        view._insert_tracking(curs, Tracking(application_name, events[-1][0]))  # noqa: SLF001
+        curs.execute("SELECT * FROM tickets_view WHERE ticket_id = ANY(%s) FOR UPDATE", (ids,))
+        rows = {r["ticket_id"]: dict(r) for r in curs.fetchall()}
+        changed = set()
+        for _, event in events:
+            key = str(event.originator_id)
+            new = reduce(event, rows.get(key))
+            if new is not None:
+                rows[key] = new
+                changed.add(key)
+        if changed:
+            curs.executemany(UPSERT, [[rows[k][c] for c in NAMES] for k in changed])
