@@ -9,9 +9,10 @@ from collections.abc import Sequence
 import structlog
 import uvicorn
 
-from adapters import workers
+from adapters import cli_kafka, workers
 from adapters.bootstrap import Services, bootstrap
 from adapters.http.main import create_app
+from adapters.runtime.broker import start_dev_broker
 from adapters.runtime.embedded import start_postgres
 from adapters.runtime.logging import configure_logging
 from adapters.runtime.settings import Settings
@@ -47,6 +48,8 @@ def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:
     if args.port:
         settings.port = args.port
     url = settings.database_url or start_postgres(settings.state_dir)
+    if not settings.kafka_bootstrap:
+        settings.kafka_bootstrap = start_dev_broker(settings)
     print(f"LiftRescue dev: API on http://{settings.host}:{settings.port} "
           f"(docs at /docs), state in {settings.state_dir.resolve()}", flush=True)
     _serve_api(settings, url, with_workers=True)
@@ -71,6 +74,7 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run one production role")
     serve.add_argument("role", choices=["api", *workers.ROLES])
     serve.set_defaults(run=cmd_serve)
+    cli_kafka.register(sub)
     return top
 
 

@@ -17,6 +17,20 @@ Role = Callable[[Services, threading.Event], None]
 ROLES: dict[str, Role] = {}
 
 
+def _kafka_role(name: str) -> Role:
+    # Imported when run, so roles without Kafka never load the client.
+    def run(services: Services, stop: threading.Event) -> None:
+        from importlib import import_module
+
+        import_module(f"adapters.kafka.{name}").run(services, stop)
+
+    return run
+
+
+ROLES["relay"] = _kafka_role("relay")
+ROLES["intake"] = _kafka_role("intake")
+
+
 def start_all(services: Services, stop: threading.Event) -> list[threading.Thread]:
     """Start every role in a daemon thread (dev mode)."""
     threads = []

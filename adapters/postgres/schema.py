@@ -15,6 +15,10 @@ STATEMENTS = [
         body bytea,
         created_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (scope, key))""",
+    """CREATE TABLE IF NOT EXISTS kafka_relay_positions (
+        name text PRIMARY KEY,
+        position bigint NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now())""",
 ]
 
 

@@ -1,0 +1,143 @@
+"""Intake: `lift.alarms.v1` → the same ticket commands as HTTP; bad messages → the DLQ.
+
+Offsets are committed only after every message of a poll is stored or dead-lettered. Messages of
+one ticket (same source + source_ref) are applied in order; different tickets run in parallel.
+"""
+
+import threading
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import psycopg
+import structlog
+from eventsourcing.persistence import PersistenceError
+from kafka import KafkaConsumer, KafkaProducer
+from kafka.errors import KafkaError
+from psycopg_pool import PoolTimeout
+from pydantic import ValidationError
+
+from adapters.bootstrap import Services
+from adapters.kafka.intake_messages import INTAKE_MESSAGE, STEPS, AlarmMessage
+from adapters.kafka.topics import CONSUMER_DEFAULTS, ensure_topics, require_bootstrap, topics_of
+from dispatch.commands import Context, TicketStep
+from dispatch.errors import ConcurrentUpdate, TicketNotFound, VersionMismatch
+from domain.errors import DomainError
+
+log = structlog.get_logger(__name__)
+TRANSIENT = (psycopg.OperationalError, PersistenceError, PoolTimeout, ConcurrentUpdate)
+REJECTED = (DomainError, TicketNotFound, VersionMismatch)
+RETRY_SECONDS = 0.5
+WORKERS = 8
+
+
+class Stopped(Exception):
+    """Stop was requested while a message still waited for the database."""
+
+
+class Intake:
+    def __init__(self, services: Services):
+        settings = services.settings
+        self.app, self.bootstrap = services.tickets, require_bootstrap(settings)
+        self.settings = settings
+        self.topic, self.dlq = settings.kafka_alarms_topic, settings.kafka_dlq_topic
+        self.workers = min(WORKERS, max(1, settings.db_pool_size))
+
+    def run(self, stop: threading.Event) -> None:
+        """Consume until `stop` is set."""
+        ensure_topics(self.bootstrap, topics_of(self.settings), self.settings.kafka_partitions)
+        consumer = KafkaConsumer(
+            self.topic, bootstrap_servers=self.bootstrap, group_id=self.settings.kafka_intake_group,
+            enable_auto_commit=False, auto_offset_reset="earliest", max_poll_records=500,
+            client_id="liftrescue-intake", **CONSUMER_DEFAULTS)
+        dlq = KafkaProducer(bootstrap_servers=self.bootstrap, acks="all", linger_ms=5,
+                            enable_idempotence=True, client_id="liftrescue-intake-dlq")
+        log.info("intake_started", topic=self.topic, group=self.settings.kafka_intake_group)
+        try:
+            with ThreadPoolExecutor(self.workers, thread_name_prefix="intake") as pool:
+                while not stop.is_set():
+                    self._poll_once(consumer, dlq, pool, stop)
+        finally:
+            consumer.close(autocommit=False)
+            dlq.close(timeout=5)
+
+    def _poll_once(self, consumer: KafkaConsumer, dlq: KafkaProducer, pool: ThreadPoolExecutor,
+                   stop: threading.Event) -> None:
+        batches = consumer.poll(timeout_ms=500)
+        if not batches:
+            return
+        groups: dict[Any, list[Any]] = defaultdict(list)
+        for records in batches.values():
+            for record in records:
+                groups[record.key or (record.partition, record.offset)].append(record)
+        try:
+            for future in [pool.submit(self._handle_all, rs, dlq, stop) for rs in groups.values()]:
+                future.result()
+            dlq.flush(timeout=30)
+        except (Stopped, KafkaError) as exc:
+            # Nothing committed: the group redelivers from the last commit (commands are idempotent).
+            log.warning("intake_batch_not_committed", error=repr(exc))
+            for tp in batches:
+                consumer.seek(tp, batches[tp][0].offset)
+            return
+        consumer.commit()
+
+    def _handle_all(self, records: list[Any], dlq: KafkaProducer, stop: threading.Event) -> None:
+        for record in records:
+            self.handle(record, dlq, stop)
+
+    def handle(self, record: Any, dlq: KafkaProducer, stop: threading.Event) -> None:
+        """Store one message's command, or dead-letter it; retry while the database is down."""
+        try:
+            message = INTAKE_MESSAGE.validate_json(record.value or b"")
+        except ValidationError as exc:
+            return self._dead_letter(dlq, record, "malformed", _brief(exc))
+        while True:
+            try:
+                return self.apply(message, _context(record, message.source))
+            except REJECTED as exc:
+                code = getattr(exc, "code", type(exc).__name__)
+                return self._dead_letter(dlq, record, "rejected", f"{code}: {exc}")
+            except TRANSIENT as exc:
+                log.warning("intake_transient_error", error=repr(exc), offset=record.offset)
+                if stop.wait(RETRY_SECONDS):
+                    raise Stopped() from exc
+
+    def apply(self, message: Any, ctx: Context) -> None:
+        """The HTTP commands; a node already recorded with the same time is a redelivery."""
+        if isinstance(message, AlarmMessage):
+            self.app.receive_alarm(message.command(), ctx)
+            return
+        kind, event_type = STEPS[message.kind]
+        ticket_id = self.app.ticket_id_for_source(message.source, message.source_ref)
+        for event in self.app.history(ticket_id):
+            if type(event).__name__ == event_type and event.occurred_at == message.at:
+                return
+        self.app.step(TicketStep(ticket_id, kind, message.at, message.step_data()), ctx)
+
+    def _dead_letter(self, dlq: KafkaProducer, record: Any, category: str, reason: str) -> None:
+        headers = [*(record.headers or []),
+                   ("dlq_reason", f"{category}: {reason}"[:1000].encode()),
+                   ("dlq_topic", record.topic.encode()),
+                   ("dlq_partition", str(record.partition).encode()),
+                   ("dlq_offset", str(record.offset).encode())]
+        dlq.send(self.dlq, key=record.key, value=record.value, headers=headers)
+        log.warning("intake_dead_lettered", category=category, reason=reason[:200],
+                    partition=record.partition, offset=record.offset)
+
+
+def _brief(exc: ValidationError) -> str:
+    errors = exc.errors(include_url=False, include_input=False)[:5]
+    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+
+
+def _context(record: Any, source: str) -> Context:
+    headers = dict(record.headers or [])
+    correlation = headers.get("correlation_id", b"").decode(errors="replace")
+    return Context(actor=f"kafka:{source}",
+                   correlation_id=correlation or f"{record.topic}/{record.partition}/{record.offset}")
+
+
+def run(services: Services, stop: threading.Event) -> None:
+    """Worker role `intake`."""
+    Intake(services).run(stop)
