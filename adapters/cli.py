@@ -52,6 +52,7 @@ def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:
         settings.kafka_bootstrap = start_dev_broker(settings)
     print(f"LiftRescue dev: API on http://{settings.host}:{settings.port} "
           f"(docs at /docs), state in {settings.state_dir.resolve()}", flush=True)
+    print(f"Kafka bootstrap: {settings.kafka_bootstrap}", flush=True)
     _serve_api(settings, url, with_workers=True)
 
 
