@@ -66,10 +66,13 @@ class Intake:
         batches = consumer.poll(timeout_ms=500)
         if not batches:
             return
-        groups: dict[Any, list[Any]] = defaultdict(list)
+        # One ticket's messages stay in order whatever key the producer chose.
+        groups: dict[Any, list[tuple[Any, Any]]] = defaultdict(list)
         for records in batches.values():
             for record in records:
-                groups[record.key or (record.partition, record.offset)].append(record)
+                parsed = _parse(record)
+                ticket = (parsed.source, parsed.source_ref) if not isinstance(parsed, str) else None
+                groups[ticket or ("unparsed", record.partition)].append((record, parsed))
         try:
             for future in [pool.submit(self._handle_all, rs, dlq, stop) for rs in groups.values()]:
                 future.result()
@@ -82,16 +85,15 @@ class Intake:
             return
         consumer.commit()
 
-    def _handle_all(self, records: list[Any], dlq: KafkaProducer, stop: threading.Event) -> None:
-        for record in records:
-            self.handle(record, dlq, stop)
+    def _handle_all(self, items: list[tuple[Any, Any]], dlq: KafkaProducer,
+                    stop: threading.Event) -> None:
+        for record, parsed in items:
+            self.handle(record, parsed, dlq, stop)
 
-    def handle(self, record: Any, dlq: KafkaProducer, stop: threading.Event) -> None:
+    def handle(self, record: Any, message: Any, dlq: KafkaProducer, stop: threading.Event) -> None:
         """Store one message's command, or dead-letter it; retry while the database is down."""
-        try:
-            message = INTAKE_MESSAGE.validate_json(record.value or b"")
-        except ValidationError as exc:
-            return self._dead_letter(dlq, record, "malformed", _brief(exc))
+        if isinstance(message, str):
+            return self._dead_letter(dlq, record, "malformed", message)
         while True:
             try:
                 return self.apply(message, _context(record, message.source))
@@ -124,6 +126,14 @@ class Intake:
         dlq.send(self.dlq, key=record.key, value=record.value, headers=headers)
         log.warning("intake_dead_lettered", category=category, reason=reason[:200],
                     partition=record.partition, offset=record.offset)
+
+
+def _parse(record: Any) -> Any:
+    """The validated message, or the reason it is malformed (a string)."""
+    try:
+        return INTAKE_MESSAGE.validate_json(record.value or b"")
+    except ValidationError as exc:
+        return _brief(exc)
 
 
 def _brief(exc: ValidationError) -> str:
