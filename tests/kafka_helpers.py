@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import KafkaProducer
 
 from adapters import workers
 
@@ -41,19 +41,11 @@ def ticket_key(message: Any) -> bytes | None:
     return None
 
 
-def read_all(bootstrap: str, topic: str) -> list[Any]:
-    """Every record currently in `topic`."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
-    consumer.assign(partitions)
-    consumer.seek_to_beginning(*partitions)
-    ends = consumer.end_offsets(partitions)
-    out: list[Any] = []
-    while any(consumer.position(tp) < ends[tp] for tp in partitions):
-        for batch in consumer.poll(timeout_ms=500).values():
-            out.extend(batch)
-    consumer.close()
-    return out
+def read_all(bootstrap: str, topic: str, idle_seconds: float = 1.0) -> list[Any]:
+    """Every record in `topic` (read until idle: Tansu's end offsets are not reliable)."""
+    from adapters.kafka.reference_consumer import records
+
+    return list(records(bootstrap, topic, idle_seconds=idle_seconds))
 
 
 def wait_for(condition: Callable[[], Any], seconds: float = 60, every: float = 0.2) -> Any:
