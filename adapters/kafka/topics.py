@@ -41,3 +41,17 @@ def require_bootstrap(settings: Settings) -> str:
     if not settings.kafka_bootstrap:
         raise SystemExit("LIFTRESCUE_KAFKA_BOOTSTRAP is required for the Kafka roles")
     return settings.kafka_bootstrap
+
+
+def broker_reachable(bootstrap: str, timeout: float = 1.0) -> bool:
+    """A cheap readiness probe: some bootstrap server accepts a TCP connection."""
+    import socket
+
+    for server in bootstrap.split(","):
+        host, _, port = server.strip().rpartition(":")
+        try:
+            with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+                return True
+        except (OSError, ValueError):
+            continue
+    return False
