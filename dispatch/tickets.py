@@ -1,6 +1,6 @@
 """TicketApp: every ticket command as get → call the aggregate → save → notification id."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -52,23 +52,46 @@ class TicketApp(Application[UUID]):
         existing = self._find(ticket_id)
         if existing is not None:
             return Outcome(existing, None, created=False)
-        received_at = self._business_time(cmd.received_at, "received_at")
-        caller = None
-        if cmd.caller:
-            caller = {"name": cmd.caller.get("name"), "phone": mask_mobile(cmd.caller.get("phone"))}
-        ticket = Ticket(
-            source=cmd.source, source_ref=cmd.source_ref,
-            ticket_no=self.numbers.next_number(self.clock()), lift_code=cmd.lift,
-            lift=self.lifts.snapshot(cmd.lift), trapped_count=cmd.trapped_count, caller=caller,
-            dispatch=cmd.dispatch, note=cmd.note, occurred_at=received_at,
-            actor=ctx.actor, correlation_id=ctx.correlation_id,
-        )
+        ticket = self._open(cmd, ctx, None)
         try:
             recordings = self.save(ticket)
         except IntegrityError:
             # A concurrent retry of the same alarm won the race: answer with its ticket.
             return Outcome(self.ticket(ticket_id), None, created=False)
         return Outcome(ticket, recordings[-1].notification.id)
+
+    def receive_alarms(self, requests: Sequence[tuple[ReceiveAlarm, Context]]) -> list[Outcome]:
+        """Many alarms saved in one transaction (Kafka intake); same rules as receive_alarm."""
+        cmds = [cmd for cmd, _ in requests]
+        contexts = {ticket_id_for(c.source, c.source_ref): ctx for c, ctx in reversed(requests)}
+        found: dict[UUID, Outcome | None] = {}
+        for cmd in cmds:
+            ticket_id = ticket_id_for(cmd.source, cmd.source_ref)
+            if ticket_id not in found:
+                existing = self._find(ticket_id)
+                found[ticket_id] = Outcome(existing, None, created=False) if existing else None
+        fresh = {ticket_id_for(c.source, c.source_ref): c for c in cmds}
+        fresh = {tid: cmd for tid, cmd in fresh.items() if found[tid] is None}
+        next_numbers = getattr(self.numbers, "next_numbers", None)
+        numbers = (next_numbers(self.clock(), len(fresh)) if next_numbers and fresh
+                   else [None] * len(fresh))
+        tickets = [self._open(cmd, contexts[tid], no)
+                   for (tid, cmd), no in zip(fresh.items(), numbers)]
+        if tickets:
+            try:
+                recordings = self.save(*tickets)
+            except IntegrityError:
+                # A concurrent writer opened one of them: fall back to one alarm at a time.
+                return [self.receive_alarm(cmd, ctx) for cmd, ctx in requests]
+            for ticket, recording in zip(tickets, recordings):
+                found[ticket.id] = Outcome(ticket, recording.notification.id)
+        outcomes = []
+        for cmd in cmds:
+            outcome = found[ticket_id_for(cmd.source, cmd.source_ref)]
+            assert outcome is not None
+            outcomes.append(outcome)
+            found[outcome.ticket.id] = Outcome(outcome.ticket, None, created=False)
+        return outcomes
 
     def step(self, cmd: TicketStep, ctx: Context) -> Outcome:
         """Apply one node, escalation, cancellation, report, close or correction."""
@@ -129,6 +152,19 @@ class TicketApp(Application[UUID]):
             return self.ticket(ticket_id)
         except TicketNotFound:
             return None
+
+    def _open(self, cmd: ReceiveAlarm, ctx: Context, ticket_no: str | None) -> Ticket:
+        received_at = self._business_time(cmd.received_at, "received_at")
+        caller = None
+        if cmd.caller:
+            caller = {"name": cmd.caller.get("name"), "phone": mask_mobile(cmd.caller.get("phone"))}
+        return Ticket(
+            source=cmd.source, source_ref=cmd.source_ref,
+            ticket_no=ticket_no or self.numbers.next_number(self.clock()), lift_code=cmd.lift,
+            lift=self.lifts.snapshot(cmd.lift), trapped_count=cmd.trapped_count, caller=caller,
+            dispatch=cmd.dispatch, note=cmd.note, occurred_at=received_at,
+            actor=ctx.actor, correlation_id=ctx.correlation_id,
+        )
 
     def _business_time(self, value: datetime | None, field: str) -> datetime:
         now = self.clock()

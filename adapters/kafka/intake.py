@@ -29,6 +29,7 @@ TRANSIENT = (psycopg.OperationalError, PersistenceError, PoolTimeout, Concurrent
 REJECTED = (DomainError, TicketNotFound, VersionMismatch)
 RETRY_SECONDS = 0.5
 WORKERS = 8
+ALARM_CHUNK = 100
 
 
 class Stopped(Exception):
@@ -66,14 +67,23 @@ class Intake:
         batches = consumer.poll(timeout_ms=500)
         if not batches:
             return
-        # One ticket's messages stay in order whatever key the producer chose.
+        # Alarms first, in bulk (one transaction per chunk); then each ticket's node updates in
+        # partition order, tickets in parallel. Alarms are idempotent, so going first is safe.
+        alarms: list[tuple[Any, Any]] = []
         groups: dict[Any, list[tuple[Any, Any]]] = defaultdict(list)
         for records in batches.values():
             for record in records:
                 parsed = _parse(record)
-                ticket = (parsed.source, parsed.source_ref) if not isinstance(parsed, str) else None
-                groups[ticket or ("unparsed", record.partition)].append((record, parsed))
+                if isinstance(parsed, AlarmMessage):
+                    alarms.append((record, parsed))
+                elif isinstance(parsed, str):
+                    groups[("unparsed", record.partition)].append((record, parsed))
+                else:
+                    groups[(parsed.source, parsed.source_ref)].append((record, parsed))
+        chunks = [alarms[i:i + ALARM_CHUNK] for i in range(0, len(alarms), ALARM_CHUNK)]
         try:
+            for future in [pool.submit(self._alarms, chunk, dlq, stop) for chunk in chunks]:
+                future.result()
             for future in [pool.submit(self._handle_all, rs, dlq, stop) for rs in groups.values()]:
                 future.result()
             dlq.flush(timeout=30)
@@ -84,6 +94,21 @@ class Intake:
                 consumer.seek(tp, batches[tp][0].offset)
             return
         consumer.commit()
+
+    def _alarms(self, items: list[tuple[Any, Any]], dlq: KafkaProducer,
+                stop: threading.Event) -> None:
+        requests = [(m.command(), _context(r, m.source)) for r, m in items]
+        while True:
+            try:
+                self.app.receive_alarms(requests)
+                return
+            except REJECTED:
+                break  # one bad alarm: let each be judged (and dead-lettered) on its own
+            except TRANSIENT as exc:
+                log.warning("intake_transient_error", error=repr(exc))
+                if stop.wait(RETRY_SECONDS):
+                    raise Stopped() from exc
+        self._handle_all(items, dlq, stop)
 
     def _handle_all(self, items: list[tuple[Any, Any]], dlq: KafkaProducer,
                     stop: threading.Event) -> None:
