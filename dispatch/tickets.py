@@ -62,33 +62,26 @@ class TicketApp(Application[UUID]):
 
     def receive_alarms(self, requests: Sequence[tuple[ReceiveAlarm, Context]]) -> list[Outcome]:
         """Many alarms saved in one transaction (Kafka intake); same rules as receive_alarm."""
+        if not requests:
+            return []
         cmds = [cmd for cmd, _ in requests]
-        contexts = {ticket_id_for(c.source, c.source_ref): ctx for c, ctx in reversed(requests)}
-        found: dict[UUID, Outcome | None] = {}
-        for cmd in cmds:
-            ticket_id = ticket_id_for(cmd.source, cmd.source_ref)
-            if ticket_id not in found:
-                existing = self._find(ticket_id)
-                found[ticket_id] = Outcome(existing, None, created=False) if existing else None
-        fresh = {ticket_id_for(c.source, c.source_ref): c for c in cmds}
-        fresh = {tid: cmd for tid, cmd in fresh.items() if found[tid] is None}
+        # Optimistic: new alarms need no lookup; a known one makes the save fail, and then
+        # each alarm is taken on its own (which finds the existing ticket).
+        fresh: dict[UUID, tuple[ReceiveAlarm, Context]] = {}
+        for cmd, ctx in requests:
+            fresh.setdefault(ticket_id_for(cmd.source, cmd.source_ref), (cmd, ctx))
         next_numbers = getattr(self.numbers, "next_numbers", None)
         numbers = (next_numbers(self.clock(), len(fresh)) if next_numbers and fresh
                    else [None] * len(fresh))
-        tickets = [self._open(cmd, contexts[tid], no)
-                   for (tid, cmd), no in zip(fresh.items(), numbers)]
-        if tickets:
-            try:
-                recordings = self.save(*tickets)
-            except IntegrityError:
-                # A concurrent writer opened one of them: fall back to one alarm at a time.
-                return [self.receive_alarm(cmd, ctx) for cmd, ctx in requests]
-            for ticket, recording in zip(tickets, recordings):
-                found[ticket.id] = Outcome(ticket, recording.notification.id)
+        tickets = [self._open(cmd, ctx, no) for (cmd, ctx), no in zip(fresh.values(), numbers)]
+        try:
+            recordings = self.save(*tickets)
+        except IntegrityError:
+            return [self.receive_alarm(cmd, ctx) for cmd, ctx in requests]
+        found = {t.id: Outcome(t, r.notification.id) for t, r in zip(tickets, recordings)}
         outcomes = []
         for cmd in cmds:
             outcome = found[ticket_id_for(cmd.source, cmd.source_ref)]
-            assert outcome is not None
             outcomes.append(outcome)
             found[outcome.ticket.id] = Outcome(outcome.ticket, None, created=False)
         return outcomes
