@@ -86,13 +86,16 @@ def raw_producer_seconds(app, bootstrap: str, topic: str) -> tuple[int, float]:
 
 
 def relay_seconds(services) -> tuple[int, float]:
-    relay = Relay(services)
+    relay, stop = Relay(services), threading.Event()
     relay._producer().send(relay.topic, value=b"warm-up").get(timeout=10)
-    last, position, began = services.tickets.recorder.max_notification_id(), 0, time.perf_counter()
-    while position < last:
-        position = relay.relay_batch(position) or position
+    last, began = services.tickets.recorder.max_notification_id(), time.perf_counter()
+    thread = threading.Thread(target=relay.run, args=(stop,), daemon=True)
+    thread.start()
+    while relay.position.load() < last:
+        time.sleep(0.005)
     elapsed = time.perf_counter() - began
-    relay._drop_producer()
+    stop.set()
+    thread.join(timeout=30)
     return last, elapsed
 
 

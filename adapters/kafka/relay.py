@@ -66,25 +66,38 @@ class Relay:
         self.units: dict[UUID, str | None] = {}
 
     def run(self, stop: threading.Event) -> None:
-        """Relay until `stop` is set; broker outages only delay the backlog."""
-        position = self.position.load()
-        log.info("relay_started", position=position, topic=self.topic)
+        """Relay until `stop` is set; broker outages only delay the backlog.
+
+        Pipelined: batch N+1 is read and handed to the producer while batch N's acks arrive;
+        the position moves to N only once all of N (and everything before) is acknowledged.
+        """
+        confirmed = self.position.load()
+        cursor, pending = confirmed, None
+        log.info("relay_started", position=confirmed, topic=self.topic)
         while not stop.is_set():
             try:
-                sent = self.relay_batch(position)
+                batch = self.send_batch(cursor)
+                if pending is not None:
+                    confirmed = self.confirm(*pending)
+                pending = batch
+                if batch is None:
+                    stop.wait(IDLE_SECONDS)
+                else:
+                    cursor = batch[0]
             except (KafkaError, psycopg.OperationalError) as exc:
-                log.warning("relay_broker_unavailable", error=repr(exc), position=position)
+                log.warning("relay_broker_unavailable", error=repr(exc), position=confirmed)
                 self._drop_producer()
+                cursor, pending = confirmed, None
                 stop.wait(RETRY_SECONDS)
-                continue
-            if sent is None:
-                stop.wait(IDLE_SECONDS)
-            else:
-                position = sent
+        if pending is not None:
+            try:
+                self.confirm(*pending)
+            except KafkaError:
+                log.warning("relay_stopped_unconfirmed", position=confirmed)
         self._drop_producer()
 
-    def relay_batch(self, position: int) -> int | None:
-        """Send the notifications after `position`; return the new position once acknowledged."""
+    def send_batch(self, position: int) -> tuple[int, list[Any]] | None:
+        """Hand the notifications after `position` to the producer; None when there are none."""
         notifications = self.app.recorder.select_notifications(
             start=position + 1, limit=BATCH)
         if not notifications:
@@ -96,12 +109,14 @@ class Relay:
             key, value, headers = encode(event_message(event, self._unit(event)),
                                          getattr(event, "correlation_id", None))
             futures.append(producer.send(self.topic, key=key, value=value, headers=headers))
-        producer.flush(timeout=SEND_TIMEOUT_SECONDS)
+        return notifications[-1].id, futures
+
+    def confirm(self, last: int, futures: list[Any]) -> int:
+        """Wait for every ack of a batch (raises on any failure), then track its last id."""
         for future in futures:
-            future.get(timeout=0)  # raises the send's error: never advance past a failure
-        last = notifications[-1].id
+            future.get(timeout=SEND_TIMEOUT_SECONDS)
         self.position.save(last)
-        log.debug("relay_batch_acked", count=len(notifications), position=last)
+        log.debug("relay_batch_acked", count=len(futures), position=last)
         return last
 
     def _unit(self, event: Any) -> str | None:
