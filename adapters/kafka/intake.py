@@ -29,7 +29,7 @@ TRANSIENT = (psycopg.OperationalError, PersistenceError, PoolTimeout, Concurrent
 REJECTED = (DomainError, TicketNotFound, VersionMismatch)
 RETRY_SECONDS = 0.5
 WORKERS = 8
-ALARM_CHUNK = 100
+ALARM_CHUNK = 250
 
 
 class Stopped(Exception):
@@ -49,7 +49,7 @@ class Intake:
         ensure_topics(self.bootstrap, topics_of(self.settings), self.settings.kafka_partitions)
         consumer = KafkaConsumer(
             self.topic, bootstrap_servers=self.bootstrap, group_id=self.settings.kafka_intake_group,
-            enable_auto_commit=False, auto_offset_reset="earliest", max_poll_records=500,
+            enable_auto_commit=False, auto_offset_reset="earliest", max_poll_records=2000,
             client_id="liftrescue-intake", **CONSUMER_DEFAULTS)
         dlq = KafkaProducer(bootstrap_servers=self.bootstrap, acks="all", linger_ms=5,
                             enable_idempotence=True, client_id="liftrescue-intake-dlq")
