@@ -45,7 +45,16 @@ class Intake:
         self.workers = min(WORKERS, max(1, settings.db_pool_size))
 
     def run(self, stop: threading.Event) -> None:
-        """Consume until `stop` is set."""
+        """Consume until `stop` is set; a broker failure restarts from the committed offsets."""
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="intake") as pool:
+            while not stop.is_set():
+                try:
+                    self._consume(pool, stop)
+                except KafkaError as exc:
+                    log.warning("intake_broker_unavailable", error=repr(exc))
+                    stop.wait(RETRY_SECONDS * 2)
+
+    def _consume(self, pool: ThreadPoolExecutor, stop: threading.Event) -> None:
         ensure_topics(self.bootstrap, topics_of(self.settings), self.settings.kafka_partitions)
         consumer = KafkaConsumer(
             self.topic, bootstrap_servers=self.bootstrap, group_id=self.settings.kafka_intake_group,
@@ -55,9 +64,8 @@ class Intake:
                             enable_idempotence=True, client_id="liftrescue-intake-dlq")
         log.info("intake_started", topic=self.topic, group=self.settings.kafka_intake_group)
         try:
-            with ThreadPoolExecutor(self.workers, thread_name_prefix="intake") as pool:
-                while not stop.is_set():
-                    self._poll_once(consumer, dlq, pool, stop)
+            while not stop.is_set():
+                self._poll_once(consumer, dlq, pool, stop)
         finally:
             consumer.close(autocommit=False)
             dlq.close(timeout=5)

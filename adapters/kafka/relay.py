@@ -10,9 +10,10 @@ from uuid import UUID
 
 import psycopg
 import structlog
+from eventsourcing.persistence import PersistenceError
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from adapters.bootstrap import Services
 from adapters.kafka.messages import encode, event_message, unit_of_alarm
@@ -84,7 +85,7 @@ class Relay:
                     stop.wait(IDLE_SECONDS)
                 else:
                     cursor = batch[0]
-            except (KafkaError, psycopg.OperationalError) as exc:
+            except (KafkaError, psycopg.OperationalError, PersistenceError, PoolTimeout) as exc:
                 log.warning("relay_broker_unavailable", error=repr(exc), position=confirmed)
                 self._drop_producer()
                 cursor, pending = confirmed, None
