@@ -79,3 +79,26 @@ def test_relay_resumes_from_tracked_position_after_restart(kservices, kafka_sett
         f"{e.originator_id}:{e.originator_version}"
         for ref in ("A", "B")
         for e in app.history(app.ticket_id_for_source("96333", ref)))
+
+
+def test_cli_reference_consumer_prints_node_times(kservices, kafka_settings):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    app = kservices.tickets
+    open_and_walk(app, "CLI")
+    position = RelayPosition(kservices.pool, "ticket-events")
+    with running("relay", kservices):
+        wait_for(lambda: position.load() == 4)
+    env = os.environ | {"LIFTRESCUE_KAFKA_BOOTSTRAP": kafka_settings.kafka_bootstrap}
+    result = subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "kafka", "consume", "--from-beginning",
+         "--topic", kafka_settings.kafka_events_topic, "--idle", "1"],
+        cwd=Path(__file__).resolve().parents[2], env=env, capture_output=True, text=True,
+        timeout=60)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout[result.stdout.index("{\n"):])
+    assert summary["tickets"] == store_times(app)
+    assert summary["events"] == 4 and summary["duplicates_skipped"] == 0
