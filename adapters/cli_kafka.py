@@ -31,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     consume.add_argument("--from-beginning", action="store_true", default=True,
                          help="always on: the reference consumer rebuilds from offset 0")
     consume.add_argument("--topic", default=None)
-    consume.add_argument("--idle", type=float, default=3.0, help="stop after this many idle seconds")
+    consume.add_argument("--idle", type=float, default=3.0,
+                         help="stop after this many idle seconds")
     consume.add_argument("--follow", action="store_true", help="keep reading; never stop")
     consume.set_defaults(run=cmd_consume)

@@ -96,7 +96,7 @@ class Intake:
                 future.result()
             dlq.flush(timeout=30)
         except (Stopped, KafkaError) as exc:
-            # Nothing committed: the group redelivers from the last commit (commands are idempotent).
+            # Nothing committed: redelivered from the last commit (commands are idempotent).
             log.warning("intake_batch_not_committed", error=repr(exc))
             for tp in batches:
                 consumer.seek(tp, batches[tp][0].offset)
@@ -177,8 +177,8 @@ def _brief(exc: ValidationError) -> str:
 def _context(record: Any, source: str) -> Context:
     headers = dict(record.headers or [])
     correlation = headers.get("correlation_id", b"").decode(errors="replace")
-    return Context(actor=f"kafka:{source}",
-                   correlation_id=correlation or f"{record.topic}/{record.partition}/{record.offset}")
+    where = f"{record.topic}/{record.partition}/{record.offset}"
+    return Context(actor=f"kafka:{source}", correlation_id=correlation or where)
 
 
 def run(services: Services, stop: threading.Event) -> None:

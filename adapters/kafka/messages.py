@@ -1,4 +1,5 @@
-"""Public wire format of `lift.ticket-events.v1` (schema v1) — mapped from, never equal to, stored events."""
+"""Public wire format of `lift.ticket-events.v1` (schema v1): mapped from, never equal to, stored
+events."""
 
 import json
 from datetime import datetime

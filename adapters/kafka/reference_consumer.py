@@ -1,4 +1,5 @@
-"""Reference downstream consumer: reads `lift.ticket-events.v1`, dedupes on ce_id, rebuilds node times.
+"""Reference downstream consumer: reads `lift.ticket-events.v1`, dedupes on ce_id, rebuilds node
+times.
 
 Shows what every downstream system must do with an at-least-once relay: keep the ids it has applied
 (`ce_id` = ticket_id:version) and skip repeats. The result equals the event store's node times.
@@ -12,7 +13,7 @@ from typing import Any
 
 from kafka import KafkaConsumer, TopicPartition
 
-# Event type → the node whose time it sets (first wins for notified/assigned, as in the aggregate).
+# Event type → the node whose time it sets (first wins for notified/assigned, like the aggregate).
 NODES = {"AlarmReceived": "received", "StationNotified": "notified",
          "ResponderAssigned": "assigned", "ArrivedOnSite": "arrived",
          "PassengersReleased": "released", "Closed": "closed"}
@@ -44,7 +45,7 @@ class TicketTimes:
 
 def records(bootstrap: str, topic: str, *, idle_seconds: float = 2.0,
             follow: bool = False) -> Iterator[Any]:
-    """Every record of `topic` from the beginning (no consumer group); stops when idle unless follow."""
+    """Every record of `topic` from the beginning (no group); stops when idle unless `follow`."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
                              client_id="liftrescue-reference-consumer")
     try:
