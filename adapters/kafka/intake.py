@@ -15,10 +15,10 @@ from eventsourcing.persistence import PersistenceError
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaError
 from psycopg_pool import PoolTimeout
-from pydantic import ValidationError
 
 from adapters.bootstrap import Services
-from adapters.kafka.intake_messages import INTAKE_MESSAGE, STEPS, AlarmMessage
+from adapters.kafka.dead_letters import dead_letter
+from adapters.kafka.intake_messages import STEPS, AlarmMessage, parse
 from adapters.kafka.topics import CONSUMER_DEFAULTS, ensure_topics, require_bootstrap, topics_of
 from dispatch.commands import Context, TicketStep
 from dispatch.errors import ConcurrentUpdate, TicketNotFound, VersionMismatch
@@ -81,7 +81,7 @@ class Intake:
         groups: dict[Any, list[tuple[Any, Any]]] = defaultdict(list)
         for records in batches.values():
             for record in records:
-                parsed = _parse(record)
+                parsed = parse(record.value)
                 if isinstance(parsed, AlarmMessage):
                     alarms.append((record, parsed))
                 elif isinstance(parsed, str):
@@ -126,13 +126,13 @@ class Intake:
     def handle(self, record: Any, message: Any, dlq: KafkaProducer, stop: threading.Event) -> None:
         """Store one message's command, or dead-letter it; retry while the database is down."""
         if isinstance(message, str):
-            return self._dead_letter(dlq, record, "malformed", message)
+            return dead_letter(dlq, self.dlq, record, "malformed", message)
         while True:
             try:
                 return self.apply(message, _context(record, message.source))
             except REJECTED as exc:
                 code = getattr(exc, "code", type(exc).__name__)
-                return self._dead_letter(dlq, record, "rejected", f"{code}: {exc}")
+                return dead_letter(dlq, self.dlq, record, "rejected", f"{code}: {exc}")
             except TRANSIENT as exc:
                 log.warning("intake_transient_error", error=repr(exc), offset=record.offset)
                 if stop.wait(RETRY_SECONDS):
@@ -149,29 +149,6 @@ class Intake:
             if type(event).__name__ == event_type and event.occurred_at == message.at:
                 return
         self.app.step(TicketStep(ticket_id, kind, message.at, message.step_data()), ctx)
-
-    def _dead_letter(self, dlq: KafkaProducer, record: Any, category: str, reason: str) -> None:
-        headers = [*(record.headers or []),
-                   ("dlq_reason", f"{category}: {reason}"[:1000].encode()),
-                   ("dlq_topic", record.topic.encode()),
-                   ("dlq_partition", str(record.partition).encode()),
-                   ("dlq_offset", str(record.offset).encode())]
-        dlq.send(self.dlq, key=record.key, value=record.value, headers=headers)
-        log.warning("intake_dead_lettered", category=category, reason=reason[:200],
-                    partition=record.partition, offset=record.offset)
-
-
-def _parse(record: Any) -> Any:
-    """The validated message, or the reason it is malformed (a string)."""
-    try:
-        return INTAKE_MESSAGE.validate_json(record.value or b"")
-    except ValidationError as exc:
-        return _brief(exc)
-
-
-def _brief(exc: ValidationError) -> str:
-    errors = exc.errors(include_url=False, include_input=False)[:5]
-    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
 
 
 def _context(record: Any, source: str) -> Context:

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Field, StringConstraints, TypeAdapter
+from pydantic import AwareDatetime, Field, StringConstraints, TypeAdapter, ValidationError
 
 from adapters.http.schemas import (
     AlarmCreate, AssignBody, AtBody, CancelBody, EscalateBody, FaultReportBody, NotifyBody,
@@ -122,3 +122,12 @@ IntakeMessage = Annotated[
     | CancelMessage | EscalateMessage | FaultReportMessage | CloseMessage,
     Field(discriminator="kind")]
 INTAKE_MESSAGE: TypeAdapter[Any] = TypeAdapter(IntakeMessage)
+
+
+def parse(value: bytes | None) -> Any:
+    """The validated message, or the reason it is malformed (a string)."""
+    try:
+        return INTAKE_MESSAGE.validate_json(value or b"")
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_input=False)[:5]
+        return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
