@@ -10,9 +10,10 @@ from pathlib import Path
 import structlog
 import uvicorn
 
-from adapters import cli_audit, cli_import, cli_projections, cli_tokens, workers
+from adapters import cli_audit, cli_import, cli_kafka, cli_projections, cli_tokens, workers
 from adapters.bootstrap import Services, bootstrap
 from adapters.http.main import create_app
+from adapters.runtime.broker import start_dev_broker
 from adapters.runtime.embedded import database_url_for
 from adapters.runtime.logging import configure_logging
 from adapters.runtime.settings import Settings
@@ -54,11 +55,14 @@ def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:
         settings.port = args.port
     url = database_url_for(settings)
     token = _dev_admin_token(settings, url)
+    if not settings.kafka_bootstrap:
+        settings.kafka_bootstrap = start_dev_broker(settings)
     print(f"LiftRescue dev: API on http://{settings.host}:{settings.port} "
           f"(docs at /docs), state in {settings.state_dir.resolve()}\n"
           f"admin token: {token}\n"
           f"  (also in {settings.state_dir / 'admin-token'}; "
-          f"curl -H 'Authorization: Bearer {token[:6]}…')", flush=True)
+          f"curl -H 'Authorization: Bearer {token[:6]}…')\n"
+          f"Kafka bootstrap: {settings.kafka_bootstrap}", flush=True)
     _serve_api(settings, url, with_workers=True)
 
 
@@ -109,6 +113,7 @@ def parser() -> argparse.ArgumentParser:
     cli_audit.register(sub)
     cli_import.register(sub)
     cli_projections.register(sub)
+    cli_kafka.register(sub)
     bench = sub.add_parser("bench", help="measure throughput and latency against raw anchors")
     bench.add_argument("--quick", action="store_true", help="short runs (under a minute)")
     bench.add_argument("--workers", type=int, default=2, help="API worker processes")

@@ -15,7 +15,6 @@ log = structlog.get_logger(__name__)
 Role = Callable[[Services, threading.Event], None]
 
 
-
 def chain_audit_log(services: Services, stop: threading.Event) -> None:
     """Keep the audit hash chain at the head of the event store."""
     while not stop.is_set():
@@ -54,12 +53,34 @@ ROLES: dict[str, Role] = {"audit-chain": chain_audit_log, "projections": run_pro
                           "dispatcher": run_dispatcher}
 
 
+def _kafka_role(name: str) -> Role:
+    # Imported when run, so roles without Kafka never load the client.
+    def run(services: Services, stop: threading.Event) -> None:
+        from importlib import import_module
+
+        import_module(f"adapters.kafka.{name}").run(services, stop)
+
+    return run
+
+
+KAFKA_ROLES = ("relay", "intake")
+for _name in KAFKA_ROLES:
+    ROLES[_name] = _kafka_role(_name)
+
+
 def start_all(services: Services) -> list[threading.Thread]:
     """Start every role in a thread (dev mode); closing the services stops and joins them."""
     stop = threading.Event()
+    roles = dict(ROLES)
+    if not services.settings.kafka_bootstrap:
+        # Without a broker there is nothing to relay to or take in from; the events wait in
+        # the store and the relay catches up from its position once a broker is configured.
+        log.info("kafka_roles_skipped", roles=list(KAFKA_ROLES), reason="no kafka_bootstrap")
+        for name in KAFKA_ROLES:
+            roles.pop(name)
     threads = [threading.Thread(target=_guarded, args=(name, role, services, stop),
                                 name=f"role-{name}", daemon=True)
-               for name, role in ROLES.items()]
+               for name, role in roles.items()]
 
     def stop_and_join() -> None:
         stop.set()

@@ -1,6 +1,6 @@
 """TicketApp: every ticket command as get → call the aggregate → save → notification id."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -51,17 +51,7 @@ class TicketApp(Application[UUID]):
     def receive_alarm(self, cmd: ReceiveAlarm, ctx: Context) -> Outcome:
         """Open a ticket for an alarm; the same (source, source_ref) returns the same ticket."""
         ticket_id = ticket_id_for(cmd.source, cmd.source_ref)
-        received_at = self._business_time(cmd.received_at, "received_at")
-        caller = None
-        if cmd.caller:
-            caller = {"name": cmd.caller.get("name"), "phone": mask_mobile(cmd.caller.get("phone"))}
-        ticket = Ticket(
-            source=cmd.source, source_ref=cmd.source_ref,
-            ticket_no=self.numbers.next_number(self.clock()), lift_code=cmd.lift,
-            lift=self.lifts.snapshot(cmd.lift), trapped_count=cmd.trapped_count, caller=caller,
-            dispatch=cmd.dispatch, note=cmd.note, occurred_at=received_at,
-            actor=ctx.actor, correlation_id=ctx.correlation_id,
-        )
+        ticket = self._open(cmd, ctx, None)
         try:
             recordings = self.save(ticket)
         except IntegrityError:
@@ -69,6 +59,32 @@ class TicketApp(Application[UUID]):
             # every new alarm; the cost is a skipped ticket number on each retry.
             return Outcome(self.ticket(ticket_id), None, created=False)
         return Outcome(ticket, recordings[-1].notification.id)
+
+    def receive_alarms(self, requests: Sequence[tuple[ReceiveAlarm, Context]]) -> list[Outcome]:
+        """Many alarms saved in one transaction (Kafka intake); same rules as receive_alarm."""
+        if not requests:
+            return []
+        cmds = [cmd for cmd, _ in requests]
+        # Optimistic: new alarms need no lookup; a known one makes the save fail, and then
+        # each alarm is taken on its own (which finds the existing ticket).
+        fresh: dict[UUID, tuple[ReceiveAlarm, Context]] = {}
+        for cmd, ctx in requests:
+            fresh.setdefault(ticket_id_for(cmd.source, cmd.source_ref), (cmd, ctx))
+        next_numbers = getattr(self.numbers, "next_numbers", None)
+        numbers = (next_numbers(self.clock(), len(fresh)) if next_numbers and fresh
+                   else [None] * len(fresh))
+        tickets = [self._open(cmd, ctx, no) for (cmd, ctx), no in zip(fresh.values(), numbers)]
+        try:
+            recordings = self.save(*tickets)
+        except IntegrityError:
+            return [self.receive_alarm(cmd, ctx) for cmd, ctx in requests]
+        found = {t.id: Outcome(t, r.notification.id) for t, r in zip(tickets, recordings)}
+        outcomes = []
+        for cmd in cmds:
+            outcome = found[ticket_id_for(cmd.source, cmd.source_ref)]
+            outcomes.append(outcome)
+            found[outcome.ticket.id] = Outcome(outcome.ticket, None, created=False)
+        return outcomes
 
     def step(self, cmd: TicketStep, ctx: Context) -> Outcome:
         """Apply one node, escalation, cancellation, report, close or correction."""
@@ -131,6 +147,19 @@ class TicketApp(Application[UUID]):
         return ticket_id_for(source, source_ref)
 
     # ---- helpers ------------------------------------------------------------------------
+    def _open(self, cmd: ReceiveAlarm, ctx: Context, ticket_no: str | None) -> Ticket:
+        received_at = self._business_time(cmd.received_at, "received_at")
+        caller = None
+        if cmd.caller:
+            caller = {"name": cmd.caller.get("name"), "phone": mask_mobile(cmd.caller.get("phone"))}
+        return Ticket(
+            source=cmd.source, source_ref=cmd.source_ref,
+            ticket_no=ticket_no or self.numbers.next_number(self.clock()), lift_code=cmd.lift,
+            lift=self.lifts.snapshot(cmd.lift), trapped_count=cmd.trapped_count, caller=caller,
+            dispatch=cmd.dispatch, note=cmd.note, occurred_at=received_at,
+            actor=ctx.actor, correlation_id=ctx.correlation_id,
+        )
+
     def _business_time(self, value: datetime | None, field: str) -> datetime:
         now = self.clock()
         if value is None:

@@ -135,3 +135,32 @@ def views(client):
 def services_of():
     """The services behind a TestClient's app."""
     return lambda test_client: test_client.app.state.services
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(tmp_path_factory) -> Iterator[str]:
+    """One broker for the session: embedded Tansu, or LIFTRESCUE_KAFKA_BOOTSTRAP when set."""
+    external = os.environ.get("LIFTRESCUE_KAFKA_BOOTSTRAP")
+    if external:
+        yield external
+        return
+    from adapters.runtime.broker import start_broker
+
+    broker = start_broker(tmp_path_factory.mktemp("tansu") / "tansu.log")
+    yield broker.bootstrap
+    broker.stop()
+
+
+@pytest.fixture()
+def kafka_settings(database_url: str, kafka_bootstrap: str):
+    """Settings with this test's own topics and consumer group (tests never share a topic)."""
+    from adapters.kafka.topics import ensure_topics, topics_of
+    from adapters.runtime.settings import Settings
+
+    tag = uuid.uuid4().hex[:10]
+    built = Settings(database_url=database_url, environment="test", db_pool_size=4,
+                     kafka_bootstrap=kafka_bootstrap, kafka_events_topic=f"events-{tag}",
+                     kafka_alarms_topic=f"alarms-{tag}", kafka_dlq_topic=f"alarms-{tag}.dlq",
+                     kafka_intake_group=f"intake-{tag}")
+    ensure_topics(kafka_bootstrap, topics_of(built), built.kafka_partitions)
+    return built

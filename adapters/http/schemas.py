@@ -4,7 +4,11 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, ValidationError,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 Mobile = Annotated[str, StringConstraints(pattern=r"^1[3-9]\d{9}$")]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9\- ]{4,19}$")]
@@ -14,19 +18,29 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 At = Annotated[AwareDatetime | None, Field(None, description="Business time; omitted = now")]
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class Body(BaseModel):
     # Unknown fields are refused: a misspelt "at" must not silently become "now".
     model_config = ConfigDict(extra="forbid")
 
-    @field_validator("*", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def no_nul_characters(cls, value: Any) -> Any:
+    def no_nul_characters(cls, data: Any) -> Any:
         """PostgreSQL text cannot hold NUL; refuse it here, naming the field."""
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("text must not contain NUL characters")
-        if isinstance(value, list) and any(isinstance(v, str) and "\x00" in v for v in value):
-            raise ValueError("text must not contain NUL characters")
-        return value
+        if isinstance(data, dict):
+            bad = [k for k, v in data.items() if _has_nul(v)]
+            if bad:
+                raise ValidationError.from_exception_data(cls.__name__, [InitErrorDetails(
+                    type=PydanticCustomError("nul", "text must not contain NUL characters"),
+                    loc=(name,), input=data[name]) for name in bad])
+        return data
 
 
 class Caller(Body):

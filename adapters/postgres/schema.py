@@ -30,6 +30,10 @@ STATEMENTS = [
         token_id uuid NOT NULL REFERENCES api_tokens (id),
         expires_at timestamptz NOT NULL)""",
     OUTBOX,
+    """CREATE TABLE IF NOT EXISTS kafka_relay_positions (
+        name text PRIMARY KEY,
+        position bigint NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now())""",
 ]
 
 

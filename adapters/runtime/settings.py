@@ -29,6 +29,13 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["json", "console"] = "json"
     environment: Literal["development", "production", "test"] = "development"
+    kafka_bootstrap: str | None = Field(
+        None, description="Kafka bootstrap servers; unset = `dev` starts an embedded Tansu broker")
+    kafka_events_topic: str = "lift.ticket-events.v1"
+    kafka_alarms_topic: str = "lift.alarms.v1"
+    kafka_dlq_topic: str = "lift.alarms.v1.dlq"
+    kafka_intake_group: str = "liftrescue-intake"
+    kafka_partitions: int = Field(3, description="Partitions for topics we create")
 
     def require_production_safe(self) -> None:
         """Refuse to serve production on embedded defaults."""

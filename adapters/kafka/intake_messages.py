@@ -1,0 +1,133 @@
+"""Schema of `lift.alarms.v1` messages: the HTTP bodies plus kind, source, source_ref (and `at`)."""
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, Field, StringConstraints, TypeAdapter, ValidationError
+
+from adapters.http.schemas import (
+    AlarmCreate, AssignBody, AtBody, CancelBody, EscalateBody, FaultReportBody, NotifyBody,
+    ReleaseBody,
+)
+from dispatch.commands import ReceiveAlarm
+
+SourceRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+Source = Literal["96333", "iot", "app", "phone"]
+
+
+class AlarmMessage(AlarmCreate):
+    kind: Literal["alarm"]
+
+    def command(self) -> ReceiveAlarm:
+        return ReceiveAlarm(
+            lift=self.lift, source=self.source, source_ref=self.source_ref,
+            received_at=self.received_at, trapped_count=self.trapped_count,
+            caller=self.caller.model_dump() if self.caller else None, dispatch=self.dispatch,
+            note=self.note)
+
+
+class _Node:
+    """Node updates address the ticket by its alarm's (source, source_ref); `at` is required
+    so a redelivered message carries the same business time."""
+
+    def step_data(self) -> dict[str, Any]:
+        return {}
+
+
+class NotifyMessage(_Node, NotifyBody):
+    kind: Literal["notify"]
+    source: Source
+    source_ref: SourceRef
+    at: AwareDatetime
+
+    def step_data(self) -> dict[str, Any]:
+        station = {"id": self.station_id} if self.station_id else None
+        return {"station": station, "level": self.level, "channel": self.channel}
+
+
+class AssignMessage(_Node, AssignBody):
+    kind: Literal["assign"]
+    source: Source
+    source_ref: SourceRef
+    at: AwareDatetime
+
+    def step_data(self) -> dict[str, Any]:
+        return {"responder": self.responder.model_dump()}
+
+
+class ArriveMessage(_Node, AtBody):
+    kind: Literal["arrive"]
+    source: Source
+    source_ref: SourceRef
+    at: AwareDatetime
+
+
+class ReleaseMessage(_Node, ReleaseBody):
+    kind: Literal["release"]
+    source: Source
+    source_ref: SourceRef
+    at: AwareDatetime
+
+    def step_data(self) -> dict[str, Any]:
+        return {"released_count": self.released_count, "released_by": self.released_by}
+
+
+class CancelMessage(_Node, CancelBody):
+    kind: Literal["cancel"]
+    source: Source
+    source_ref: SourceRef
+    at: AwareDatetime
+
+    def step_data(self) -> dict[str, Any]:
+        return {"reason": self.reason, "note": self.note}
+
+
+class EscalateMessage(_Node, EscalateBody):
+    kind: Literal["escalate"]
+    source: Source
+    source_ref: SourceRef
+    at: AwareDatetime
+
+    def step_data(self) -> dict[str, Any]:
+        return {"reason": self.reason}
+
+
+class FaultReportMessage(_Node, FaultReportBody):
+    kind: Literal["fault_report"]
+    source: Source
+    source_ref: SourceRef
+    at: AwareDatetime
+
+    def step_data(self) -> dict[str, Any]:
+        return {"cause_root": self.cause.root, "cause_sub": self.cause.sub,
+                "description": self.description}
+
+
+class CloseMessage(_Node, AtBody):
+    kind: Literal["close"]
+    source: Source
+    source_ref: SourceRef
+    at: AwareDatetime
+
+
+# kind → (TicketApp step kind, event type a redelivery would find already recorded)
+STEPS = {
+    "notify": ("notify", "StationNotified"), "assign": ("assign", "ResponderAssigned"),
+    "arrive": ("arrive", "ArrivedOnSite"), "release": ("release", "PassengersReleased"),
+    "cancel": ("cancel", "Cancelled"), "escalate": ("escalate", "Escalated"),
+    "fault_report": ("file_fault_report", "FaultReportFiled"), "close": ("close", "Closed"),
+}
+
+IntakeMessage = Annotated[
+    AlarmMessage | NotifyMessage | AssignMessage | ArriveMessage | ReleaseMessage
+    | CancelMessage | EscalateMessage | FaultReportMessage | CloseMessage,
+    Field(discriminator="kind")]
+INTAKE_MESSAGE: TypeAdapter[Any] = TypeAdapter(IntakeMessage)
+
+
+def parse(value: bytes | None) -> Any:
+    """The validated message, or the reason it is malformed (a string)."""
+    try:
+        return INTAKE_MESSAGE.validate_json(value or b"")
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_input=False)[:5]
+        return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
