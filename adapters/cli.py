@@ -55,6 +55,8 @@ def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:
         settings.port = args.port
     url = database_url_for(settings)
     token = _dev_admin_token(settings, url)
+    if args.demo:
+        _seed_demo(settings, url)
     if not settings.kafka_bootstrap:
         settings.kafka_bootstrap = start_dev_broker(settings)
     print(f"LiftRescue dev: API on http://{settings.host}:{settings.port} "
@@ -64,6 +66,20 @@ def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:
           f"curl -H 'Authorization: Bearer {token[:6]}…')\n"
           f"Kafka bootstrap: {settings.kafka_bootstrap}", flush=True)
     _serve_api(settings, url, with_workers=True)
+
+
+def _seed_demo(settings: Settings, url: str) -> None:
+    from adapters import demo
+
+    services = bootstrap(settings, url)
+    try:
+        made = demo.seed(services, settings.state_dir)
+    finally:
+        services.close()
+    tokens = settings.state_dir / "demo-tokens"
+    print(("demo data seeded" if made else "demo data already present") +
+          (f"; log in as operator, unit or auditor with the tokens in {tokens}"
+           if tokens.exists() else ""), flush=True)
 
 
 def _dev_admin_token(settings: Settings, url: str) -> str:
@@ -105,6 +121,8 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
     dev = sub.add_parser("dev", help="run everything locally on embedded defaults")
     dev.add_argument("--port", type=int, default=None)
+    dev.add_argument("--demo", action="store_true",
+                     help="seed a demo registry and tickets (once) and print demo tokens")
     dev.set_defaults(run=cmd_dev)
     serve = sub.add_parser("serve", help="run one production role")
     serve.add_argument("role", choices=["api", *workers.ROLES])

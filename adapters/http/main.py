@@ -11,15 +11,17 @@ from fastapi.staticfiles import StaticFiles
 
 from adapters.bootstrap import Services
 from adapters.http import middleware, problems
-from adapters.http.console import pages
+from adapters.http.console import board, pages, registry_pages, reports as console_reports
 from adapters.http.console.rendering import build_templates
 from adapters.http.routes import (
     alarms, audit, dossier, health, lifts, notifications, registry, reports, tickets,
 )
 
 # Every resource's router; new resources add theirs here.
-ROUTERS = [alarms.router, reports.router, tickets.router, dossier.router, registry.router, lifts.router,
-           notifications.router, audit.router, health.router, pages.router]
+ROUTERS = [alarms.router, reports.router, tickets.router, dossier.router, registry.router,
+           lifts.router,
+           notifications.router, audit.router, health.router, pages.router, board.router,
+           console_reports.router, registry_pages.router]
 STATIC = Path(__file__).parent / "console" / "static"
 
 DESCRIPTION = """Event-sourced dispatch for elevator entrapments: alarms become tickets,

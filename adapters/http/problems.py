@@ -5,7 +5,7 @@ from typing import Any
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from eventsourcing.persistence import InterfaceError, OperationalError
 from psycopg import DataError
 from psycopg import OperationalError as PsycopgOperationalError
@@ -55,8 +55,12 @@ def _domain(_: Request, exc: Exception) -> JSONResponse:
     return problem(409, "Command refused by the ticket's rules", exc.message, code=exc.code)
 
 
-def _not_found(_: Request, exc: Exception) -> JSONResponse:
+def _not_found(request: Request, exc: Exception) -> Response:
     what = f"no ticket {exc}" if isinstance(exc, TicketNotFound) else str(exc)
+    if request.url.path.startswith("/console/"):  # people get a page, programs a problem body
+        return request.app.state.templates.TemplateResponse(
+            request, "not_found.html", {"principal": getattr(request.state, "principal", None),
+                                        "nav": [], "what": what}, status_code=404)
     return problem(404, "Not found", what, code="not_found")
 
 

@@ -62,6 +62,23 @@ class RegistryQueries:
                 "ORDER BY name", params),
         }
 
+    def units(self, unit_id: str | None) -> list[dict[str, Any]]:
+        return self._rows(
+            "SELECT u.unit_id, u.name, u.has_rescue_info, (SELECT count(*) FROM lifts_view l "
+            "WHERE l.unit_id = u.unit_id)::int AS lifts, (SELECT count(*) FROM stations_view s "
+            "WHERE s.unit_id = u.unit_id)::int AS stations FROM units_view u "
+            "WHERE (%(u)s::text IS NULL OR u.unit_id = %(u)s) ORDER BY u.name, u.unit_id",
+            {"u": unit_id})
+
+    def stations(self, unit_id: str | None) -> list[dict[str, Any]]:
+        return self._rows(
+            "SELECT s.station_id, s.unit_id, u.name AS unit_name, s.name, s.district, s.coverage, "
+            "s.lead_name, s.workers, (SELECT count(*) FROM lifts_view l "
+            "WHERE l.station_id = s.station_id)::int AS lifts FROM stations_view s "
+            "LEFT JOIN units_view u USING (unit_id) "
+            "WHERE (%(u)s::text IS NULL OR s.unit_id = %(u)s) ORDER BY u.name, s.name",
+            {"u": unit_id})
+
     def stations_covering(self, district: str) -> list[str]:
         rows = self._rows("SELECT station_id FROM stations_view WHERE coverage->'districts' ? %s "
                           "ORDER BY name", (district,))

@@ -106,6 +106,25 @@ class TicketQueries:
             {"unit": unit_id, "start": start, "end": end, "cancelled": "cancelled",
              "min": min_tickets})
 
+    def board(self, unit_id: str | None, limit: int = 200) -> list[dict[str, Any]]:
+        """Open tickets for the live board: the longest-waiting first (unnotified ones on top)."""
+        extra = "status = ANY(%(open)s)"
+        return self._rows(
+            f"SELECT * FROM tickets_view WHERE {self._where(unit_id, None, None, extra)} "
+            "ORDER BY notified_at ASC NULLS FIRST, received_at, ticket_id LIMIT %(limit)s",
+            {"unit": unit_id, "start": None, "end": None, "open": list(OPEN), "limit": limit})
+
+    def board_signature(self, unit_id: str | None) -> str:
+        """Changes whenever a ticket on (or leaving) the caller's board changes; carries no
+        ticket data, so it can go down an SSE stream without leaking anything."""
+        extra = "status = ANY(%(open)s)"
+        row = self._rows(
+            "SELECT count(*)::text || ':' || coalesce(md5(string_agg("
+            "ticket_id::text || ':' || version::text, ',' ORDER BY ticket_id)), '') "
+            f"AS sig FROM tickets_view WHERE {self._where(unit_id, None, None, extra)}",
+            {"unit": unit_id, "start": None, "end": None, "open": list(OPEN)})
+        return row[0]["sig"]
+
     def missing_fault_reports(self, unit_id: str | None) -> list[dict[str, Any]]:
         extra = "released_at IS NOT NULL AND cause_root IS NULL AND status <> 'cancelled'"
         return self._rows(

@@ -15,11 +15,14 @@ EVENT_LABELS = {"AlarmReceived": "接警", "StationNotified": "通知救援站",
                 "FaultReportFiled": "故障分析报告", "Closed": "结案", "TimeCorrected": "时间更正",
                 "AlarmLinked": "重复报警并入"}
 ROLE_LABELS = {"admin": "管理员", "operator": "调度员", "unit": "维保单位", "auditor": "审计"}
+BOARD = ("/console/board", "实时看板 Board")
+READS = [("/console/overtime", "超时 Overtime"), ("/console/stats", "统计 Statistics"),
+         ("/console/registry/lifts", "登记 Registry"), ("/console/data-gaps", "数据缺失 Data gaps")]
 NAV = {
-    "admin": [("/console/board", "实时看板 Board"), ("/console/alarm", "人工接警 New alarm")],
-    "operator": [("/console/board", "实时看板 Board"), ("/console/alarm", "人工接警 New alarm")],
-    "unit": [("/console/board", "本单位工单 Board")],
-    "auditor": [("/console/board", "工单 Board")],
+    "admin": [BOARD, ("/console/alarm", "人工接警 New alarm"), *READS],
+    "operator": [BOARD, ("/console/alarm", "人工接警 New alarm"), *READS],
+    "unit": [("/console/board", "本单位工单 Our tickets"), *READS],
+    "auditor": [("/console/board", "工单 Board"), *READS],
 }
 
 

@@ -1,0 +1,68 @@
+"""The live board: open tickets with the time since the station was notified, pushed by SSE.
+
+The stream carries only a "board changed" signal computed inside the caller's unit scope; the
+rows themselves are fetched through the same scoped query, so nothing crosses units."""
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from adapters.http.auth import unit_scope
+from adapters.http.console.pages import render
+from adapters.http.console.session import ConsolePrincipal
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+POLL_SECONDS = 1.0
+STREAM_SECONDS = 300  # the browser reconnects by itself; bounded streams never pin a shutdown
+
+
+def board_rows(request: Request, principal) -> list[dict]:  # noqa: ANN001
+    return request.app.state.services.ticket_queries.board(unit_scope(principal))
+
+
+@router.get("/board")
+def board(request: Request, principal: ConsolePrincipal) -> HTMLResponse:
+    services = request.app.state.services
+    # The signature is read before the rows: a change in between shows up as an event.
+    since = services.ticket_queries.board_signature(unit_scope(principal))
+    return render(request, "board.html", rows=board_rows(request, principal), since=since,
+                  limit=services.settings.overtime_minutes)
+
+
+@router.get("/board/rows")
+def rows(request: Request, principal: ConsolePrincipal) -> HTMLResponse:
+    services = request.app.state.services
+    return render(request, "board_rows.html", rows=board_rows(request, principal),
+                  limit=services.settings.overtime_minutes)
+
+
+@router.get("/board/stream")
+async def stream(request: Request, principal: ConsolePrincipal,
+                 since: str | None = None) -> StreamingResponse:
+    """`since` = the signature the page was rendered with, so no change slips in between."""
+    queries = request.app.state.services.ticket_queries
+    scope = unit_scope(principal)
+
+    async def events() -> AsyncIterator[str]:
+        last = since or await run_in_threadpool(queries.board_signature, scope)
+        yield "retry: 2000\n\n"
+        ends = time.monotonic() + STREAM_SECONDS
+        while time.monotonic() < ends and not await request.is_disconnected():
+            await asyncio.sleep(POLL_SECONDS)
+            try:
+                now = await run_in_threadpool(queries.board_signature, scope)
+            except Exception:  # noqa: BLE001 — database away: keep the stream, retry next tick
+                yield ": waiting for the database\n\n"
+                continue
+            if now != last:
+                last = now
+                yield "event: board\ndata: changed\n\n"
+            else:
+                yield ": keep-alive\n\n"
+
+    return StreamingResponse(events(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

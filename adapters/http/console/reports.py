@@ -1,0 +1,83 @@
+"""Console read pages: the overtime list, statistics with charts, data gaps."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from adapters.http.auth import unit_scope
+from adapters.http.console.charts import bar_chart, hours
+from adapters.http.console.pages import render
+from adapters.http.console.session import ConsolePrincipal
+from adapters.postgres.ticket_queries import GROUPS
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+DEFAULT_DAYS = 30
+GROUP_LABELS = {"station": "救援站 Station", "unit": "维保单位 Unit", "district": "区 District",
+                "site_type": "场所类型 Site type", "hour": "时段 Hour of day",
+                "cause": "故障原因 Cause"}
+
+
+class Window:
+    """A [from, to) window of local dates from the query string; bad dates fall back to the
+    last 30 days and say so."""
+
+    def __init__(self, request: Request):
+        zone = ZoneInfo(request.app.state.services.settings.timezone)
+        today = datetime.now(zone).date()
+        self.error = None
+        try:
+            self.first = _date(request.query_params.get("from")) or today - timedelta(DEFAULT_DAYS)
+            self.last = _date(request.query_params.get("to")) or today
+        except ValueError:
+            self.error = "日期格式应为 YYYY-MM-DD (dates must be YYYY-MM-DD); showing the last 30 days"
+            self.first, self.last = today - timedelta(DEFAULT_DAYS), today
+        self.start = datetime.combine(self.first, time(), zone)
+        self.end = datetime.combine(self.last + timedelta(days=1), time(), zone)
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+@router.get("/overtime")
+def overtime(request: Request, principal: ConsolePrincipal) -> HTMLResponse:
+    services = request.app.state.services
+    scope, window = unit_scope(principal), Window(request)
+    return render(request, "overtime.html", window=window,
+                  limit=services.settings.overtime_minutes,
+                  rows=services.ticket_queries.overtime(scope, None, window.start, window.end),
+                  overdue=services.ticket_queries.open_overdue(scope))
+
+
+@router.get("/stats")
+def stats(request: Request, principal: ConsolePrincipal) -> HTMLResponse:
+    queries = request.app.state.services.ticket_queries
+    scope, window = unit_scope(principal), Window(request)
+    group = request.query_params.get("group_by", "station")
+    group = group if group in GROUPS else "station"
+    try:
+        min_tickets = max(1, int(request.query_params.get("min_tickets", "2")))
+    except ValueError:
+        min_tickets = 2
+    counts = queries.counts(group, scope, window.start, window.end)
+    day_curve = queries.counts("hour", scope, window.start, window.end)
+    per_lift = queries.per_lift(scope, window.start, window.end, min_tickets)
+    return render(
+        request, "stats.html", window=window, group=group, groups=GROUP_LABELS,
+        min_tickets=min_tickets, counts=counts, per_lift=per_lift,
+        rate=queries.entrapment_rate(scope, window.start, window.end),
+        counts_chart=bar_chart([(r["key"], r["tickets"]) for r in counts],
+                               f"工单数 · {GROUP_LABELS[group]}", " 件"),
+        hours_chart=bar_chart(hours(day_curve), "接警时段分布 Tickets by hour (Asia/Shanghai)"),
+        per_lift_chart=bar_chart([(r["registration_code"], r["tickets"]) for r in per_lift[:20]],
+                                 "单台电梯困人数 Tickets per lift", " 次"))
+
+
+@router.get("/data-gaps")
+def data_gaps(request: Request, principal: ConsolePrincipal) -> HTMLResponse:
+    services = request.app.state.services
+    scope = unit_scope(principal)
+    return render(request, "data_gaps.html", gaps=services.registry_queries.data_gaps(scope),
+                  missing_reports=services.ticket_queries.missing_fault_reports(scope))
