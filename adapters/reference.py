@@ -24,6 +24,11 @@ class FaultCauseTable:
             return None
         return f"{group['name']} / {group['sub'][sub]}"
 
+    def choices(self) -> list[tuple[str, str]]:
+        """("root/sub", "root name / sub name") for every code, in table order."""
+        return [(f"{root}/{sub}", f"{root}/{sub} {group['name']} / {name}")
+                for root, group in self.causes.items() for sub, name in group["sub"].items()]
+
 
 def districts() -> list[str]:
     return list(load("districts")["districts"])

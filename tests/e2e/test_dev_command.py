@@ -95,3 +95,39 @@ def test_stopping_dev_stops_its_embedded_postgres(tmp_path):
     while servers() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not servers()
+
+
+def test_dev_demo_seeds_once_and_writes_demo_tokens(tmp_path):
+    port = free_port()
+    state = tmp_path / "state"
+    env = os.environ | {"LIFTRESCUE_STATE_DIR": str(state), "LIFTRESCUE_PORT": str(port)}
+    env.pop("LIFTRESCUE_DATABASE_URL", None)
+    base = f"http://127.0.0.1:{port}"
+    outputs = []
+    for _ in range(2):  # the second start finds the demo already there
+        log = tmp_path / f"dev-{len(outputs)}.log"
+        with log.open("w") as out:
+            proc = subprocess.Popen([sys.executable, "-m", "adapters.cli", "dev", "--demo"],
+                                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            try:
+                wait_healthy(base, proc)
+                tokens = dict(line.split(": ", 1) for line in
+                              (state / "demo-tokens").read_text().splitlines())
+                request = urllib.request.Request(f"{base}/v1/dynamics?limit=50", headers={
+                    "Authorization": f"Bearer {tokens['operator']}"})
+                deadline = time.monotonic() + 15  # the projection worker catches up
+                while True:
+                    with urllib.request.urlopen(request, timeout=5) as response:
+                        body = response.read().decode()
+                    if body.count('"ticket_no"') >= 8 or time.monotonic() > deadline:
+                        break
+                    time.sleep(0.3)
+            finally:
+                proc.terminate()
+                proc.wait(timeout=30)
+        outputs.append((log.read_text(), body))
+    (first, dynamics), (second, again) = outputs
+    assert "demo data seeded" in first and "demo data already present" in second
+    assert dynamics.count('"ticket_no"') == 8 and again.count('"ticket_no"') == 8
+    assert tokens["auditor"] not in first  # tokens go to the 0600 file, not the log
+    assert oct((state / "demo-tokens").stat().st_mode & 0o777) == "0o600"

@@ -1,8 +1,9 @@
 """Which ticket commands the console offers, to whom, and how their forms map to commands."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from adapters.reference import FaultCauseTable
 from domain.ticket import Ticket
 
 
@@ -42,16 +43,24 @@ ACTIONS = [
     Action("cancel", "取消 Cancel", OPS, OPEN, [Field("reason", "原因 Reason", choices=[
         ("false_alarm", "误报"), ("duplicate", "重复"), ("other", "其他")])]),
     Action("fault_report", "故障报告 Fault report", FIELD_WORK, frozenset({"released", "closed"}),
-           [Field("cause", "原因代码 Cause (root/sub)", value="99/99"),
+           [Field("cause", "故障原因 Cause", choices=FaultCauseTable().choices()),
             Field("description", "描述 Description")]),
     Action("close", "结案 Close", OPS, frozenset({"released"})),
 ]
 BY_NAME = {a.name: a for a in ACTIONS}
 
 
-def available(ticket: Ticket, role: str) -> list[Action]:
-    return [a for a in ACTIONS if role in a.roles and ticket.status in a.statuses
-            and not (a.name == "fault_report" and ticket.fault_report)]
+def available(ticket: Ticket, role: str,
+              stations: list[tuple[str, str]] | None = None) -> list[Action]:
+    """The commands this role may run on the ticket now; `stations` turns the notify form's
+    station field into a choice (empty = let the dispatch policy pick)."""
+    chosen = [a for a in ACTIONS if role in a.roles and ticket.status in a.statuses
+              and not (a.name == "fault_report" and ticket.fault_report)]
+    if stations is None:
+        return chosen
+    pick = [("", "按调度规则 (policy: bound station / unit lead)"), *stations]
+    return [replace(a, fields=[replace(f, choices=pick) for f in a.fields])
+            if a.name == "notify" else a for a in chosen]
 
 
 def to_step(name: str, form: dict[str, str]) -> tuple[str, dict[str, Any]]:

@@ -63,8 +63,10 @@ def ticket_page(request: Request, principal, ticket_id: UUID, error: str | None 
     app = request.app.state.services.tickets
     ticket = app.ticket(ticket_id, unit_id=unit_scope(principal))
     events = [event_public(e) for e in app.history(ticket_id)]
+    stations = [(s["station_id"], f"{s['name']} ({s['district']})") for s in
+                request.app.state.services.registry_queries.stations(unit_scope(principal))]
     return render(request, "ticket.html", t=ticket_public(ticket), events=events, error=error,
-                  actions=actions.available(ticket, principal.role))
+                  actions=actions.available(ticket, principal.role, stations))
 
 
 @router.get("/tickets/{ticket_id}")
