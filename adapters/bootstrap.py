@@ -48,6 +48,7 @@ class Services:
         for callback in self.on_close:
             callback()
         self.tickets.close()
+        self.tickets.numbers.close()
         self.registry.close()
         self.pool.close()
 
@@ -66,9 +67,10 @@ def bootstrap(settings: Settings, database_url: str | None = None) -> Services:
                                                     reference.site_types()),
                            lifts_of_using_unit=queries.lift_codes_of_using_unit)
     PostgresRegistryView(registry.recorder.datastore).create_table()
-    tickets = TicketApp(env, numbers=PostgresTicketNumbers(pool, settings.timezone),
+    tickets = TicketApp(env, numbers=PostgresTicketNumbers(url, settings.timezone),
                         causes=reference.FaultCauseTable(),
-                        lifts=RegistryLiftDirectory(registry, queries.code_for_rescue_code))
+                        lifts=RegistryLiftDirectory(registry, queries.code_for_rescue_code),
+                        group_commit=settings.group_commit)
     audit = PostgresAuditChain(tickets.recorder.datastore)
     audit.create_table()
     PostgresDeadlinesView(tickets.recorder.datastore).create_table()

@@ -10,7 +10,9 @@ from pathlib import Path
 import structlog
 import uvicorn
 
-from adapters import cli_audit, cli_import, cli_kafka, cli_projections, cli_tokens, workers
+from adapters import (
+    cli_audit, cli_import, cli_kafka, cli_load, cli_projections, cli_tokens, workers,
+)
 from adapters.bootstrap import Services, bootstrap
 from adapters.http.main import create_app
 from adapters.runtime.broker import start_dev_broker
@@ -132,9 +134,11 @@ def parser() -> argparse.ArgumentParser:
     cli_import.register(sub)
     cli_projections.register(sub)
     cli_kafka.register(sub)
+    cli_load.register(sub)
     bench = sub.add_parser("bench", help="measure throughput and latency against raw anchors")
     bench.add_argument("--quick", action="store_true", help="short runs (under a minute)")
-    bench.add_argument("--workers", type=int, default=2, help="API worker processes")
+    bench.add_argument("--workers", type=int, default=1,
+                       help="API worker processes (1 is fastest on 2 cores: see docs/BENCHMARKS.md)")
     bench.add_argument("--json", type=Path, default=Path("bench/results/latest.json"))
     bench.set_defaults(run=cmd_bench)
     return top

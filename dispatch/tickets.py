@@ -11,6 +11,7 @@ from eventsourcing.persistence import IntegrityError
 
 from dispatch.commands import Context, ReceiveAlarm, TicketStep
 from dispatch.errors import ConcurrentUpdate, TicketNotFound, VersionMismatch
+from dispatch.group_commit import GroupCommit
 from dispatch.ports import FaultCauses, LiftDirectory, TicketNumbers, UnknownLifts
 from domain.errors import InvalidValue
 from domain.ticket import Ticket
@@ -40,8 +41,10 @@ class TicketApp(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None, *,
                  numbers: TicketNumbers | None = None, causes: FaultCauses | None = None,
                  lifts: LiftDirectory | None = None,
-                 clock: Callable[[], datetime] = _utcnow):
+                 clock: Callable[[], datetime] = _utcnow, group_commit: bool = False):
         super().__init__(env)
+        # Many request threads: batch their saves into shared transactions (see group_commit).
+        self.group = GroupCommit(self.save) if group_commit else None
         # Optional so projection runners can build a read-only instance from env alone.
         self.numbers, self.causes = numbers, causes
         self.lifts = lifts or UnknownLifts()
@@ -53,7 +56,7 @@ class TicketApp(Application[UUID]):
         ticket_id = ticket_id_for(cmd.source, cmd.source_ref)
         ticket = self._open(cmd, ctx, None)
         try:
-            recordings = self.save(ticket)
+            recordings = self._store(ticket)
         except IntegrityError:
             # Same (source, source_ref) already stored: a retry. Insert-first saves a lookup on
             # every new alarm; the cost is a skipped ticket number on each retry.
@@ -97,7 +100,7 @@ class TicketApp(Application[UUID]):
             getattr(ticket, cmd.kind)(at=at, actor=ctx.actor, correlation_id=ctx.correlation_id,
                                       **data)
             try:
-                recordings = self.save(ticket)
+                recordings = self._store(ticket)
             except IntegrityError:
                 # Someone saved first. Without If-Match the command is re-checked against the
                 # newer state; with it, the caller's view is stale.
@@ -147,6 +150,16 @@ class TicketApp(Application[UUID]):
         return ticket_id_for(source, source_ref)
 
     # ---- helpers ------------------------------------------------------------------------
+    def _store(self, ticket: Ticket) -> list[Any]:
+        if self.group is None:
+            return self.save(ticket)
+        return self.group.submit(ticket.collect_events())
+
+    def close(self) -> None:
+        if self.group is not None:
+            self.group.stop()
+        super().close()
+
     def _open(self, cmd: ReceiveAlarm, ctx: Context, ticket_no: str | None) -> Ticket:
         received_at = self._business_time(cmd.received_at, "received_at")
         caller = None

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from adapters.postgres.tokens import Principal
@@ -15,19 +16,24 @@ FIELD_WORK = ("admin", "operator", "unit")  # what a unit's own rescuers report
 bearer = HTTPBearer(auto_error=False, description="Token from `liftrescue tokens create`")
 
 
-def authenticate(request: Request, credentials: Annotated[
+async def authenticate(request: Request, credentials: Annotated[
         HTTPAuthorizationCredentials | None, Depends(bearer)] = None) -> Principal:
-    """The caller's principal from `Authorization: Bearer <token>`."""
+    """The caller's principal from `Authorization: Bearer <token>`.
+
+    Async on purpose: a cached token costs no thread hop; only a cache miss goes to the
+    database, in the thread pool."""
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
     services = request.app.state.services
     principal = None
-    if credentials is not None and credentials.credentials.strip():
-        principal = services.tokens.verify(credentials.credentials.strip())
+    if credentials is not None and (token := credentials.credentials.strip()):
+        found, principal = services.tokens.cached(token)
+        if not found:
+            principal = await run_in_threadpool(services.tokens.verify, token)
     elif request.method == "GET" and (session := request.cookies.get("lr_session")):
         # The console's session may read the API (dossier links); writes need a bearer token.
-        principal = services.sessions.principal(session)
+        principal = await run_in_threadpool(services.sessions.principal, session)
     if principal is None:
         raise HTTPException(401, "Authentication required",
                             headers={"WWW-Authenticate": 'Bearer realm="liftrescue"'})
@@ -38,7 +44,7 @@ def authenticate(request: Request, credentials: Annotated[
 def require(*roles: str) -> Callable[[Principal], Principal]:
     """A dependency admitting only the given roles."""
 
-    def check(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+    async def check(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
         if principal.role not in roles:
             raise HTTPException(403, f"role {principal.role} may not do this")
         return principal

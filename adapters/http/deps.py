@@ -1,4 +1,6 @@
-"""Request-scoped dependencies: services, the acting principal, command context."""
+"""Request-scoped dependencies: services, the acting principal, command context.
+
+All async (none does I/O): FastAPI runs a sync dependency in the thread pool, one hop each."""
 
 from typing import Annotated
 
@@ -13,11 +15,11 @@ from dispatch.commands import Context
 from dispatch.tickets import TicketApp
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     return request.app.state.services
 
 
-def get_tickets(request: Request) -> TicketApp:
+async def get_tickets(request: Request) -> TicketApp:
     return request.app.state.services.tickets
 
 
@@ -30,7 +32,7 @@ def _expected_version(if_match: str | None) -> int | None:
     return int(raw)
 
 
-def get_context(principal: Annotated[Principal, Depends(authenticate)],
+async def get_context(principal: Annotated[Principal, Depends(authenticate)],
                 if_match: Annotated[str | None, Header()] = None) -> Context:
     """Actor = the token's subject; unit tokens are confined to their unit's tickets."""
     correlation_id = structlog.contextvars.get_contextvars().get("correlation_id", "")

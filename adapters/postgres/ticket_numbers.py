@@ -15,11 +15,25 @@ NEXT_MANY = """INSERT INTO ticket_counters (day, last) VALUES (%s, %s)
                RETURNING last"""
 
 
+# The counter's commit need not wait for the disk: a ticket that uses the number is saved
+# later with a synchronous commit, and flushing its WAL flushes this earlier record too. A
+# crash can only forget increments whose numbers no durable ticket carries. Without this, the
+# counter row's lock is held across an fsync and serialises every alarm. The counter has its
+# own small autocommit pool: one round trip per number (no BEGIN / COMMIT).
+COUNTER_CONNECTIONS = {"autocommit": True, "options": "-c synchronous_commit=off"}
+
+
 class PostgresTicketNumbers:
     """A number may be skipped (a failed save burns it) but is never given twice."""
 
-    def __init__(self, pool: ConnectionPool, timezone: str):
-        self.pool, self.zone = pool, ZoneInfo(timezone)
+    def __init__(self, database_url: str, timezone: str, size: int = 4):
+        self.zone = ZoneInfo(timezone)
+        self.pool = ConnectionPool(database_url, min_size=1, max_size=size, open=False,
+                                   kwargs=COUNTER_CONNECTIONS, name="ticket-numbers", timeout=10)
+        self.pool.open(wait=True, timeout=30)
+
+    def close(self) -> None:
+        self.pool.close()
 
     def next_number(self, at: datetime) -> str:
         local = at.astimezone(self.zone)

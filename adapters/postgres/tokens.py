@@ -61,13 +61,20 @@ class TokenStore:
         keys = ("id", "subject", "role", "unit_id", "created_at", "revoked_at")
         return [dict(zip(keys, row, strict=True)) for row in rows]
 
+    def cached(self, token: str) -> tuple[bool, Principal | None]:
+        """(found, principal) from the short-lived cache alone: no I/O, safe on the event loop."""
+        with self._lock:
+            hit = self._cache.get(digest(token))
+        if hit and hit[0] > time.monotonic():
+            return True, hit[1]
+        return False, None
+
     def verify(self, token: str) -> Principal | None:
         """The principal for a valid, unrevoked token (cached briefly), else None."""
+        found, principal = self.cached(token)
+        if found:
+            return principal
         key, now = digest(token), time.monotonic()
-        with self._lock:
-            hit = self._cache.get(key)
-        if hit and hit[0] > now:
-            return hit[1]
         with self.pool.connection() as conn:
             row = conn.execute("SELECT id, subject, role, unit_id FROM api_tokens "
                                "WHERE token_hash = %s AND revoked_at IS NULL", (key,)).fetchone()

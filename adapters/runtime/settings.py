@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     dispatcher_poll_seconds: float = 0.5
     db_pool_size: int = Field(8, description="Connections per process for the event store")
     db_lock_timeout_seconds: int = 5
+    group_commit: bool = Field(True, description="Save concurrent ticket commands in shared "
+                               "transactions (one disk flush per batch)")
     log_level: str = "INFO"
     log_format: Literal["json", "console"] = "json"
     environment: Literal["development", "production", "test"] = "development"

@@ -1,6 +1,6 @@
 """Kafka benchmark (not a test): relay vs a raw kafka-python producer, and intake alarms/s.
 
-    .venv/bin/python bench/kafka.py [--events 10000] [--alarms 10000] [--runs 3]
+Part of `liftrescue bench`; alone: .venv/bin/python -m bench.kafka_bench [--events N] [--runs 3]
 
 Starts embedded PostgreSQL and Tansu unless LIFTRESCUE_DATABASE_URL / LIFTRESCUE_KAFKA_BOOTSTRAP
 are set. The raw producer sends the relay's exact messages (pre-encoded) with the same producer
@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import shutil
-import sys
 import tempfile
 import threading
 import time
@@ -21,21 +20,16 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-# This file is named kafka.py: keep its folder off the path so `import kafka` finds the client.
-HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
-sys.path.insert(0, str(HERE.parent))
+from kafka import KafkaProducer
 
-from kafka import KafkaProducer  # noqa: E402
-
-from adapters.bootstrap import bootstrap  # noqa: E402
-from adapters.kafka.intake import Intake  # noqa: E402
-from adapters.kafka.messages import encode, event_message, unit_of_alarm  # noqa: E402
-from adapters.kafka.relay import Relay, make_producer  # noqa: E402
-from adapters.kafka.topics import ensure_topics, topics_of  # noqa: E402
-from adapters.runtime.logging import configure_logging  # noqa: E402
-from adapters.runtime.settings import Settings  # noqa: E402
-from dispatch.commands import Context, ReceiveAlarm, TicketStep  # noqa: E402
+from adapters.bootstrap import bootstrap
+from adapters.kafka.intake import Intake
+from adapters.kafka.messages import encode, event_message, unit_of_alarm
+from adapters.kafka.relay import Relay, make_producer
+from adapters.kafka.topics import ensure_topics, topics_of
+from adapters.runtime.logging import configure_logging
+from adapters.runtime.settings import Settings
+from dispatch.commands import Context, ReceiveAlarm, TicketStep
 
 CTX = Context(actor="bench", correlation_id="bench")
 
@@ -139,6 +133,38 @@ def wait_count(app, done) -> int:
         time.sleep(0.02)
 
 
+def measure(db: str, bs: str, events: int, alarms: int, runs: int,
+            say=print) -> dict:  # noqa: ANN001
+    """Relay vs raw producer (median of `runs`, alternating) and intake alarms/s."""
+    tag = uuid.uuid4().hex[:8]
+    relay_settings = Settings(database_url=db, kafka_bootstrap=bs, db_pool_size=8,
+                              kafka_events_topic=f"bench-events-{tag}",
+                              kafka_alarms_topic=f"bench-alarms-{tag}",
+                              kafka_dlq_topic=f"bench-alarms-{tag}.dlq",
+                              kafka_intake_group=f"bench-{tag}")
+    ensure_topics(bs, topics_of(relay_settings))
+    services = bootstrap(relay_settings)
+    fill_store(services.tickets, events)
+    ratios, rows = [], []
+    for run in range(runs):  # alternate raw and relay; the machine's load varies
+        ensure_topics(bs, [f"bench-raw-{tag}-{run}", f"bench-events-{tag}-{run}"])
+        count, raw = raw_producer_seconds(services.tickets, bs, f"bench-raw-{tag}-{run}")
+        services.settings.kafka_events_topic = f"bench-events-{tag}-{run}"
+        count2, relayed = relay_seconds(services, f"bench-{run}")
+        ratios.append(raw / relayed)
+        rows.append((count / raw, count2 / relayed))
+        say(f"run {run}: raw producer {count} msgs in {raw:.2f} s = {count / raw:,.0f} msg/s; "
+              f"relay {count2} msgs in {relayed:.2f} s = {count2 / relayed:,.0f} msg/s "
+              f"({100 * raw / relayed:.0f}% of raw)")
+    median = sorted(range(runs), key=lambda i: ratios[i])[runs // 2]
+    rate = intake_rate(services, bs, alarms)
+    services.close()
+    return {"events": events, "runs": runs, "raw_per_second": round(rows[median][0]),
+            "relay_per_second": round(rows[median][1]), "ratio": round(ratios[median], 3),
+            "best_ratio": round(max(ratios), 3), "alarms": alarms,
+            "intake_per_second": round(rate)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=10_000)
@@ -148,30 +174,9 @@ def main() -> None:
     configure_logging("WARNING", "console")
     tmp = Path(tempfile.mkdtemp(prefix="liftrescue-bench-"))
     db, bs = environment(tmp)
-    tag = uuid.uuid4().hex[:8]
-    relay_settings = Settings(database_url=db, kafka_bootstrap=bs, db_pool_size=8,
-                              kafka_events_topic=f"bench-events-{tag}",
-                              kafka_alarms_topic=f"bench-alarms-{tag}",
-                              kafka_dlq_topic=f"bench-alarms-{tag}.dlq",
-                              kafka_intake_group=f"bench-{tag}")
-    ensure_topics(bs, topics_of(relay_settings))
-    services = bootstrap(relay_settings)
-    fill_store(services.tickets, args.events)
-    ratios = []
-    for run in range(args.runs):  # alternate raw and relay; the machine's load varies
-        ensure_topics(bs, [f"bench-raw-{tag}-{run}", f"bench-events-{tag}-{run}"])
-        count, raw = raw_producer_seconds(services.tickets, bs, f"bench-raw-{tag}-{run}")
-        services.settings.kafka_events_topic = f"bench-events-{tag}-{run}"
-        count2, relayed = relay_seconds(services, f"bench-{run}")
-        ratios.append(raw / relayed)
-        print(f"run {run}: raw producer {count} msgs in {raw:.2f} s = {count / raw:,.0f} msg/s; "
-              f"relay {count2} msgs in {relayed:.2f} s = {count2 / relayed:,.0f} msg/s "
-              f"({100 * raw / relayed:.0f}% of raw)")
-    print(f"relay / raw: median {100 * sorted(ratios)[len(ratios) // 2]:.0f}%, "
-          f"best {100 * max(ratios):.0f}%")
-    rate = intake_rate(services, bs, args.alarms)
-    print(f"intake: {args.alarms} alarms at {rate:,.0f} alarms/s")
-    services.close()
+    result = measure(db, bs, args.events, args.alarms, args.runs)
+    print(f"relay / raw: median {100 * result['ratio']:.0f}%, best {100 * result['best_ratio']:.0f}%")
+    print(f"intake: {args.alarms} alarms at {result['intake_per_second']:,} alarms/s")
     shutil.rmtree(tmp, ignore_errors=True)
 
 

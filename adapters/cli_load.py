@@ -1,0 +1,79 @@
+"""`liftrescue load city`: the synthetic city's registry, day curve and power-cut burst,
+driven through the real API or the Kafka intake (code in bench/city.py)."""
+
+import argparse
+import os
+import sys
+from datetime import UTC, date, datetime, timedelta
+
+from adapters.runtime.settings import Settings
+
+
+def _token(args: argparse.Namespace, settings: Settings) -> str:
+    token = args.token or os.environ.get("LIFTRESCUE_TOKEN")
+    path = settings.state_dir / "admin-token"
+    if not token and path.exists():
+        token = path.read_text().strip()
+    if not token:
+        raise SystemExit("no token: pass --token, set LIFTRESCUE_TOKEN or run `liftrescue dev`")
+    return token
+
+
+def run(args: argparse.Namespace, settings: Settings) -> None:
+    from bench import city as sim
+
+    town = sim.City.generate(args.lifts, seed=args.seed)
+    print(f"city: {len(town.lifts):,} lifts, {town.units} units, {town.stations} stations "
+          f"(seed {args.seed})", flush=True)
+    if args.register:
+        from adapters.bootstrap import bootstrap
+        from adapters.cli_import import progress
+        from adapters.runtime.embedded import database_url_for
+
+        services = bootstrap(settings, database_url_for(settings))
+        try:
+            made = sim.register(services, town, progress)
+        finally:
+            services.close()
+        sys.stderr.write("\n")
+        print(f"registered {made}", flush=True)
+    batch: list[sim.Alarm] = []
+    first_day = date.fromisoformat(args.date) if args.date else (
+        datetime.now(sim.ZONE).date() - timedelta(days=args.days))
+    for d in range(args.days):
+        batch += sim.day_of_alarms(town, first_day + timedelta(days=d), seed=args.seed + d)
+    if args.burst:
+        batch += sim.power_cut(town, datetime.now(UTC) - timedelta(minutes=args.burst_minutes),
+                               args.burst, args.burst_minutes, seed=args.seed)
+    if not batch:
+        return
+    driver = (sim.KafkaDriver(args.bootstrap or settings.kafka_bootstrap or "127.0.0.1:9092",
+                              settings.kafka_alarms_topic) if args.via == "kafka"
+              else sim.HttpDriver(args.base, _token(args, settings), args.clients))
+    ledger = driver.send(batch, sim.Ledger(), sim.paced(args.speed))
+    print(f"sent {ledger.sent}, acknowledged {len(ledger.acknowledged)}, "
+          f"failed {len(ledger.failures)}, statuses {dict(sorted(ledger.statuses.items()))}")
+    if ledger.failures:
+        sys.exit(1)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    load = sub.add_parser("load", help="synthetic load: a city's registry, days and bursts")
+    kinds = load.add_subparsers(dest="kind", required=True)
+    city = kinds.add_parser("city", help="a synthetic city (Shenzhen-sized by default)")
+    city.add_argument("--lifts", type=int, default=150_000)
+    city.add_argument("--seed", type=int, default=7)
+    city.add_argument("--register", action="store_true",
+                      help="register units, stations and lifts first (import code path)")
+    city.add_argument("--days", type=int, default=0, help="days of alarms (30–40 each)")
+    city.add_argument("--date", help="first day (YYYY-MM-DD); default: DAYS days ago")
+    city.add_argument("--burst", type=int, default=0, help="power cut: this many alarms")
+    city.add_argument("--burst-minutes", type=float, default=10)
+    city.add_argument("--speed", type=float, default=0,
+                      help="replay speed vs real time (1440 = a day a minute; 0 = flat out)")
+    city.add_argument("--via", choices=["http", "kafka"], default="http")
+    city.add_argument("--base", default="http://127.0.0.1:8000")
+    city.add_argument("--token")
+    city.add_argument("--bootstrap", help="Kafka bootstrap (default: LIFTRESCUE_KAFKA_BOOTSTRAP)")
+    city.add_argument("--clients", type=int, default=8)
+    city.set_defaults(run=run)
