@@ -212,7 +212,8 @@ def table(report: dict[str, Any]) -> str:
              "|---|---:|---|---:|---|---|"]
     for f in report["figures"]:
         anchor = f"{f['anchor']:,.1f} {f['anchor_name']}" if f["anchor"] else ""
-        ratio = f"{f['ratio']:.1%}" if f["ratio"] is not None else ""
+        ratio = "" if f["ratio"] is None else (
+            f"{f['ratio']:.1f}×" if f["unit"] == "ms" else f"{f['ratio']:.1%}")
         met = "" if f["met"] is None else ("yes" if f["met"] else "**no**")
         lines.append(f"| {f['figure']} | {f['value']:,} {f['unit']} | {anchor} | {ratio} "
                      f"| {f['goal']} | {met} |")
