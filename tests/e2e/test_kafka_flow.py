@@ -10,6 +10,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from tests.faults.harness import report
 from tests.kafka_helpers import read_all, running, send, ticket_key, wait_for
 
 from adapters.bootstrap import bootstrap
@@ -72,7 +73,7 @@ def relay_process(settings, tmp_path: Path) -> subprocess.Popen:
 
 
 def test_relay_sigkilled_between_send_and_tracking_duplicates_only(kservices, kafka_settings,
-                                                                  tmp_path):
+                                                                  tmp_path, capsys):
     app, bs, topic = kservices.tickets, kafka_settings.kafka_bootstrap, kafka_settings.kafka_events_topic
     ctx = Context(actor="test", correlation_id="kill")
     for n in range(300):
@@ -102,3 +103,6 @@ def test_relay_sigkilled_between_send_and_tracking_duplicates_only(kservices, ka
     assert downstream.duplicates == 300  # resent from the tracked position: duplicates only
     assert len(downstream.seen) == 300
     assert downstream.times == store_times(app)
+    report(capsys, "relay SIGKILL", stored=300, delivered=len(downstream.seen) +
+           downstream.duplicates, duplicates_dropped=downstream.duplicates,
+           consumer_tickets=len(downstream.times))

@@ -8,6 +8,8 @@ import threading
 import time
 from pathlib import Path
 
+from tests.faults.harness import report
+
 ROOT = Path(__file__).resolve().parents[2]
 LIFT = "44030000000000000001"
 
@@ -59,7 +61,8 @@ def view_rows(services):
             "SELECT ticket_id, version, status FROM tickets_view").fetchall()}
 
 
-def test_killed_projection_worker_resumes_without_loss_or_double_count(services, database_url):
+def test_killed_projection_worker_resumes_without_loss_or_double_count(services, database_url,
+                                                                       capsys):
     worker = cli(database_url, "serve", "projections")
     feeder = threading.Thread(target=drive, args=(services, 0, 60))
     feeder.start()
@@ -76,6 +79,10 @@ def test_killed_projection_worker_resumes_without_loss_or_double_count(services,
         restarted.wait(timeout=30)
     assert view_rows(services) == expected_rows(services)
     assert len(view_rows(services)) == 80
+    with services.pool.connection() as conn:
+        events = conn.execute("SELECT count(*) FROM tickets_events").fetchone()[0]
+    report(capsys, "projection worker SIGKILL", tickets=80, events=events,
+           projected=len(view_rows(services)))
 
 
 def test_rebuilt_view_equals_the_live_one_row_for_row(services, database_url):
