@@ -21,6 +21,8 @@ from adapters.runtime.logging import configure_logging
 from adapters.runtime.settings import Settings
 
 log = structlog.get_logger("liftrescue")
+# Open console streams (SSE) would otherwise hold a shutdown until they end by themselves.
+GRACE_SECONDS = 10
 
 
 def _serve_api(settings: Settings, database_url: str, *, with_workers: bool = False) -> None:
@@ -31,14 +33,14 @@ def _serve_api(settings: Settings, database_url: str, *, with_workers: bool = Fa
         return services
 
     uvicorn.run(create_app(build), host=settings.host, port=settings.port, log_config=None,
-                access_log=False)
+                access_log=False, timeout_graceful_shutdown=GRACE_SECONDS)
 
 
 def _serve_api_processes(settings: Settings) -> None:
     """Production API: the factory runs in every worker process."""
     uvicorn.run("adapters.http.asgi:create", factory=True, host=settings.host,
                 port=settings.port, workers=settings.api_workers, log_config=None,
-                access_log=False)
+                access_log=False, timeout_graceful_shutdown=GRACE_SECONDS)
 
 
 def _serve_role(settings: Settings, database_url: str, role: str) -> None:
