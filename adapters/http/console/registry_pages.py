@@ -14,6 +14,7 @@ from adapters.http.auth import unit_scope
 from adapters.http.console.pages import render
 from adapters.http.console.session import ConsolePrincipal
 from adapters.http.registry_schemas import RescueInfo, WorkerCreate
+from adapters.http.routes.registry import _station, own
 from adapters.views import by_name, wait_for
 from dispatch.commands import Context
 from dispatch.errors import NotFound
@@ -27,12 +28,6 @@ PAGE = 200
 def _ctx(principal) -> Context:  # noqa: ANN001
     cid = structlog.contextvars.get_contextvars().get("correlation_id", "")
     return Context(principal.subject, cid, None, unit_scope(principal))
-
-
-def _own(principal, unit_id: str) -> None:  # noqa: ANN001
-    scope = unit_scope(principal)
-    if scope is not None and scope != unit_id:
-        raise NotFound(f"no maintenance unit {unit_id}")
 
 
 def _message(exc: Exception) -> str:
@@ -77,7 +72,7 @@ async def rescue_info(request: Request, unit_id: str, principal: ConsolePrincipa
     form = {k: str(v).strip() for k, v in (await request.form()).items()}
 
     def change() -> int | None:
-        _own(principal, unit_id)
+        own(principal, unit_id)
         body = RescueInfo(emergency_lead={"name": form.get("name", ""),
                                           "mobile": form.get("mobile", "")})
         return request.app.state.services.registry.set_rescue_info(
@@ -101,19 +96,13 @@ def stations(request: Request, principal: ConsolePrincipal) -> HTMLResponse:
     return stations_page(request, principal)
 
 
-def _station_of(request: Request, principal, station_id: str):  # noqa: ANN001
-    station = request.app.state.services.registry.station(station_id)
-    _own(principal, station.unit_id)
-    return station
-
-
 @router.post("/stations/{station_id}/workers")
 async def add_worker(request: Request, station_id: str,
                      principal: ConsolePrincipal) -> HTMLResponse:
     form = {k: str(v).strip() for k, v in (await request.form()).items()}
 
     def change() -> int | None:
-        _station_of(request, principal, station_id)
+        _station(request.app.state.services, principal, station_id)
         worker = WorkerCreate(name=form.get("name", ""), mobile=form.get("mobile", ""),
                               note=form.get("note") or None)
         return request.app.state.services.registry.add_worker(
@@ -127,7 +116,7 @@ async def add_worker(request: Request, station_id: str,
 def remove_worker(request: Request, station_id: str, worker_id: str,
                   principal: ConsolePrincipal) -> HTMLResponse:
     def change() -> int | None:
-        _station_of(request, principal, station_id)
+        _station(request.app.state.services, principal, station_id)
         return request.app.state.services.registry.remove_worker(
             station_id, worker_id, _ctx(principal))[1]
 
@@ -179,9 +168,9 @@ def _binding(request: Request, principal, codes: list[str], station_id: str,  # 
             raise ValueError("codes: 请勾选电梯 (tick at least one lift)")
         if not station_id:
             raise ValueError("station_id: 请选择救援站 (choose a station)")
-        _station_of(request, principal, station_id)
+        _station(request.app.state.services, principal, station_id)
         for code in codes:
-            _own(principal, registry.lift(code).unit_id)
+            own(principal, registry.lift(code).unit_id)
         outcome["count"], nid = getattr(registry, op)(station_id, codes, _ctx(principal))
         return nid
 
