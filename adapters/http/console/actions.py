@@ -50,17 +50,20 @@ ACTIONS = [
 BY_NAME = {a.name: a for a in ACTIONS}
 
 
-def available(ticket: Ticket, role: str,
-              stations: list[tuple[str, str]] | None = None) -> list[Action]:
-    """The commands this role may run on the ticket now; `stations` turns the notify form's
-    station field into a choice (empty = let the dispatch policy pick)."""
-    chosen = [a for a in ACTIONS if role in a.roles and ticket.status in a.statuses
-              and not (a.name == "fault_report" and ticket.fault_report)]
-    if stations is None:
-        return chosen
+def available(ticket: Ticket, role: str) -> list[Action]:
+    return [a for a in ACTIONS if role in a.roles and ticket.status in a.statuses
+            and not (a.name == "fault_report" and ticket.fault_report)]
+
+
+def offers_notify(offered: list[Action]) -> bool:
+    return any(a.name == "notify" for a in offered)
+
+
+def with_stations(offered: list[Action], stations: list[tuple[str, str]]) -> list[Action]:
+    """The notify form's station field as a choice (empty = let the dispatch policy pick)."""
     pick = [("", "按调度规则 (policy: bound station / unit lead)"), *stations]
     return [replace(a, fields=[replace(f, choices=pick) for f in a.fields])
-            if a.name == "notify" else a for a in chosen]
+            if a.name == "notify" else a for a in offered]
 
 
 def to_step(name: str, form: dict[str, str]) -> tuple[str, dict[str, Any]]:

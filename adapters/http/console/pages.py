@@ -63,10 +63,13 @@ def ticket_page(request: Request, principal, ticket_id: UUID, error: str | None 
     app = request.app.state.services.tickets
     ticket = app.ticket(ticket_id, unit_id=unit_scope(principal))
     events = [event_public(e) for e in app.history(ticket_id)]
-    stations = [(s["station_id"], f"{s['name']} ({s['district']})") for s in
-                request.app.state.services.registry_queries.stations(unit_scope(principal))]
+    offered = actions.available(ticket, principal.role)
+    if actions.offers_notify(offered):  # the station list only when it can be used
+        stations = request.app.state.services.registry_queries.stations(unit_scope(principal))
+        offered = actions.with_stations(
+            offered, [(s["station_id"], f"{s['name']} ({s['district']})") for s in stations])
     return render(request, "ticket.html", t=ticket_public(ticket), events=events, error=error,
-                  actions=actions.available(ticket, principal.role, stations))
+                  actions=offered)
 
 
 @router.get("/tickets/{ticket_id}")
