@@ -19,7 +19,8 @@ NEXT_MANY = """INSERT INTO ticket_counters (day, last) VALUES (%s, %s)
 # later with a synchronous commit, and flushing its WAL flushes this earlier record too. A
 # crash can only forget increments whose numbers no durable ticket carries. Without this, the
 # counter row's lock is held across an fsync and serialises every alarm. The counter has its
-# own small autocommit pool: one round trip per number (no BEGIN / COMMIT).
+# own small autocommit pool: one round trip per number (no BEGIN / COMMIT). It connects on the
+# first number, so processes that never open tickets (workers, CLI tools) hold no connection.
 COUNTER_CONNECTIONS = {"autocommit": True, "options": "-c synchronous_commit=off"}
 
 
@@ -30,14 +31,18 @@ class PostgresTicketNumbers:
         self.zone = ZoneInfo(timezone)
         self.pool = ConnectionPool(database_url, min_size=1, max_size=size, open=False,
                                    kwargs=COUNTER_CONNECTIONS, name="ticket-numbers", timeout=10)
-        self.pool.open(wait=True, timeout=30)
+
+    def _connection(self):  # noqa: ANN202
+        if self.pool.closed:
+            self.pool.open()  # idempotent under the pool's lock
+        return self.pool.connection()
 
     def close(self) -> None:
         self.pool.close()
 
     def next_number(self, at: datetime) -> str:
         local = at.astimezone(self.zone)
-        with self.pool.connection() as conn:
+        with self._connection() as conn:
             row = conn.execute(NEXT, (local.date(),)).fetchone()
         assert row is not None
         return ticket_number(local, row[0])
@@ -45,7 +50,7 @@ class PostgresTicketNumbers:
     def next_numbers(self, at: datetime, count: int) -> list[str]:
         """`count` consecutive numbers in one round trip (bulk intake)."""
         local = at.astimezone(self.zone)
-        with self.pool.connection() as conn:
+        with self._connection() as conn:
             row = conn.execute(NEXT_MANY, (local.date(), count, count)).fetchone()
         assert row is not None
         return [ticket_number(local, n) for n in range(row[0] - count + 1, row[0] + 1)]
