@@ -1,8 +1,5 @@
 """ASGI factory for `uvicorn --factory` (several worker processes build their own services)."""
 
-import os
-import sys
-
 from fastapi import FastAPI
 
 from adapters.bootstrap import bootstrap
@@ -14,7 +11,5 @@ from adapters.runtime.settings import Settings
 def create() -> FastAPI:
     """Build the app from LIFTRESCUE_* settings; each worker process calls this once."""
     settings = Settings()
-    if os.environ.get("LIFTRESCUE_SWITCH_INTERVAL"):
-        sys.setswitchinterval(float(os.environ["LIFTRESCUE_SWITCH_INTERVAL"]))
     configure_logging(settings.log_level, settings.log_format)
     return create_app(lambda: bootstrap(settings))
