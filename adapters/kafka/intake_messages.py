@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Field, StringConstraints, TypeAdapter, ValidationError
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, TypeAdapter, ValidationError
 
 from adapters.http.schemas import (
     AlarmCreate, AssignBody, AtBody, CancelBody, EscalateBody, FaultReportBody, NotifyBody,
@@ -25,9 +25,13 @@ class AlarmMessage(AlarmCreate):
             note=self.note)
 
 
-class _Node:
+class _Node(BaseModel):
     """Node updates address the ticket by its alarm's (source, source_ref); `at` is required
     so a redelivered message carries the same business time."""
+
+    source: Source
+    source_ref: SourceRef
+    at: AwareDatetime
 
     def step_data(self) -> dict[str, Any]:
         return {}
@@ -35,9 +39,6 @@ class _Node:
 
 class NotifyMessage(_Node, NotifyBody):
     kind: Literal["notify"]
-    source: Source
-    source_ref: SourceRef
-    at: AwareDatetime
 
     def step_data(self) -> dict[str, Any]:
         station = {"id": self.station_id} if self.station_id else None
@@ -46,9 +47,6 @@ class NotifyMessage(_Node, NotifyBody):
 
 class AssignMessage(_Node, AssignBody):
     kind: Literal["assign"]
-    source: Source
-    source_ref: SourceRef
-    at: AwareDatetime
 
     def step_data(self) -> dict[str, Any]:
         return {"responder": self.responder.model_dump()}
@@ -56,16 +54,10 @@ class AssignMessage(_Node, AssignBody):
 
 class ArriveMessage(_Node, AtBody):
     kind: Literal["arrive"]
-    source: Source
-    source_ref: SourceRef
-    at: AwareDatetime
 
 
 class ReleaseMessage(_Node, ReleaseBody):
     kind: Literal["release"]
-    source: Source
-    source_ref: SourceRef
-    at: AwareDatetime
 
     def step_data(self) -> dict[str, Any]:
         return {"released_count": self.released_count, "released_by": self.released_by}
@@ -73,9 +65,6 @@ class ReleaseMessage(_Node, ReleaseBody):
 
 class CancelMessage(_Node, CancelBody):
     kind: Literal["cancel"]
-    source: Source
-    source_ref: SourceRef
-    at: AwareDatetime
 
     def step_data(self) -> dict[str, Any]:
         return {"reason": self.reason, "note": self.note}
@@ -83,9 +72,6 @@ class CancelMessage(_Node, CancelBody):
 
 class EscalateMessage(_Node, EscalateBody):
     kind: Literal["escalate"]
-    source: Source
-    source_ref: SourceRef
-    at: AwareDatetime
 
     def step_data(self) -> dict[str, Any]:
         return {"reason": self.reason}
@@ -93,9 +79,6 @@ class EscalateMessage(_Node, EscalateBody):
 
 class FaultReportMessage(_Node, FaultReportBody):
     kind: Literal["fault_report"]
-    source: Source
-    source_ref: SourceRef
-    at: AwareDatetime
 
     def step_data(self) -> dict[str, Any]:
         return {"cause_root": self.cause.root, "cause_sub": self.cause.sub,
@@ -104,9 +87,6 @@ class FaultReportMessage(_Node, FaultReportBody):
 
 class CloseMessage(_Node, AtBody):
     kind: Literal["close"]
-    source: Source
-    source_ref: SourceRef
-    at: AwareDatetime
 
 
 # kind → (TicketApp step kind, event type a redelivery would find already recorded)
