@@ -164,3 +164,13 @@ def kafka_settings(database_url: str, kafka_bootstrap: str):
                      kafka_intake_group=f"intake-{tag}")
     ensure_topics(kafka_bootstrap, topics_of(built), built.kafka_partitions)
     return built
+
+
+@pytest.fixture()
+def kservices(kafka_settings):
+    """Services wired to this test's database, broker and topics."""
+    from adapters.bootstrap import bootstrap
+
+    built = bootstrap(kafka_settings)
+    yield built
+    built.close()

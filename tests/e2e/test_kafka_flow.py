@@ -9,24 +9,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
-import pytest
 from tests.faults.harness import report
 from tests.kafka_helpers import read_all, running, send, ticket_key, wait_for
 
-from adapters.bootstrap import bootstrap
 from adapters.kafka.reference_consumer import consume, store_times
 from adapters.kafka.relay import RelayPosition
 from dispatch.commands import Context, ReceiveAlarm
 
 ROOT = Path(__file__).resolve().parents[2]
 START = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
-
-
-@pytest.fixture()
-def kservices(kafka_settings):
-    built = bootstrap(kafka_settings)
-    yield built
-    built.close()
 
 
 def messages_for(ref: str) -> list[dict]:

@@ -3,20 +3,11 @@
 import json
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from tests.kafka_helpers import read_all, running, send, ticket_key, wait_for
 
-from adapters.bootstrap import bootstrap
 from dispatch.errors import TicketNotFound
 
 START = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
-
-
-@pytest.fixture()
-def kservices(kafka_settings):
-    built = bootstrap(kafka_settings)
-    yield built
-    built.close()
 
 
 def alarm(ref: str, **extra) -> dict:

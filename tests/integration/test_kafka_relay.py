@@ -3,22 +3,13 @@
 import json
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from tests.kafka_helpers import read_all, running, wait_for
 
-from adapters.bootstrap import bootstrap
 from adapters.kafka.reference_consumer import consume, store_times
 from adapters.kafka.relay import RelayPosition
 from dispatch.commands import Context, ReceiveAlarm, TicketStep
 
 CTX = Context(actor="test", correlation_id="corr-1")
-
-
-@pytest.fixture()
-def kservices(kafka_settings):
-    built = bootstrap(kafka_settings)
-    yield built
-    built.close()
 
 
 def open_and_walk(app, ref: str) -> None:
