@@ -3,7 +3,6 @@
 import json
 import os
 import platform
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,15 +16,10 @@ from typing import Any
 import psutil
 import psycopg
 
+from adapters.runtime.broker import free_port
 from bench import http as http_bench
 
 CLIENTS = 16
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _database(admin_url: str | None) -> str:
@@ -44,7 +38,7 @@ class ApiProcess:
     """The API as production runs it (`liftrescue serve api`), in a child process."""
 
     def __init__(self, database_url: str, workers: int):
-        self.port = _free_port()
+        self.port = free_port()
         env = os.environ | {"LIFTRESCUE_DATABASE_URL": database_url,
                             "LIFTRESCUE_PORT": str(self.port), "LIFTRESCUE_LOG_LEVEL": "WARNING",
                             "LIFTRESCUE_API_WORKERS": str(workers)}

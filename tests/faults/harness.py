@@ -3,20 +3,15 @@ fresh rebuild, and the counts every fault test prints."""
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
+from adapters.runtime.broker import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def cli(database_url: str, *args: str, capture: bool = False,

@@ -1,7 +1,6 @@
 """A live API server in a thread and Debian's Chromium driven by Playwright."""
 
 import os
-import socket
 import threading
 import time
 from pathlib import Path
@@ -9,16 +8,12 @@ from pathlib import Path
 import pytest
 import uvicorn
 
+from adapters.runtime.broker import free_port
+
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
 CHROMIUM = os.environ.get("LIFTRESCUE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture()
@@ -34,7 +29,7 @@ def live_server(settings):
         return services
 
     app = create_app(build)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(),
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(),
                                            log_config=None, access_log=False))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -86,6 +81,19 @@ def login(browser, live_server):
     yield as_user
     for context in contexts:
         context.close()
+
+
+def assign_arrive_release(page) -> None:
+    """On a notified ticket's page: assign a responder, arrive, release — with the mouse."""
+    page.fill("form[data-action=assign] input[name=name]", "王师傅")
+    page.fill("form[data-action=assign] input[name=mobile]", "13912345678")
+    page.click("form[data-action=assign] button")
+    page.wait_for_selector("[data-testid=status]:has-text('已响应')")
+    page.click("form[data-action=arrive] button")
+    page.wait_for_selector("[data-testid=status]:has-text('已到场')")
+    page.select_option("form[data-action=release] select[name=released_by]", "rescuer")
+    page.click("form[data-action=release] button")
+    page.wait_for_selector("[data-testid=status]:has-text('已解困')")
 
 
 def screenshot(page, name: str) -> Path:
