@@ -1,23 +1,12 @@
 """Projection workers: rebuilt == live, and a SIGKILLed worker resumes without loss or double count."""
 
-import os
 import signal
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
-from tests.faults.harness import report
+from tests.faults.harness import cli, report
 
-ROOT = Path(__file__).resolve().parents[2]
 LIFT = "44030000000000000001"
-
-
-def cli(database_url: str, *args: str, **popen) -> subprocess.Popen:
-    env = os.environ | {"LIFTRESCUE_DATABASE_URL": database_url, "LIFTRESCUE_LOG_LEVEL": "ERROR"}
-    return subprocess.Popen([sys.executable, "-m", "adapters.cli", *args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
 
 
 def drive(services, start: int, count: int) -> None:
@@ -97,12 +86,12 @@ def test_rebuilt_view_equals_the_live_one_row_for_row(services, database_url):
         worker.wait(timeout=30)
     view = PostgresTicketsView(services.tickets.recorder.datastore)
     live = view.snapshot()
-    rebuild = cli(database_url, "projections", "rebuild", "tickets_view")
+    rebuild = cli(database_url, "projections", "rebuild", "tickets_view", capture=True)
     out, err = rebuild.communicate(timeout=120)
     assert rebuild.returncode == 0, err
     assert "tickets_view: rebuilt from 75 events" in out
     assert view.snapshot() == live and len(live) == 30
-    status = cli(database_url, "projections", "status")
+    status = cli(database_url, "projections", "status", capture=True)
     out, _ = status.communicate(timeout=60)
     assert ["tickets_view", "75", "75", "0"] in [line.split() for line in out.splitlines()]
     assert ["registry_view", "0", "0", "0"] in [line.split() for line in out.splitlines()]
