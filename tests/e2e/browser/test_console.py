@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from tests.e2e.browser.conftest import screenshot
+from tests.e2e.browser.conftest import assign_arrive_release, screenshot
 from tests.e2e.registry_helpers import code, make_lift, make_station, make_unit
 
 
@@ -55,15 +55,7 @@ def test_alarm_appears_live_is_released_with_the_mouse_and_lands_on_overtime(
 
     page.click(f"{row(late)} a")
     page.wait_for_selector("[data-testid=status]:has-text('已通知')")
-    page.fill("form[data-action=assign] input[name=name]", "王师傅")
-    page.fill("form[data-action=assign] input[name=mobile]", "13912345678")
-    page.click("form[data-action=assign] button")
-    page.wait_for_selector("[data-testid=status]:has-text('已响应')")
-    page.click("form[data-action=arrive] button")
-    page.wait_for_selector("[data-testid=status]:has-text('已到场')")
-    page.select_option("form[data-action=release] select[name=released_by]", "rescuer")
-    page.click("form[data-action=release] button")
-    page.wait_for_selector("[data-testid=status]:has-text('已解困')")
+    assign_arrive_release(page)
     page.select_option("form[data-action=fault_report] select[name=cause]", "03/01")
     page.fill("form[data-action=fault_report] input[name=description]", "层门门锁故障")
     page.click("form[data-action=fault_report] button")

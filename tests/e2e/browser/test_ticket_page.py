@@ -2,7 +2,7 @@
 
 import httpx
 
-from tests.e2e.browser.conftest import screenshot
+from tests.e2e.browser.conftest import assign_arrive_release, screenshot
 
 
 def open_alarm(base: str, token: str, ref: str) -> str:
@@ -30,15 +30,7 @@ def test_operator_walks_a_ticket_to_close_with_the_mouse(login, live_server, iss
     assert status.inner_text() == "已接警"
     page.click("form[data-action=notify] button")
     page.wait_for_selector("[data-testid=status]:has-text('已通知')")
-    page.fill("form[data-action=assign] input[name=name]", "王师傅")
-    page.fill("form[data-action=assign] input[name=mobile]", "13912345678")
-    page.click("form[data-action=assign] button")
-    page.wait_for_selector("[data-testid=status]:has-text('已响应')")
-    page.click("form[data-action=arrive] button")
-    page.wait_for_selector("[data-testid=status]:has-text('已到场')")
-    page.select_option("form[data-action=release] select[name=released_by]", "rescuer")
-    page.click("form[data-action=release] button")
-    page.wait_for_selector("[data-testid=status]:has-text('已解困')")
+    assign_arrive_release(page)
     page.click("form[data-action=close] button")
     page.wait_for_selector("[data-testid=status]:has-text('已结案')")
     timeline = page.inner_text("[data-testid=timeline]")
