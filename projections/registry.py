@@ -1,7 +1,11 @@
-"""Registry read model: units, stations and lifts as rows, for lists, lookups and data gaps."""
+"""Registry read model: units, stations and lifts as rows, for lists, lookups and data gaps.
 
-from functools import singledispatchmethod
+A creation event writes the whole row; every later event updates only the columns it
+changes (an INSERT with some columns would violate NOT NULL before any conflict is
+resolved)."""
+
 from abc import ABC, abstractmethod
+from functools import singledispatchmethod
 from typing import Any
 
 from eventsourcing.persistence import Tracking, TrackingRecorder
@@ -10,35 +14,54 @@ from eventsourcing.projection import Projection
 from domain.registry.lift import Lift
 from domain.registry.station import RescueStation
 from domain.registry.unit import MaintenanceUnit
+from domain.values import mask_mobile
 
 
 class RegistryViewPort(TrackingRecorder, ABC):
     """What the projection writes; each call stores its rows and the tracking together."""
 
     @abstractmethod
-    def upsert_unit(self, unit_id: str, fields: dict[str, Any], tracking: Tracking) -> None: ...
+    def insert_row(self, table: str, row_id: str, row: dict[str, Any],
+                   tracking: Tracking) -> None:
+        """A new row with every column (units_view, stations_view, lifts_view)."""
+
     @abstractmethod
-    def upsert_station(self, station_id: str, fields: dict[str, Any],
-                       tracking: Tracking) -> None: ...
+    def update_row(self, table: str, row_id: str, changes: dict[str, Any],
+                   tracking: Tracking) -> None:
+        """Some columns of an existing row."""
+
     @abstractmethod
     def change_workers(self, station_id: str, worker_id: str, worker: dict | None,
                        tracking: Tracking) -> None: ...
-    @abstractmethod
-    def upsert_lift(self, lift_id: str, fields: dict[str, Any], tracking: Tracking) -> None: ...
+
     @abstractmethod
     def skip(self, tracking: Tracking) -> None: ...
 
 
 def lift_columns(facts: dict[str, Any]) -> dict[str, Any]:
-    """Lift facts (as in events) → view columns."""
+    """Lift facts (as in events) → view columns (only those the facts mention)."""
     columns = {k: facts[k] for k in ("rescue_code", "unit_id", "address", "district", "street",
                                       "site_type") if k in facts}
     if "using_unit" in facts:
-        columns["using_unit_code"] = facts["using_unit"].get("code")
-        columns["using_unit_name"] = facts["using_unit"].get("name")
+        columns["using_unit_code"] = (facts["using_unit"] or {}).get("code")
+        columns["using_unit_name"] = (facts["using_unit"] or {}).get("name")
     if "safety_manager" in facts:
         columns["safety_manager_name"] = (facts["safety_manager"] or {}).get("name")
     return columns
+
+
+def station_columns(facts: dict[str, Any]) -> dict[str, Any]:
+    """Station facts (as in events) → view columns (only those the facts mention)."""
+    columns = {k: facts[k] for k in ("unit_id", "name", "district", "coverage") if k in facts}
+    if "lead" in facts:
+        columns["lead_name"] = (facts["lead"] or {}).get("name")
+    return columns
+
+
+def worker_row(worker: dict[str, Any]) -> dict[str, Any]:
+    """What the console lists of a worker; the mobile is masked, as everywhere outside the log."""
+    return {"name": worker["name"], "mobile": mask_mobile(worker.get("mobile")),
+            "note": worker.get("note")}
 
 
 class RegistryProjection(Projection[RegistryViewPort]):
@@ -50,30 +73,29 @@ class RegistryProjection(Projection[RegistryViewPort]):
 
     @process_event.register
     def _(self, e: MaintenanceUnit.UnitRegistered, tracking: Tracking) -> None:
-        self.view.upsert_unit(str(e.originator_id), {"name": e.name,
-                              "has_rescue_info": e.emergency_lead is not None}, tracking)
+        self.view.insert_row("units_view", str(e.originator_id), {
+            "name": e.name, "has_rescue_info": e.emergency_lead is not None}, tracking)
 
     @process_event.register
     def _(self, e: MaintenanceUnit.RescueInfoSet, tracking: Tracking) -> None:
-        self.view.upsert_unit(str(e.originator_id), {"has_rescue_info": True}, tracking)
+        self.view.update_row("units_view", str(e.originator_id), {"has_rescue_info": True},
+                             tracking)
 
     @process_event.register
     def _(self, e: RescueStation.StationRegistered, tracking: Tracking) -> None:
-        self.view.upsert_station(str(e.originator_id), {
-            "unit_id": e.unit_id, "name": e.name, "district": e.district,
-            "coverage": e.coverage, "lead_name": e.lead["name"]}, tracking)
+        row = station_columns({"unit_id": e.unit_id, "name": e.name, "district": e.district,
+                               "coverage": e.coverage, "lead": e.lead})
+        self.view.insert_row("stations_view", str(e.originator_id), {**row, "workers": {}},
+                             tracking)
 
     @process_event.register
     def _(self, e: RescueStation.StationUpdated, tracking: Tracking) -> None:
-        fields = {k: v for k, v in e.changes.items() if k in ("name", "district", "coverage")}
-        if "lead" in e.changes:
-            fields["lead_name"] = e.changes["lead"]["name"]
-        self.view.upsert_station(str(e.originator_id), fields, tracking)
+        self.view.update_row("stations_view", str(e.originator_id),
+                             station_columns(e.changes), tracking)
 
     @process_event.register
     def _(self, e: RescueStation.WorkerAdded, tracking: Tracking) -> None:
-        self.view.change_workers(str(e.originator_id), e.worker_id,
-                                 {"name": e.worker["name"], "note": e.worker.get("note")},
+        self.view.change_workers(str(e.originator_id), e.worker_id, worker_row(e.worker),
                                  tracking)
 
     @process_event.register
@@ -82,17 +104,22 @@ class RegistryProjection(Projection[RegistryViewPort]):
 
     @process_event.register
     def _(self, e: Lift.LiftRegistered, tracking: Tracking) -> None:
-        self.view.upsert_lift(str(e.originator_id), {"registration_code": e.registration_code,
-                                                     **lift_columns(e.details)}, tracking)
+        self.view.insert_row("lifts_view", str(e.originator_id), {
+            "registration_code": e.registration_code, "station_id": None,
+            **lift_columns({"street": None, "site_type": None, "safety_manager": None,
+                            "rescue_code": None, **e.details})}, tracking)
 
     @process_event.register
     def _(self, e: Lift.LiftRevised, tracking: Tracking) -> None:
-        self.view.upsert_lift(str(e.originator_id), lift_columns(e.changes), tracking)
+        self.view.update_row("lifts_view", str(e.originator_id), lift_columns(e.changes),
+                             tracking)
 
     @process_event.register
     def _(self, e: Lift.LiftBound, tracking: Tracking) -> None:
-        self.view.upsert_lift(str(e.originator_id), {"station_id": e.station_id}, tracking)
+        self.view.update_row("lifts_view", str(e.originator_id), {"station_id": e.station_id},
+                             tracking)
 
     @process_event.register
     def _(self, e: Lift.LiftUnbound, tracking: Tracking) -> None:
-        self.view.upsert_lift(str(e.originator_id), {"station_id": None}, tracking)
+        self.view.update_row("lifts_view", str(e.originator_id), {"station_id": None},
+                             tracking)
