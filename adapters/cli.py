@@ -2,6 +2,7 @@
 
 import argparse
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from adapters import (
 from adapters.bootstrap import Services, bootstrap
 from adapters.http.main import create_app
 from adapters.runtime.broker import start_dev_broker
+from adapters.runtime.devlock import claim_port, hold_dev_lock
 from adapters.runtime.embedded import database_url_for
 from adapters.runtime.logging import configure_logging
 from adapters.runtime.settings import Settings
@@ -25,15 +27,18 @@ log = structlog.get_logger("liftrescue")
 GRACE_SECONDS = 10
 
 
-def _serve_api(settings: Settings, database_url: str, *, with_workers: bool = False) -> None:
+def _serve_api(settings: Settings, database_url: str, *, with_workers: bool = False,
+               sock: socket.socket | None = None) -> None:
     def build() -> Services:
         services = bootstrap(settings, database_url)
         if with_workers:
             workers.start_all(services)
         return services
 
-    uvicorn.run(create_app(build), host=settings.host, port=settings.port, log_config=None,
-                access_log=False, timeout_graceful_shutdown=GRACE_SECONDS)
+    config = uvicorn.Config(create_app(build), host=settings.host, port=settings.port,
+                            log_config=None, access_log=False,
+                            timeout_graceful_shutdown=GRACE_SECONDS)
+    uvicorn.Server(config).run(sockets=[sock] if sock else None)
 
 
 def _serve_api_processes(settings: Settings) -> None:
@@ -57,6 +62,9 @@ def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:
     """Embedded PostgreSQL + the API on one machine, data kept under the state folder."""
     if args.port:
         settings.port = args.port
+    # Refuse before starting anything: a second dev on this state folder, or a busy port.
+    lock = hold_dev_lock(settings.state_dir, settings.port)  # noqa: F841 - held until exit
+    sock = claim_port(settings.host, settings.port)
     url = database_url_for(settings)
     token = _dev_admin_token(settings, url)
     if args.demo:
@@ -69,7 +77,7 @@ def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:
           f"  (also in {settings.state_dir / 'admin-token'}; "
           f"curl -H 'Authorization: Bearer {token[:6]}…')\n"
           f"Kafka bootstrap: {settings.kafka_bootstrap}", flush=True)
-    _serve_api(settings, url, with_workers=True)
+    _serve_api(settings, url, with_workers=True, sock=sock)
 
 
 def _seed_demo(settings: Settings, url: str) -> None:

@@ -126,3 +126,87 @@ def test_dev_demo_seeds_once_and_writes_demo_tokens(tmp_path):
     assert dynamics.count('"ticket_no"') == 8 and again.count('"ticket_no"') == 8
     assert tokens["auditor"] not in first  # tokens go to the 0600 file, not the log
     assert oct((state / "demo-tokens").stat().st_mode & 0o777) == "0o600"
+
+
+def dev_env(state: Path, port: int) -> dict[str, str]:
+    env = os.environ | {"LIFTRESCUE_STATE_DIR": str(state), "LIFTRESCUE_PORT": str(port)}
+    env.pop("LIFTRESCUE_DATABASE_URL", None)
+    return env
+
+
+def test_second_dev_on_the_same_state_folder_refuses_naming_the_first(tmp_path):
+    import psutil
+
+    state, port = tmp_path / "state", free_port()
+    first_log = (tmp_path / "first.log").open("w")
+    first = subprocess.Popen([sys.executable, "-m", "adapters.cli", "dev"], cwd=ROOT,
+                             env=dev_env(state, port), stdout=first_log, stderr=subprocess.STDOUT)
+
+    def postmasters() -> list:
+        return [p.pid for p in psutil.process_iter(["name", "cmdline"])
+                if p.info["name"] == "postgres" and "-D" in (p.info["cmdline"] or [])
+                and str(state) in " ".join(p.info["cmdline"])]
+
+    try:
+        try:
+            wait_healthy(f"http://127.0.0.1:{port}", first)
+        except AssertionError:
+            raise AssertionError((tmp_path / "first.log").read_text()[-3000:]) from None
+        before = postmasters()
+        second = subprocess.run([sys.executable, "-m", "adapters.cli", "dev"], cwd=ROOT,
+                                env=dev_env(state, free_port()), capture_output=True,
+                                text=True, timeout=30)
+        out = second.stdout + second.stderr
+        assert second.returncode != 0
+        assert "already running" in out and f"(pid {first.pid}, port {port})" in out
+        # Nothing was started: no PostgreSQL, no broker, no banner.
+        assert "embedded_postgres_ready" not in out and "embedded_broker_ready" not in out
+        assert "LiftRescue dev:" not in out
+        assert postmasters() == before and len(before) == 1
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as response:
+            assert response.status == 200  # the first one is untouched
+    finally:
+        first.terminate()
+        first.wait(timeout=30)
+        first_log.close()
+
+
+def test_dev_on_a_busy_port_says_so_before_starting_anything(tmp_path):
+    import socket
+
+    state = tmp_path / "state"
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "adapters.cli", "dev"], cwd=ROOT,
+                                env=dev_env(state, port), capture_output=True, text=True,
+                                timeout=30)
+    out = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"127.0.0.1:{port}" in out and "in use" in out
+    assert "LiftRescue dev:" not in out and "embedded_postgres_ready" not in out
+    assert not (state / "pgdata").exists()  # no PostgreSQL was initialised
+
+
+def test_a_killed_dev_leaves_no_stale_lock(tmp_path):
+    from adapters.runtime.devlock import hold_dev_lock
+
+    state = tmp_path / "state"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; "
+         "from adapters.runtime.devlock import hold_dev_lock; "
+         f"lock = hold_dev_lock(Path({str(state)!r}), 8123); print('held', flush=True); "
+         "time.sleep(120)"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(SystemExit, match=f"pid {holder.pid}, port 8123"):
+            hold_dev_lock(state, 9000)
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+    lock = hold_dev_lock(state, 9000)  # the kernel released the dead holder's lock
+    try:
+        assert (state / "dev.lock").read_text() == f"pid={os.getpid()}\nport=9000\n"
+    finally:
+        lock.close()
