@@ -1,32 +1,61 @@
 """`liftrescue tokens create|revoke|list`: API tokens (only their hashes are stored)."""
 
 import argparse
+import sys
+from collections.abc import Callable
 from uuid import UUID
 
-from adapters.bootstrap import bootstrap
+from adapters.bootstrap import Services, bootstrap
 from adapters.postgres.tokens import ROLES
 from adapters.runtime.embedded import database_url_for
 from adapters.runtime.settings import Settings
+from dispatch.errors import NotFound
+
+
+def unit_known(services: Services) -> Callable[[str], bool]:
+    """A predicate: is this maintenance unit id registered? (the registry decides)"""
+
+    def known(unit_id: str) -> bool:
+        try:
+            services.registry.unit(unit_id)
+        except NotFound:
+            return False
+        return True
+
+    return known
 
 
 def run(args: argparse.Namespace, settings: Settings) -> None:
     services = bootstrap(settings, database_url_for(settings))
     try:
-        store = services.tokens
-        if args.action == "create":
-            token, principal = store.create(role=args.role, name=args.name, unit_id=args.unit)
-            print(f"token id {principal.token_id} for {principal.subject} (shown once):")
-            print(token)
-        elif args.action == "revoke":
-            revoked = store.revoke(UUID(args.token_id))
-            print("revoked" if revoked else "no such active token")
-        else:
-            for row in store.list():
-                state = "revoked" if row["revoked_at"] else "active"
-                print(f"{row['id']}  {row['subject']:<30} {row['role']:<9} "
-                      f"{row['unit_id'] or '-':<38} {state}")
+        _run(args, services)
+    except ValueError as exc:  # refused input: say why, exit non-zero, no traceback
+        print(f"liftrescue tokens {args.action}: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
     finally:
         services.close()
+
+
+def _run(args: argparse.Namespace, services: Services) -> None:
+    store = services.tokens
+    if args.action == "create":
+        token, principal = store.create(role=args.role, name=args.name, unit_id=args.unit,
+                                        unit_known=unit_known(services))
+        print(f"token id {principal.token_id} for {principal.subject} (shown once):")
+        print(token)
+    elif args.action == "revoke":
+        try:
+            token_id = UUID(args.token_id)
+        except ValueError:
+            raise ValueError(f"{args.token_id!r} is not a token id (see tokens list)") from None
+        if not store.revoke(token_id):
+            raise ValueError(f"no active token {token_id}")
+        print("revoked")
+    else:
+        for row in store.list():
+            state = "revoked" if row["revoked_at"] else "active"
+            print(f"{row['id']}  {row['subject']:<30} {row['role']:<9} "
+                  f"{row['unit_id'] or '-':<38} {state}")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -8,9 +8,11 @@ from enum import StrEnum
 from domain.errors import InvalidValue
 
 TICKET_NAMESPACE = uuid.UUID("6f2c1d52-8a4e-5b0c-9d1e-6c1a7f3e2b90")
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-REGISTRATION_CODE = re.compile(r"^\d{20}$")
-RESCUE_CODE = re.compile(r"^\d{6}$")
+# [0-9], never \d: in Python \d also matches '١٢٣' and other scripts' digits; \Z, never $:
+# $ also matches before a trailing newline.
+MOBILE = re.compile(r"^1[3-9][0-9]{9}\Z")
+REGISTRATION_CODE = re.compile(r"^[0-9]{20}\Z")
+RESCUE_CODE = re.compile(r"^[0-9]{6}\Z")
 
 
 class AlarmSource(StrEnum):

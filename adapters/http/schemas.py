@@ -10,9 +10,14 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-Mobile = Annotated[str, StringConstraints(pattern=r"^1[3-9]\d{9}$")]
+# [0-9], never \d: \d also matches other scripts' digits ('١٢٣'), which no registry holds.
+Mobile = Annotated[str, StringConstraints(pattern=r"^1[3-9][0-9]{9}$")]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9\- ]{4,19}$")]
-LiftCode = Annotated[str, StringConstraints(pattern=r"^(\d{20}|\d{6})$")]
+LiftCode = Annotated[str, StringConstraints(pattern=r"^([0-9]{20}|[0-9]{6})$")]
+CauseCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")]
+# Strict: JSON true/false or 2.0 are not counts (lax mode would read true as 1).
+Count = Annotated[int, Field(ge=0, le=100, strict=True)]
+Level = Annotated[int, Field(ge=1, le=3, strict=True)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 At = Annotated[AwareDatetime | None, Field(None, description="Business time; omitted = now")]
@@ -44,8 +49,9 @@ class Body(BaseModel):
 
 
 class Caller(Body):
-    name: Name | None = None
-    phone: Phone | None = None
+    # Omit what is unknown; an explicit null inside the caller object means nothing: refused.
+    name: Name = Field(None, description="omit when unknown (null is refused)")
+    phone: Phone = Field(None, description="omit when unknown (null is refused)")
 
 
 class AlarmCreate(Body):
@@ -58,7 +64,7 @@ class AlarmCreate(Body):
     source: Literal["96333", "iot", "app", "phone"]
     source_ref: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
     received_at: At = None
-    trapped_count: Annotated[int, Field(ge=0, le=100)] | None = None
+    trapped_count: Count | None = None
     caller: Caller | None = None
     dispatch: Literal["auto", "external"] = "auto"
     note: Text | None = None
@@ -68,7 +74,7 @@ class NotifyBody(Body):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"station_id": "b7e1c3d2-0000-4000-8000-000000000001", "at": "2026-11-22T08:16:00+08:00"}]})
     station_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
-    level: Annotated[int, Field(ge=1, le=3)] | None = None
+    level: Level | None = None
     channel: Literal["sms", "phone", "platform", "external"] = "platform"
     at: At = None
 
@@ -76,7 +82,8 @@ class NotifyBody(Body):
 class Responder(Body):
     name: Name
     mobile: Mobile
-    worker_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    worker_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
+        None, description="omit when unknown (null is refused)")
 
 
 class AssignBody(Body):
@@ -95,7 +102,7 @@ class AtBody(Body):
 class ReleaseBody(Body):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"released_count": 2, "released_by": "rescuer", "at": "2026-11-22T08:40:00+08:00"}]})
-    released_count: Annotated[int, Field(ge=0, le=100)]
+    released_count: Count
     released_by: Literal["rescuer", "property", "fire", "self"]
     at: At = None
 
@@ -109,8 +116,8 @@ class CancelBody(Body):
 
 
 class Cause(Body):
-    root: Annotated[str, StringConstraints(pattern=r"^\d{2}$")]
-    sub: Annotated[str, StringConstraints(pattern=r"^\d{2}$")]
+    root: CauseCode
+    sub: CauseCode
 
 
 class FaultReportBody(Body):

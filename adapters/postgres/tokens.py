@@ -4,6 +4,7 @@ import hashlib
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID, uuid4
 
@@ -33,12 +34,19 @@ class TokenStore:
         self._cache: dict[str, tuple[float, Principal | None]] = {}
         self._lock = threading.Lock()
 
-    def create(self, *, role: str, name: str, unit_id: str | None = None) -> tuple[str, Principal]:
-        """Issue a token; returns the plain token (never stored) and its principal."""
+    def create(self, *, role: str, name: str, unit_id: str | None = None,
+               unit_known: Callable[[str], bool] | None = None) -> tuple[str, Principal]:
+        """Issue a token; returns the plain token (never stored) and its principal.
+
+        `unit_known` checks a unit token's unit against the registry: a token for a unit that
+        does not exist would see nothing and look like a working, empty account."""
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}")
         if (role == "unit") != (unit_id is not None):
             raise ValueError("a unit token needs --unit, and only a unit token may have one")
+        if unit_id is not None and unit_known is not None and not unit_known(unit_id):
+            raise ValueError(f"no maintenance unit {unit_id!r} in the registry "
+                             "(register it first; GET /v1/units lists the ids)")
         token, token_id = f"lr_{secrets.token_urlsafe(32)}", uuid4()
         principal = Principal(f"{role}:{name}", role, unit_id, token_id)
         with self.pool.connection() as conn:

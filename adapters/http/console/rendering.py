@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 from fastapi.templating import Jinja2Templates
 
+from adapters.http.console.event_fields import event_fields
+
 STATUS_LABELS = {"received": "已接警", "notified": "已通知", "assigned": "已响应",
                  "arrived": "已到场", "released": "已解困", "closed": "已结案",
                  "cancelled": "已取消"}
@@ -35,10 +37,14 @@ def build_templates(timezone: str) -> Jinja2Templates:
             return "—"
         if isinstance(value, str):
             value = datetime.fromisoformat(value)
-        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+        try:
+            return value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+        except (OverflowError, ValueError):  # stored before years were bounded (e.g. year 1)
+            return value.isoformat()
 
     env = templates.env
     env.filters["local"] = local
+    env.filters["fields"] = lambda data: event_fields(data, local)
     env.globals.update(status_label=lambda s: STATUS_LABELS.get(s, s),
                        event_label=lambda e: EVENT_LABELS.get(e, e),
                        role_label=lambda r: ROLE_LABELS.get(r, r))

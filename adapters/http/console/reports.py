@@ -10,6 +10,7 @@ from adapters.http.auth import unit_scope
 from adapters.http.console.charts import bar_chart, hours
 from adapters.http.console.pages import render
 from adapters.http.console.session import ConsolePrincipal
+from adapters.http.windows import local_date
 from adapters.postgres.ticket_queries import GROUPS
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -30,15 +31,15 @@ class Window:
         try:
             self.first = _date(request.query_params.get("from")) or today - timedelta(DEFAULT_DAYS)
             self.last = _date(request.query_params.get("to")) or today
-        except ValueError:
-            self.error = "日期格式应为 YYYY-MM-DD (dates must be YYYY-MM-DD); showing the last 30 days"
+        except ValueError as exc:  # bad format or out of range (to=9999-12-31 + 1 day overflows)
+            self.error = f"{exc}; showing the last 30 days"
             self.first, self.last = today - timedelta(DEFAULT_DAYS), today
         self.start = datetime.combine(self.first, time(), zone)
         self.end = datetime.combine(self.last + timedelta(days=1), time(), zone)
 
 
 def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+    return local_date(value)
 
 
 @router.get("/overtime")

@@ -5,19 +5,17 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
-from pydantic import AwareDatetime
 from starlette.exceptions import HTTPException
 
 from adapters.http.auth import Reader, unit_scope
 from adapters.http.deps import ServicesDep
 from adapters.http.routes.registry import own
+from adapters.http.windows import From, To  # bounded: year 1 / 9999 are 422, not 500
 from adapters.postgres.tokens import Principal
 from adapters.views import by_name, wait_for
 from projections.tickets import ORDER, minutes
 
 router = APIRouter(prefix="/v1", tags=["projections"])
-From = Annotated[AwareDatetime | None, Query(alias="from", description="inclusive")]
-To = Annotated[AwareDatetime | None, Query(description="exclusive")]
 After = Annotated[int | None, Query(ge=0, description="wait (≤ 2 s) for this notification")]
 
 
