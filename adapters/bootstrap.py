@@ -19,6 +19,7 @@ from adapters.postgres.views.deadlines import DeadlineQueries, PostgresDeadlines
 from adapters.postgres.views.registry import PostgresRegistryView
 from adapters.postgres.views.tickets import PostgresTicketsView
 from adapters.sms import HttpGateway, LogGateway, SmsOutbox
+from adapters.runtime.audit_key import audit_key
 from adapters.runtime.settings import Settings
 from dispatch.lift_directory import RegistryLiftDirectory
 from dispatch.registry import Catalogue, RegistryApp
@@ -71,7 +72,8 @@ def bootstrap(settings: Settings, database_url: str | None = None) -> Services:
                         causes=reference.FaultCauseTable(),
                         lifts=RegistryLiftDirectory(registry, queries.code_for_rescue_code),
                         group_commit=settings.group_commit)
-    audit = PostgresAuditChain(tickets.recorder.datastore)
+    audit = PostgresAuditChain(tickets.recorder.datastore, key=audit_key(settings),
+                               grace_seconds=settings.audit_grace_seconds)
     audit.create_table()
     PostgresDeadlinesView(tickets.recorder.datastore).create_table()
     PostgresTicketsView(tickets.recorder.datastore).create_table()

@@ -16,10 +16,18 @@ Role = Callable[[Services, threading.Event], None]
 
 
 def chain_audit_log(services: Services, stop: threading.Event) -> None:
-    """Keep the audit hash chain at the head of the event store."""
-    while not stop.is_set():
-        if services.audit.extend() == 0:
-            stop.wait(0.5)
+    """Keep the audit chain at the head of both event logs; checkpoint it outside the database."""
+    from adapters.audit_checkpoints import CheckpointWriter
+
+    checkpoints = CheckpointWriter(services.audit, services.settings)
+    try:
+        while not stop.is_set():
+            chained = services.audit.extend()
+            checkpoints.maybe_write()
+            if chained == 0:
+                stop.wait(0.5)
+    finally:
+        checkpoints.close()
 
 
 def run_projections(services: Services, stop: threading.Event) -> None:

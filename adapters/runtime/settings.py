@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -31,6 +31,17 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["json", "console"] = "json"
     environment: Literal["development", "production", "test"] = "development"
+    audit_key: SecretStr | None = Field(
+        None, description="HMAC key of the audit chain and its checkpoints; required in "
+        "production; development keeps one in state_dir/audit-key (docs/AUDIT.md)")
+    audit_grace_seconds: float = Field(
+        10.0, ge=0, description="Events after the chain head are pending, not unchained, while "
+        "the audit-chain role passed within this")
+    audit_checkpoint_seconds: float = Field(
+        60.0, gt=0, description="How often the audit-chain role writes a signed checkpoint")
+    audit_checkpoint_file: Path | None = Field(
+        None, description="Append-only JSON lines; unset = state_dir/audit-checkpoints.jsonl")
+    kafka_audit_topic: str = "lift.audit-checkpoints.v1"
     kafka_bootstrap: str | None = Field(
         None, description="Kafka bootstrap servers; unset = `dev` starts an embedded Tansu broker")
     kafka_events_topic: str = "lift.ticket-events.v1"
