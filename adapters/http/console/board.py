@@ -13,11 +13,13 @@ from starlette.concurrency import run_in_threadpool
 
 from adapters.http.auth import unit_scope
 from adapters.http.console.pages import render
-from adapters.http.console.session import ConsolePrincipal
+from adapters.http.console.session import COOKIE, ConsolePrincipal
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 POLL_SECONDS = 1.0
 STREAM_SECONDS = 300  # the browser reconnects by itself; bounded streams never pin a shutdown
+# A revoked token, closed or expired session ends an open stream within this (+ one poll).
+RECHECK_SECONDS = 2.0
 
 
 def board_rows(request: Request, principal) -> list[dict]:  # noqa: ANN001
@@ -44,15 +46,28 @@ def rows(request: Request, principal: ConsolePrincipal) -> HTMLResponse:
 async def stream(request: Request, principal: ConsolePrincipal,
                  since: str | None = None) -> StreamingResponse:
     """`since` = the signature the page was rendered with, so no change slips in between."""
-    queries = request.app.state.services.ticket_queries
+    services = request.app.state.services
+    queries, session = services.ticket_queries, request.cookies.get(COOKIE, "")
     scope = unit_scope(principal)
+
+    async def still_valid() -> bool:
+        try:
+            return await run_in_threadpool(services.sessions.principal, session) is not None
+        except Exception:  # noqa: BLE001 — database away: the next check decides
+            return True
 
     async def events() -> AsyncIterator[str]:
         last = since or await run_in_threadpool(queries.board_signature, scope)
         yield "retry: 2000\n\n"
         ends = time.monotonic() + STREAM_SECONDS
+        checked = time.monotonic()
         while time.monotonic() < ends and not await request.is_disconnected():
             await asyncio.sleep(POLL_SECONDS)
+            if time.monotonic() - checked >= RECHECK_SECONDS:
+                checked = time.monotonic()
+                if not await still_valid():  # revoked or logged out: stop pushing, say why
+                    yield "event: logout\ndata: session ended\n\n"
+                    return
             try:
                 now = await run_in_threadpool(queries.board_signature, scope)
             except Exception:  # noqa: BLE001 — database away: keep the stream, retry next tick
