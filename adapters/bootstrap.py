@@ -66,7 +66,8 @@ def bootstrap(settings: Settings, database_url: str | None = None) -> Services:
     queries = RegistryQueries(pool)
     registry = RegistryApp(env, catalogue=Catalogue(reference.districts(),
                                                     reference.site_types()),
-                           lifts_of_using_unit=queries.lift_codes_of_using_unit)
+                           lifts_of_using_unit=queries.lift_codes_of_using_unit,
+                           lifts_with_rescue_code=queries.lifts_with_rescue_code)
     PostgresRegistryView(registry.recorder.datastore).create_table()
     tickets = TicketApp(env, numbers=PostgresTicketNumbers(url, settings.timezone),
                         causes=reference.FaultCauseTable(),

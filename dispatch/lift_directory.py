@@ -15,10 +15,18 @@ class RegistryLiftDirectory:
                  code_for_rescue_code: Callable[[str], str | None]):
         self.registry, self.code_for_rescue_code = registry, code_for_rescue_code
 
+    def registration_code_of(self, rescue_code: str) -> str | None:
+        """The lift holding the rescue code: its claim is current; only lifts registered
+        before claims existed are looked up in the (lagging) registry view."""
+        claim = self.registry.rescue_code_claim(rescue_code)
+        if claim is not None:
+            return claim.holder
+        return self.code_for_rescue_code(rescue_code)
+
     def snapshot(self, lift_code: str) -> dict[str, Any] | None:
         code = lift_code
         if RESCUE_CODE.match(lift_code):
-            code = self.code_for_rescue_code(lift_code)
+            code = self.registration_code_of(lift_code)
         if not code or not REGISTRATION_CODE.match(code):
             return None
         try:

@@ -1,14 +1,37 @@
 """Request bodies of the registry API (formats checked here; districts and site types by the app)."""
 
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from adapters.http.schemas import Body, Mobile, Name, Text
 
-RegistrationCode = Annotated[str, StringConstraints(pattern=r"^\d{20}$")]
-RescueCode = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
+# [0-9], not \d: \d also matches other scripts' digits (e.g. Arabic-Indic '١٢٣').
+RegistrationCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{20}$")]
+RescueCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class NoNullFields(Body):
+    """A body whose optional fields may be left out but not sent as null (null would mean
+    "erase", which these fields cannot be)."""
+
+    never_null: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def no_null_fields(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            bad = [k for k in cls.never_null if k in data and data[k] is None]
+            if bad:
+                raise ValidationError.from_exception_data(cls.__name__, [InitErrorDetails(
+                    type=PydanticCustomError("null", "may not be null: leave the field out to "
+                                             "keep its value"),
+                    loc=(name,), input=None) for name in bad])
+        return data
 
 
 class Contact(Body):
@@ -44,7 +67,8 @@ class StationCreate(Body):
     coverage: Coverage
 
 
-class StationPatch(Body):
+class StationPatch(NoNullFields):
+    never_null = ("name", "district", "lead", "coverage")
     name: Short | None = None
     district: Short | None = None
     lead: Contact | None = None
@@ -82,7 +106,8 @@ class LiftSelection(Body):
     registration_codes: Annotated[list[RegistrationCode], Field(min_length=1, max_length=5000)]
 
 
-class BatchUpdate(Body):
+class BatchUpdate(NoNullFields):
+    never_null = ("site_type", "safety_manager")
     unit_id: Short
     using_unit_code: Short
     registration_codes: Annotated[list[RegistrationCode], Field(min_length=1,

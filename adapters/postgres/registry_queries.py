@@ -23,6 +23,11 @@ class RegistryQueries:
                           (rescue_code,))
         return rows[0]["registration_code"] if len(rows) == 1 else None
 
+    def lifts_with_rescue_code(self, rescue_code: str) -> list[str]:
+        rows = self._rows("SELECT registration_code FROM lifts_view WHERE rescue_code = %s "
+                          "ORDER BY registration_code", (rescue_code,))
+        return [r["registration_code"] for r in rows]
+
     def lift_codes_of_using_unit(self, unit_id: str, using_unit_code: str) -> list[str]:
         rows = self._rows("SELECT registration_code FROM lifts_view WHERE unit_id = %s AND "
                           "using_unit_code = %s ORDER BY registration_code",
