@@ -2,7 +2,7 @@
 
 import json
 import os
-import time
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -55,18 +55,28 @@ class CheckpointWriter:
         self.kafka = (KafkaCheckpoints(settings.kafka_bootstrap, settings.kafka_audit_topic)
                       if settings.kafka_bootstrap else None)
         self.written: dict[str, dict[str, int]] = {"file": {}, "kafka": {}}
-        self.due_at = 0.0
 
-    def maybe_write(self) -> None:
-        if time.monotonic() >= self.due_at:
-            self.due_at = time.monotonic() + self.every
+    def run(self, stop: threading.Event) -> None:
+        """Checkpoint now, every period, and once more at stop (the newest head)."""
+        try:
+            while True:
+                self.write()
+                if stop.wait(self.every):
+                    break
             self.write()
+        finally:
+            self.close()
 
     def write(self) -> list[dict]:
         """Checkpoint every head not yet written to each sink; a failing sink is logged loudly."""
         now = datetime.now(UTC).isoformat()
+        try:
+            heads = self.chain.heads()
+        except Exception as error:  # noqa: BLE001 - the database is back at the next period
+            log.error("audit_checkpoint_failed", sink="database", error=str(error))
+            return []
         made = [audit_checkpoint.make(self.chain.key, application, position, head, now)
-                for application, (position, head) in self.chain.heads().items() if position]
+                for application, (position, head) in heads.items() if position]
         self._to("file", made, self._append)
         if self.kafka is not None:
             self._to("kafka", made, self.kafka.send)

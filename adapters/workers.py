@@ -19,15 +19,18 @@ def chain_audit_log(services: Services, stop: threading.Event) -> None:
     """Keep the audit chain at the head of both event logs; checkpoint it outside the database."""
     from adapters.audit_checkpoints import CheckpointWriter
 
-    checkpoints = CheckpointWriter(services.audit, services.settings)
+    # Own thread: a slow broker must not stall the chainer, whose heartbeat tells verify it is live.
+    done = threading.Event()
+    writer = threading.Thread(target=CheckpointWriter(services.audit, services.settings).run,
+                              args=(done,), name="audit-checkpoints", daemon=True)
+    writer.start()
     try:
         while not stop.is_set():
-            chained = services.audit.extend()
-            checkpoints.maybe_write()
-            if chained == 0:
+            if services.audit.extend() == 0:
                 stop.wait(0.5)
     finally:
-        checkpoints.close()
+        done.set()  # stopped or failed: the writer checkpoints the newest head once more and ends
+        writer.join(timeout=30)
 
 
 def run_projections(services: Services, stop: threading.Event) -> None:

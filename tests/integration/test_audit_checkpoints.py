@@ -25,7 +25,7 @@ from tests.kafka_helpers import read_all, running, wait_for
 def settings(database_url, tmp_path, kafka_bootstrap):
     return Settings(database_url=database_url, environment="test", db_pool_size=4,
                     audit_key=KEY, audit_grace_seconds=0, state_dir=tmp_path,
-                    kafka_bootstrap=kafka_bootstrap,
+                    kafka_bootstrap=kafka_bootstrap, audit_checkpoint_seconds=0.2,
                     kafka_audit_topic=f"audit-{uuid.uuid4().hex[:10]}")
 
 
