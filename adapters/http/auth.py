@@ -16,6 +16,14 @@ FIELD_WORK = ("admin", "operator", "unit")  # what a unit's own rescuers report
 bearer = HTTPBearer(auto_error=False, description="Token from `liftrescue tokens create`")
 
 
+async def bearer_principal(services, token: str) -> Principal | None:
+    """A bearer token's principal: the cache first, the database (thread pool) on a miss."""
+    found, principal = services.tokens.cached(token)
+    if not found:
+        principal = await run_in_threadpool(services.tokens.verify, token)
+    return principal
+
+
 async def authenticate(request: Request, credentials: Annotated[
         HTTPAuthorizationCredentials | None, Depends(bearer)] = None) -> Principal:
     """The caller's principal from `Authorization: Bearer <token>`.
@@ -28,9 +36,7 @@ async def authenticate(request: Request, credentials: Annotated[
     services = request.app.state.services
     principal = None
     if credentials is not None and (token := credentials.credentials.strip()):
-        found, principal = services.tokens.cached(token)
-        if not found:
-            principal = await run_in_threadpool(services.tokens.verify, token)
+        principal = await bearer_principal(services, token)
     elif request.method == "GET" and (session := request.cookies.get("lr_session")):
         # The console's session may read the API (dossier links); writes need a bearer token.
         principal = await run_in_threadpool(services.sessions.principal, session)

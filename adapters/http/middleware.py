@@ -5,7 +5,6 @@ run in the thread pool, never on the event loop.
 """
 
 import hashlib
-import json
 import time
 import uuid
 from typing import Any
@@ -13,17 +12,32 @@ from typing import Any
 import structlog
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from adapters.http.auth import bearer_principal
+from adapters.http.body_limit import BodyLimitMiddleware
+from adapters.http.console.csrf import SESSION_COOKIE, ConsoleCsrfMiddleware
+from adapters.http.plain_asgi import header, send_problem, send_raw
+from adapters.http.security_headers import SecurityHeadersMiddleware
+from adapters.postgres.tokens import digest
 
 log = structlog.get_logger("liftrescue.http")
 REPLAYED_HEADERS = {b"content-type", b"etag", b"location"}
-PROBLEM = b"application/problem+json"
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope["headers"]:
-        if key == name:
-            return value.decode("latin-1")
+async def caller_scope(scope: Scope) -> str | None:
+    """Whose idempotency keys these are: the bearer token's id, or (console pages only) the
+    session's hash; None for a caller that is not authenticated."""
+    services = scope["app"].state.services
+    scheme, _, token = (header(scope, b"authorization") or "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        principal = await bearer_principal(services, token.strip())
+        return f"token:{principal.token_id}" if principal else None
+    session = cookie_parser(header(scope, b"cookie") or "").get(SESSION_COOKIE)
+    if session and scope["path"].startswith("/console/"):
+        principal = await run_in_threadpool(services.sessions.principal, session)
+        return f"session:{digest(session)}" if principal else None
     return None
 
 
@@ -37,7 +51,7 @@ class CorrelationMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        correlation_id = (_header(scope, b"x-correlation-id") or uuid.uuid4().hex)[:64]
+        correlation_id = (header(scope, b"x-correlation-id") or uuid.uuid4().hex)[:64]
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(correlation_id=correlation_id)
         started, status = time.perf_counter(), 500
@@ -57,47 +71,42 @@ class CorrelationMiddleware:
                      ms=round((time.perf_counter() - started) * 1000, 1))
 
 
-async def _send_raw(send: Send, status: int, headers: list[tuple[bytes, bytes]],
-                    body: bytes) -> None:
-    await send({"type": "http.response.start", "status": status,
-                "headers": [*headers, (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
-
-
-async def _problem(send: Send, status: int, title: str, detail: str) -> None:
-    body = json.dumps({"type": "https://liftrescue.dev/problems/idempotency", "title": title,
-                       "status": status, "detail": detail}).encode()
-    await _send_raw(send, status, [(b"content-type", PROBLEM)], body)
-
-
 class IdempotencyMiddleware:
-    """Same key + same body → the stored response; same key + other body → 409."""
+    """Same caller + key + body → the stored response; same key + other body → 409.
+
+    Keys are honoured only for an authenticated caller and scoped to it (API token or console
+    session): an anonymous request passes through to its 401 and never stores anything."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        key = _header(scope, b"idempotency-key") if scope["type"] == "http" else None
+        key = header(scope, b"idempotency-key") if scope["type"] == "http" else None
         if not key or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
         if len(key) > 200:
-            await _problem(send, 400, "Idempotency-Key too long", "at most 200 characters")
+            await send_problem(send, 400, "idempotency", "Idempotency-Key too long",
+                               "Idempotency-Key: at most 200 characters")
+            return
+        caller = await caller_scope(scope)
+        if caller is None:  # unauthenticated: the route answers 401 (or the login redirect)
+            await self.app(scope, receive, send)
             return
         body = await _read_body(receive)
         store = scope["app"].state.services.idempotency
         digest = hashlib.sha256(scope["path"].encode() + b"\0" + body).hexdigest()
-        scope_key = hashlib.sha256((_header(scope, b"authorization") or "").encode()).hexdigest()
-        claim = await run_in_threadpool(store.claim, scope_key, key, digest)
+        claim = await run_in_threadpool(store.claim, caller, key, digest)
         if claim.conflict:
-            await _problem(send, 409, "Idempotency-Key conflict", claim.conflict)
+            await send_problem(send, 409, "idempotency", "Idempotency-Key conflict",
+                               claim.conflict)
             return
         if not claim.new:
             headers = [(k.encode(), v.encode()) for k, v in (claim.headers or {}).items()]
-            await _send_raw(send, claim.status or 200,
-                            [*headers, (b"idempotent-replayed", b"true")], claim.body or b"")
+            await send_raw(send, claim.status or 200,
+                           [*headers, (b"idempotent-replayed", b"true")], claim.body or b"")
             return
-        await self._forward(scope, body, send, store, scope_key, key)
+        await self._forward(scope, body, send, store, caller, key)
 
     async def _forward(self, scope: Scope, body: bytes, send: Send, store: Any, scope_key: str,
                        key: str) -> None:
@@ -141,6 +150,12 @@ async def _read_body(receive: Receive) -> bytes:
 
 
 def install(app: FastAPI) -> None:
-    # Starlette runs the last added middleware first: correlation wraps idempotency.
+    """Outermost first: correlation → security headers → body limit → console CSRF →
+    idempotency → routes. The body limit is the first body reader; CSRF and idempotency refuse
+    before anything is stored."""
+    # Starlette runs the last added middleware first.
     app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(ConsoleCsrfMiddleware)
+    app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(CorrelationMiddleware)

@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     state_dir: Path = Field(Path(".liftrescue"), description="Embedded data and local state")
     host: str = "127.0.0.1"
     port: int = 8000
+    max_body_bytes: int = Field(1_048_576, ge=1024, description="Largest request body accepted "
+                                "(413 beyond); the biggest legitimate body, a 5000-lift bind, "
+                                "is about 120 KB")
     api_workers: int = Field(1, ge=1, description="API worker processes (`serve api`)")
     timezone: str = Field("Asia/Shanghai", description="Day and hour buckets in reports")
     overtime_minutes: int = Field(30, description="Rescuer must be on site within this")

@@ -11,7 +11,13 @@ from starlette.concurrency import run_in_threadpool
 
 from adapters.http.auth import unit_scope
 from adapters.http.console import actions
-from adapters.http.console.session import COOKIE, ConsolePrincipal, set_session_cookie
+from adapters.http.console.session import (
+    COOKIE,
+    ConsolePrincipal,
+    ensure_login_token,
+    login_csrf,
+    set_session_cookie,
+)
 from adapters.http.presenters import event_public, ticket_public
 from dispatch.commands import Context, TicketStep
 from dispatch.errors import ConcurrentUpdate, VersionMismatch
@@ -37,11 +43,15 @@ def actions_nav(role: str) -> list[tuple[str, str]]:
 
 @router.get("/login")
 def login_page(request: Request) -> HTMLResponse:
-    return render(request, "login.html")
+    ensure_login_token(request)
+    response = render(request, "login.html")
+    login_csrf(request, response)
+    return response
 
 
 @router.post("/login")
 def login(request: Request, token: Annotated[str, Form()]) -> HTMLResponse:
+    # The CSRF middleware has checked the form's token against the login cookie.
     session = request.app.state.services.sessions.open(token.strip())
     if session is None:
         return render(request, "login.html", error="令牌无效或已吊销 (invalid or revoked token)")

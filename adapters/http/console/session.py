@@ -5,9 +5,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.exceptions import HTTPException
 
+from adapters.http.console.csrf import LOGIN_COOKIE, LOGIN_PATH, SESSION_COOKIE, new_login_token
 from adapters.postgres.tokens import Principal
 
-COOKIE = "lr_session"
+COOKIE = SESSION_COOKIE
 
 
 class LoginRequired(HTTPException):
@@ -26,10 +27,28 @@ def console_principal(request: Request) -> Principal:
     return principal
 
 
+def _secure(request: Request) -> bool:
+    return (request.url.scheme == "https"
+            or request.app.state.services.settings.environment == "production")
+
+
 def set_session_cookie(response, request: Request, session: str) -> None:  # noqa: ANN001
-    secure = request.url.scheme == "https" or request.app.state.services.settings.environment == "production"
-    response.set_cookie(COOKIE, session, httponly=True, samesite="strict", secure=secure,
-                        max_age=12 * 3600, path="/")
+    response.set_cookie(COOKIE, session, httponly=True, samesite="strict",
+                        secure=_secure(request), max_age=12 * 3600, path="/")
+    response.delete_cookie(LOGIN_COOKIE, path=LOGIN_PATH)  # a new one per login
+
+
+def login_csrf(request: Request, response) -> None:
+    """Keep the login form's double-submit token in its cookie (made on first visit)."""
+    response.set_cookie(LOGIN_COOKIE, request.state.csrf_token, httponly=True,
+                        samesite="strict", secure=_secure(request), max_age=12 * 3600,
+                        path=LOGIN_PATH)
+
+
+def ensure_login_token(request: Request) -> None:
+    """The login page's CSRF token: the one its cookie already holds, or a new one."""
+    if not getattr(request.state, "csrf_token", None):
+        request.state.csrf_token = new_login_token()
 
 
 ConsolePrincipal = Annotated[Principal, Depends(console_principal)]

@@ -17,3 +17,13 @@ function tick() {
 setInterval(tick, 1000);
 document.addEventListener("htmx:afterSwap", tick);
 document.addEventListener("DOMContentLoaded", tick);
+
+// "Select all" boxes (data-select-all="<field name>") tick every checkbox of that name.
+// Here rather than in an onclick attribute: the Content-Security-Policy forbids inline script.
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (!(box instanceof HTMLInputElement) || !box.dataset.selectAll) return;
+  const form = box.form || document;
+  form.querySelectorAll(`input[type=checkbox][name="${box.dataset.selectAll}"]`)
+    .forEach((c) => { c.checked = box.checked; });
+});
