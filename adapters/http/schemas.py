@@ -129,6 +129,8 @@ class FaultReportBody(Body):
 
 
 class EscalateBody(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"reason": "一级救援站 15 分钟未响应", "at": "2026-11-22T08:31:00+08:00"}]})
     reason: Text
     at: At = None
 
