@@ -13,6 +13,7 @@ from eventsourcing.persistence import Tracking, TrackingRecorder
 from eventsourcing.projection import Projection
 
 from domain.ticket import Ticket
+from projections.tickets import maintenance_side
 
 
 class DeadlinesViewPort(TrackingRecorder, ABC):
@@ -43,9 +44,12 @@ class DeadlinesProjection(Projection[DeadlinesViewPort]):
 
     @process_event.register
     def _(self, e: Ticket.StationNotified, tracking: Tracking) -> None:
-        self.view.move(str(e.originator_id), {
-            "stage": "await_accept", "level": e.level, "version": e.originator_version,
-            "since": e.timestamp, "first_notified_at": e.occurred_at}, tracking)
+        # The 30-minute overdue clock starts when the maintenance side is told, not 119.
+        fields = {"stage": "await_accept", "level": e.level, "version": e.originator_version,
+                  "since": e.timestamp}
+        if maintenance_side(e.station):
+            fields["first_notified_at"] = e.occurred_at
+        self.view.move(str(e.originator_id), fields, tracking)
 
     @process_event.register
     def _(self, e: Ticket.Escalated, tracking: Tracking) -> None:
@@ -68,7 +72,8 @@ class DeadlinesProjection(Projection[DeadlinesViewPort]):
 
     @process_event.register
     def _(self, e: Ticket.TimeCorrected, tracking: Tracking) -> None:
-        if e.node == "notified":
-            self.view.move(str(e.originator_id), {"notified_at": e.new}, tracking)
+        if e.node == "notified":  # same rule as projections.tickets.corrected_maintenance_time
+            self.view.move(str(e.originator_id), {"notified_correction": (e.old, e.new)},
+                           tracking)
         else:
             self.view.skip(tracking)

@@ -15,6 +15,25 @@ from domain.ticket import Ticket
 Row = dict[str, Any]
 NODE_COLUMNS = {"received": "received_at", "notified": "notified_at", "assigned": "assigned_at",
                 "arrived": "arrived_at", "released": "released_at", "closed": "closed_at"}
+# dispatch.policy.OPERATORS: the level-3 target (operator desk / 119), not the maintenance side.
+OPERATOR_DESK = "operators"
+
+
+def maintenance_side(station: dict[str, Any] | None) -> bool:
+    """Whether a notification reached the maintenance side (station or unit lead): everything
+    but the dispatcher's operator-desk / 119 target. An operator's notify (no kind) records, by
+    its contract, that a rescue station or the unit's lead was told."""
+    return (station or {}).get("kind") != OPERATOR_DESK
+
+
+def corrected_maintenance_time(maint: datetime | None, old: datetime,
+                               new: datetime) -> datetime | None:
+    """The maintenance side's notification time after `notified` is corrected from old to new:
+    it moves with the correction when it WAS the first notification; otherwise it stays, but
+    never before the (corrected) first notification."""
+    if maint is None:
+        return None
+    return new if maint == old else max(maint, new)
 
 
 @singledispatch
@@ -33,7 +52,7 @@ def _(e: Ticket.AlarmReceived, row: Row | None) -> Row:
             "district": lift.get("district"), "site_type": lift.get("site_type"),
             "address": lift.get("address"), "dispatch": e.dispatch, "status": "received",
             "level": 0, "trapped_count": e.trapped_count, "received_at": e.occurred_at,
-            "notified_at": None, "assigned_at": None, "arrived_at": None, "released_at": None,
+            "notified_at": None, "maint_notified_at": None, "assigned_at": None, "arrived_at": None, "released_at": None,
             "closed_at": None, "responder_name": None, "notified_station_id": None,
             "notified_station_name": None, "cancel_reason": None, "cause_root": None,
             "cause_sub": None, "version": e.originator_version}
@@ -47,14 +66,20 @@ def _step(row: Row, e: Any, **changes: Any) -> Row:
 def _(e: Ticket.StationNotified, row: Row) -> Row:
     station = e.station or {}
     first = row["notified_at"] is None
+    # The ticket's station: the lift's bound one, else the first real station notified (never
+    # the operator desk or a unit lead, whose names are not stations').
+    real = station.get("kind") in (None, "station") and station.get("id")
+    own = row["station_id"] is not None or not real
+    maint = row["maint_notified_at"]
+    if maint is None and maintenance_side(e.station):
+        maint = e.occurred_at
     return _step(row, e, level=e.level, status=_later(row["status"], "notified"),
-                 notified_at=row["notified_at"] or e.occurred_at,
+                 notified_at=row["notified_at"] or e.occurred_at, maint_notified_at=maint,
                  notified_station_id=row["notified_station_id"] if not first else station.get("id"),
                  notified_station_name=row["notified_station_name"] if not first
                  else station.get("name"),
-                 station_id=row["station_id"] or (station.get("id") if station.get("kind") in
-                                                  (None, "station") else None),
-                 station_name=row["station_name"] or station.get("name"))
+                 station_id=row["station_id"] if own else station.get("id"),
+                 station_name=row["station_name"] if own else station.get("name"))
 
 
 @reduce.register
@@ -96,7 +121,11 @@ def _(e: Ticket.Closed, row: Row) -> Row:
 
 @reduce.register
 def _(e: Ticket.TimeCorrected, row: Row) -> Row:
-    return _step(row, e, **{NODE_COLUMNS[e.node]: e.new})
+    changes = {NODE_COLUMNS[e.node]: e.new}
+    if e.node == "notified":
+        changes["maint_notified_at"] = corrected_maintenance_time(
+            row["maint_notified_at"], row["notified_at"], e.new)
+    return _step(row, e, **changes)
 
 
 ORDER = ["received", "notified", "assigned", "arrived", "released", "closed"]

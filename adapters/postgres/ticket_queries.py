@@ -9,14 +9,27 @@ from psycopg_pool import ConnectionPool
 
 OPEN = ("received", "notified", "assigned")
 GROUPS = {
-    "station": "coalesce(station_name, station_id, 'unknown')",
-    "unit": "coalesce(unit_name, unit_id, 'unknown')",
+    # station and unit: grouped by id (two units' stations may share a name), name beside it.
+    "station": "t.station_id",
+    "unit": "t.unit_id",
     "district": "coalesce(district, 'unknown')",
     "site_type": "coalesce(site_type, 'unknown')",
     "hour": "extract(hour FROM received_at AT TIME ZONE %(tz)s)::int::text",
     "cause": "coalesce(cause_root || '/' || cause_sub, 'unknown')",
 }
-MINUTES = "extract(epoch FROM arrived_at - notified_at) / 60"
+NAMES = {  # the name shown beside an id key: the registry's current one, else the snapshot's
+    "station": ("LEFT JOIN stations_view s ON s.station_id = t.station_id",
+                "coalesce(max(s.name), max(t.station_name))", "未通知救援站 / no station"),
+    "unit": ("LEFT JOIN units_view u ON u.unit_id = t.unit_id",
+             "coalesce(max(u.name), max(t.unit_name))", "未知维保单位 / unknown unit"),
+}
+# The 30-minute clock runs from the maintenance side's first notification (maint_notified_at)
+# to arrival, else to release, else to now. See docs/PROJECTIONS.md "Overtime".
+MINUTES = ("extract(epoch FROM coalesce(arrived_at, released_at, now()) - maint_notified_at)"
+           " / 60")
+REASON = (f"CASE WHEN status = 'cancelled' OR maint_notified_at IS NULL "
+          f"OR {MINUTES} <= %(limit)s THEN NULL WHEN arrived_at IS NOT NULL THEN 'late' "
+          "WHEN released_at IS NOT NULL THEN 'never_arrived' ELSE 'open' END")
 
 
 class TicketQueries:
@@ -29,59 +42,71 @@ class TicketQueries:
 
     @staticmethod
     def _where(unit_id: str | None, start: datetime | None, end: datetime | None,
-               extra: str = "") -> str:
-        clauses = ["(%(unit)s::text IS NULL OR unit_id = %(unit)s)",
+               extra: str = "", table: str = "") -> str:
+        clauses = [f"(%(unit)s::text IS NULL OR {table}unit_id = %(unit)s)",
                    "(%(start)s::timestamptz IS NULL OR received_at >= %(start)s)",
                    "(%(end)s::timestamptz IS NULL OR received_at < %(end)s)"]
         return " AND ".join(clauses + ([extra] if extra else []))
 
     def dynamics(self, unit_id: str | None, limit: int) -> list[dict[str, Any]]:
-        return self._rows(f"SELECT * FROM tickets_view WHERE {self._where(unit_id, None, None)} "
-                          "ORDER BY received_at DESC, ticket_id DESC LIMIT %(limit)s",
-                          {"unit": unit_id, "start": None, "end": None, "limit": limit})
+        return self._rows(f"SELECT *, {REASON} AS overtime_reason FROM tickets_view WHERE "
+                          f"{self._where(unit_id, None, None)} "
+                          "ORDER BY received_at DESC, ticket_id DESC LIMIT %(row_limit)s",
+                          {"unit": unit_id, "start": None, "end": None, "row_limit": limit,
+                           "limit": self.limit_minutes})
 
     def tickets(self, unit_id: str | None, status: str | None, start: datetime | None,
                 end: datetime | None, limit: int, cursor: tuple[datetime, str] | None):
         extra = "(%(status)s::text IS NULL OR status = %(status)s)"
         if cursor:
             extra += " AND (received_at, ticket_id) < (%(c_at)s, %(c_id)s)"
-        return self._rows(f"SELECT * FROM tickets_view WHERE {self._where(unit_id, start, end, extra)}"
-                          " ORDER BY received_at DESC, ticket_id DESC LIMIT %(limit)s",
+        return self._rows(f"SELECT *, {REASON} AS overtime_reason FROM tickets_view WHERE "
+                          f"{self._where(unit_id, start, end, extra)}"
+                          " ORDER BY received_at DESC, ticket_id DESC LIMIT %(row_limit)s",
                           {"unit": unit_id, "start": start, "end": end, "status": status,
-                           "limit": limit, "c_at": cursor[0] if cursor else None,
+                           "row_limit": limit, "limit": self.limit_minutes,
+                           "c_at": cursor[0] if cursor else None,
                            "c_id": cursor[1] if cursor else None})
 
     def overtime(self, unit_id: str | None, station_id: str | None, start: datetime | None,
                  end: datetime | None) -> list[dict[str, Any]]:
-        extra = (f"status <> 'cancelled' AND {MINUTES} > %(limit)s AND "
-                 "(%(station)s::text IS NULL OR station_id = %(station)s)")
-        return self._rows(
-            f"SELECT ticket_id, ticket_no, registration_code, lift_code, unit_id, station_id, "
-            f"station_name, notified_at, arrived_at, round(({MINUTES})::numeric, 2)::float "
-            f"AS minutes, round(({MINUTES} - %(limit)s)::numeric, 2)::float AS minutes_over "
-            f"FROM tickets_view WHERE {self._where(unit_id, start, end, extra)} "
-            "ORDER BY notified_at", {"unit": unit_id, "start": start, "end": end,
-                                     "station": station_id, "limit": self.limit_minutes})
+        """Late, never arrived, or still open past the limit (`reason` says which)."""
+        return self._overtime(unit_id, start, end, "(%(station)s::text IS NULL OR "
+                              "station_id = %(station)s)", {"station": station_id})
 
     def open_overdue(self, unit_id: str | None) -> list[dict[str, Any]]:
-        extra = ("status = ANY(%(open)s) AND arrived_at IS NULL AND "
-                 "notified_at < now() - make_interval(mins => %(limit)s)")
+        """Open tickets (whenever received) whose rescuer is not on site past the limit."""
+        rows = self._overtime(unit_id, None, None, "status = ANY(%(open)s)", {"open": list(OPEN)})
+        return [{**r, "minutes_since_notified": r["minutes"]} for r in rows]
+
+    def _overtime(self, unit_id: str | None, start: datetime | None, end: datetime | None,
+                  extra: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        where = self._where(unit_id, start, end, f"{extra} AND ({REASON}) IS NOT NULL")
         return self._rows(
-            "SELECT ticket_id, ticket_no, registration_code, lift_code, unit_id, station_id, "
-            "station_name, status, level, notified_at, round((extract(epoch FROM now() - "
-            "notified_at) / 60)::numeric, 2)::float AS minutes_since_notified "
-            f"FROM tickets_view WHERE {self._where(unit_id, None, None, extra)} "
-            "ORDER BY notified_at", {"unit": unit_id, "start": None, "end": None,
-                                     "open": list(OPEN), "limit": self.limit_minutes})
+            "SELECT ticket_id, ticket_no, registration_code, lift_code, "
+            "coalesce(registration_code, lift_code) AS lift, unit_id, station_id, station_name, "
+            "coalesce(station_name, station_id) AS station, status, level, "
+            "maint_notified_at AS notified_at, arrived_at, released_at, "
+            f"round(({MINUTES})::numeric, 2)::float AS minutes, "
+            f"round(({MINUTES} - %(limit)s)::numeric, 2)::float AS minutes_over, "
+            f"{REASON} AS reason FROM tickets_view WHERE {where} "
+            "ORDER BY maint_notified_at, ticket_id",
+            {"unit": unit_id, "start": start, "end": end, "limit": self.limit_minutes, **params})
 
     def counts(self, group_by: str, unit_id: str | None, start: datetime | None,
                end: datetime | None) -> list[dict[str, Any]]:
         key = GROUPS[group_by]
-        return self._rows(
-            f"SELECT {key} AS key, count(*)::int AS tickets FROM tickets_view "
-            f"WHERE {self._where(unit_id, start, end, 'status <> %(cancelled)s')} "
-            "GROUP BY 1 ORDER BY 2 DESC, 1", {"unit": unit_id, "start": start, "end": end,
-                                              "tz": self.timezone, "cancelled": "cancelled"})
+        join, name, none = NAMES.get(group_by, ("", "NULL", None))
+        where = self._where(unit_id, start, end, "status <> %(cancelled)s", table="t.")
+        rows = self._rows(
+            f"SELECT {key} AS key, {name} AS name, count(*)::int AS tickets "
+            f"FROM tickets_view t {join} WHERE {where} "
+            "GROUP BY 1 ORDER BY 3 DESC, 2, 1", {"unit": unit_id, "start": start, "end": end,
+                                                 "tz": self.timezone, "cancelled": "cancelled"})
+        if group_by not in NAMES:
+            return [{"key": r["key"], "tickets": r["tickets"]} for r in rows]
+        return [{**r, "name": r["name"] or (none if r["key"] is None else r["key"])}
+                for r in rows]
 
     def entrapment_rate(self, unit_id: str | None, start: datetime | None,
                         end: datetime | None) -> dict[str, Any]:

@@ -79,9 +79,11 @@ def test_counts_by_every_grouping(client, day):
     def counts(group_by):
         items = client.get("/v1/stats/tickets", params={**day["window"],
                                                         "group_by": group_by}).json()["items"]
-        return {i["key"]: i["tickets"] for i in items}
+        return {i.get("name", i["key"]): i["tickets"] for i in items}  # station, unit: by id
 
     assert counts("unit") == {"A维保": 6, "B维保": 1}
+    by_unit = client.get("/v1/stats/tickets", params={**day["window"], "group_by": "unit"})
+    assert {i["key"] for i in by_unit.json()["items"]} == set(day["units"])
     assert counts("station") == {"SA1": 6, "SB1": 1}
     assert counts("district") == {"南山区": 6, "福田区": 1}
     assert counts("site_type") == {"住宅小区": 6, "办公楼": 1}
@@ -132,7 +134,7 @@ def test_unit_token_reads_only_its_unit(client, day, token_for):
     assert client.get("/v1/overtime", params={"unit_id": unit_a}, headers=b).status_code == 404
     stats = client.get("/v1/stats/tickets", params={**day["window"], "group_by": "unit"},
                        headers=b).json()["items"]
-    assert stats == [{"key": "B维保", "tickets": 1}]
+    assert stats == [{"key": unit_b, "name": "B维保", "tickets": 1}]
 
 
 def test_open_overdue_is_live(client, views):

@@ -15,6 +15,8 @@ from adapters.postgres.ticket_queries import GROUPS
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 DEFAULT_DAYS = 30
+REASON_LABELS = {"late": "到场超时 Arrived late", "never_arrived": "未到场 Never arrived",
+                 "open": "超时未到场 Open, nobody on site"}
 GROUP_LABELS = {"station": "救援站 Station", "unit": "维保单位 Unit", "district": "区 District",
                 "site_type": "场所类型 Site type", "hour": "时段 Hour of day",
                 "cause": "故障原因 Cause"}
@@ -46,7 +48,7 @@ def _date(value: str | None) -> date | None:
 def overtime(request: Request, principal: ConsolePrincipal) -> HTMLResponse:
     services = request.app.state.services
     scope, window = unit_scope(principal), Window(request)
-    return render(request, "overtime.html", window=window,
+    return render(request, "overtime.html", window=window, reasons=REASON_LABELS,
                   limit=services.settings.overtime_minutes,
                   rows=services.ticket_queries.overtime(scope, None, window.start, window.end),
                   overdue=services.ticket_queries.open_overdue(scope))
@@ -69,11 +71,19 @@ def stats(request: Request, principal: ConsolePrincipal) -> HTMLResponse:
         request, "stats.html", window=window, group=group, groups=GROUP_LABELS,
         min_tickets=min_tickets, counts=counts, per_lift=per_lift,
         rate=queries.entrapment_rate(scope, window.start, window.end),
-        counts_chart=bar_chart([(r["key"], r["tickets"]) for r in counts],
+        counts_chart=bar_chart(labelled(counts),
                                f"工单数 · {GROUP_LABELS[group]}", " 件"),
         hours_chart=bar_chart(hours(day_curve), "接警时段分布 Tickets by hour (Asia/Shanghai)"),
         per_lift_chart=bar_chart([(r["registration_code"], r["tickets"]) for r in per_lift[:20]],
                                  "单台电梯困人数 Tickets per lift", " 次"))
+
+
+def labelled(counts: list[dict]) -> list[tuple[str, int]]:
+    """Chart bars: the name where rows carry one (station, unit), with a short id when two
+    rows share a name, so two units' same-named stations stay two bars."""
+    names = [r.get("name") or str(r["key"]) for r in counts]
+    return [(f"{n} · {str(r['key'])[:8]}" if names.count(n) > 1 and r["key"] else n,
+             r["tickets"]) for n, r in zip(names, counts, strict=True)]
 
 
 @router.get("/data-gaps")

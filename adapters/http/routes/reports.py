@@ -34,8 +34,10 @@ def caught_up(services, after: int | None, response: Response) -> None:  # noqa:
         response.headers["X-View-Caught-Up"] = "true" if ok else "false"
 
 
-def dynamic_item(row: dict[str, Any], limit: int) -> dict[str, Any]:
-    to_arrive = minutes(row["notified_at"], row["arrived_at"])
+def dynamic_item(row: dict[str, Any]) -> dict[str, Any]:
+    """A ticket with its node times; minutes and overtime run from the maintenance side's
+    notification (maint_notified_at), as on the overtime list."""
+    to_arrive = minutes(row["maint_notified_at"], row["arrived_at"])
     timeline, previous = [], None
     for node in ORDER:
         at = row[f"{node}_at"]
@@ -49,8 +51,9 @@ def dynamic_item(row: dict[str, Any], limit: int) -> dict[str, Any]:
             "level": row["level"], "received_at": row["received_at"],
             "notified_at": row["notified_at"], "assigned_at": row["assigned_at"],
             "responder": row["responder_name"], "arrived_at": row["arrived_at"],
-            "released_at": row["released_at"], "minutes_to_arrive": to_arrive,
-            "overtime": to_arrive is not None and to_arrive > limit, "timeline": timeline}
+            "released_at": row["released_at"], "maint_notified_at": row["maint_notified_at"],
+            "minutes_to_arrive": to_arrive, "overtime": row["overtime_reason"] is not None,
+            "overtime_reason": row["overtime_reason"], "timeline": timeline}
 
 
 @router.get("/dynamics")
@@ -60,7 +63,7 @@ def dynamics(services: ServicesDep, principal: Reader, response: Response,
     """Newest tickets first, with every node time and the per-ticket timeline (困人动态)."""
     caught_up(services, after, response)
     rows = services.ticket_queries.dynamics(scope(principal, unit_id), limit)
-    return {"items": [dynamic_item(r, services.settings.overtime_minutes) for r in rows]}
+    return {"items": [dynamic_item(r) for r in rows]}
 
 
 def _cursor(raw: str | None) -> tuple[datetime, str] | None:
@@ -85,7 +88,7 @@ def list_tickets(services: ServicesDep, principal: Reader, response: Response,
     caught_up(services, after, response)
     rows = services.ticket_queries.tickets(scope(principal, unit_id), status, start, to, limit,
                                            _cursor(cursor))
-    items = [dynamic_item(r, services.settings.overtime_minutes) for r in rows]
+    items = [dynamic_item(r) for r in rows]
     next_cursor = None
     if len(rows) == limit:
         last = rows[-1]
@@ -98,7 +101,8 @@ def list_tickets(services: ServicesDep, principal: Reader, response: Response,
 def overtime(services: ServicesDep, principal: Reader, response: Response,
              unit_id: str | None = None, station_id: str | None = None,
              start: From = None, to: To = None, after: After = None) -> dict[str, Any]:
-    """Tickets whose rescuer arrived more than the limit (30 min) after notification."""
+    """Tickets whose rescuer did not reach the site within the limit (30 min) of the maintenance
+    side's notification: arrived late, never arrived (released by others), or still open."""
     caught_up(services, after, response)
     return {"threshold_minutes": services.settings.overtime_minutes,
             "items": services.ticket_queries.overtime(scope(principal, unit_id), station_id,
@@ -118,7 +122,8 @@ def stats_tickets(services: ServicesDep, principal: Reader,
                   group_by: Literal["station", "unit", "district", "site_type", "hour", "cause"],
                   unit_id: str | None = None, start: From = None, to: To = None,
                   ) -> dict[str, Any]:
-    """Entrapment tickets counted by station, unit, district, site type, hour or cause."""
+    """Entrapment tickets counted by station, unit, district, site type, hour or cause; station
+    and unit are keyed by id (null: none) with the name beside it."""
     rows = services.ticket_queries.counts(group_by, scope(principal, unit_id), start, to)
     return {"group_by": group_by, "items": rows}
 

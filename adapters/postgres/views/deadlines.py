@@ -40,13 +40,25 @@ class PostgresDeadlinesView(PostgresTrackingRecorder, DeadlinesViewPort):
         self._write(statement, [ticket_id, *values.values()], tracking)
 
     def move(self, ticket_id: str, fields: dict[str, Any], tracking: Tracking) -> None:
-        # first_notified_at keeps the first notification; notified_at (a correction) overwrites.
-        sets = SQL(", ").join(
-            SQL("notified_at = coalesce(notified_at, %s)") if k == "first_notified_at"
-            else SQL("{} = %s").format(Identifier(k)) for k in fields)
+        # notified_at is the maintenance side's first notification: first_notified_at keeps the
+        # first; a correction (old, new) moves it when it was the first notification, else it
+        # stays but never precedes the corrected first one.
+        sets, params = [], []
+        for k, v in fields.items():
+            if k == "first_notified_at":
+                sets.append(SQL("notified_at = coalesce(notified_at, %s)"))
+                params.append(v)
+            elif k == "notified_correction":
+                sets.append(SQL("notified_at = CASE WHEN notified_at IS NULL THEN NULL "
+                                "WHEN notified_at = %s THEN %s "
+                                "ELSE greatest(notified_at, %s) END"))
+                params.extend([v[0], v[1], v[1]])
+            else:
+                sets.append(SQL("{} = %s").format(Identifier(k)))
+                params.append(v)
         statement = SQL("UPDATE dispatch_deadlines SET {sets} WHERE ticket_id = %s").format(
-            sets=sets)
-        self._write(statement, [*fields.values(), ticket_id], tracking)
+            sets=SQL(", ").join(sets))
+        self._write(statement, [*params, ticket_id], tracking)
 
     def skip(self, tracking: Tracking) -> None:
         self.insert_tracking(tracking)

@@ -3,6 +3,7 @@
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import structlog
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg.rows import dict_row
@@ -10,12 +11,15 @@ from psycopg.sql import SQL, Identifier
 
 from projections.tickets import Row, TicketsViewPort, reduce
 
+log = structlog.get_logger(__name__)
+
 COLUMNS = {
     "ticket_id": "text PRIMARY KEY", "ticket_no": "text", "lift_code": "text",
     "registration_code": "text", "unit_id": "text", "unit_name": "text", "station_id": "text",
     "station_name": "text", "district": "text", "site_type": "text", "address": "text",
     "dispatch": "text", "status": "text", "level": "int", "trapped_count": "int",
-    "received_at": "timestamptz", "notified_at": "timestamptz", "assigned_at": "timestamptz",
+    "received_at": "timestamptz", "notified_at": "timestamptz",
+    "maint_notified_at": "timestamptz", "assigned_at": "timestamptz",
     "arrived_at": "timestamptz", "released_at": "timestamptz", "closed_at": "timestamptz",
     "responder_name": "text", "notified_station_id": "text", "notified_station_name": "text",
     "cancel_reason": "text", "cause_root": "text", "cause_sub": "text", "version": "int",
@@ -23,6 +27,9 @@ COLUMNS = {
 NAMES = list(COLUMNS)
 TABLE = ("CREATE TABLE IF NOT EXISTS tickets_view ("
          + ", ".join(f"{k} {v}" for k, v in COLUMNS.items()) + ")")
+# Columns added after the first release: (column, type). A table that lacks one gets it (NULL in
+# old rows) and the log is replayed onto the rows (see PostgresTicketsView.create_table).
+ADDED = [("maint_notified_at", "timestamptz")]
 INDEXES = [
     "CREATE INDEX IF NOT EXISTS tickets_view_received ON tickets_view (received_at DESC)",
     "CREATE INDEX IF NOT EXISTS tickets_view_unit ON tickets_view (unit_id, received_at DESC)",
@@ -40,6 +47,31 @@ class PostgresTicketsView(PostgresTrackingRecorder, TicketsViewPort):
         kwargs.setdefault("tracking_table_name", "tickets_view_tracking")
         super().__init__(datastore, **kwargs)
         self.sql_create_statements.extend([SQL(TABLE), *map(SQL, INDEXES)])
+
+    def create_table(self) -> None:
+        """Create the table, or bring an older one up to this shape: missing columns are added
+        and the tracking position is reset, so the follower replays the log onto the rows
+        (each row restarts at its AlarmReceived; readers keep the old rows meanwhile)."""
+        missing = self._missing_columns()
+        super().create_table()
+        if not missing:
+            return
+        with self.datastore.transaction(commit=True) as curs:
+            for column, kind in ADDED:
+                curs.execute(SQL("ALTER TABLE tickets_view ADD COLUMN IF NOT EXISTS {} " + kind)
+                             .format(Identifier(column)))
+            curs.execute(SQL("DELETE FROM {} WHERE application_name <> %s").format(
+                Identifier(self.tracking_table_name)), (self.table_migration_identifier,))
+        log.warning("tickets_view_replay", added=missing,
+                    reason="older view shape: the log is replayed onto every row")
+
+    def _missing_columns(self) -> list[str]:
+        """Columns of ADDED that an existing tickets_view lacks ([] when there is no table)."""
+        with self.datastore.get_connection() as conn, conn.cursor() as cur:
+            have = {r["column_name"] for r in cur.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                "current_schema() AND table_name = 'tickets_view'").fetchall()}
+        return [c for c, _ in ADDED if have and c not in have]
 
     def apply(self, ticket_id: str, event: Any, tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as curs:

@@ -138,7 +138,10 @@ def test_every_page_with_demo_data_and_multi_select_binding(login, live_server, 
     screenshot(page, "demo-history")
 
     page.goto(f"{base}/console/overtime")
-    assert page.locator("[data-testid=overtime] tr[data-ticket]").count() == 1  # DEMO-2
+    # DEMO-2 arrived late; DEMO-3 is open, notified 40 min ago with nobody on site.
+    assert page.locator("[data-testid=overtime] tr[data-ticket]").count() == 2
+    assert page.locator("[data-testid=overtime] tr[data-reason=late]").count() == 1
+    assert "超时未到场" in page.inner_text("[data-testid=overtime] tr[data-reason=open]")
     assert page.locator("[data-testid=overdue] tr.red").count() == 1  # DEMO-3
     screenshot(page, "demo-overtime")
 
