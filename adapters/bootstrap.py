@@ -12,6 +12,7 @@ from adapters.postgres.console_sessions import ConsoleSessions
 from adapters.postgres.idempotency import IdempotencyStore
 from adapters.postgres.registry_queries import RegistryQueries
 from adapters.postgres.schema import ensure_schema
+from adapters.postgres.schema_lock import schema_lock
 from adapters.postgres.ticket_numbers import PostgresTicketNumbers
 from adapters.postgres.ticket_queries import TicketQueries
 from adapters.postgres.tokens import TokenStore
@@ -59,6 +60,12 @@ def bootstrap(settings: Settings, database_url: str | None = None) -> Services:
     url = database_url or settings.database_url
     if not url:
         raise ValueError("no database URL: start embedded PostgreSQL or set LIFTRESCUE_DATABASE_URL")
+    # Roles started together on a fresh database would collide creating tables: take turns.
+    with schema_lock(url):
+        return _build(settings, url)
+
+
+def _build(settings: Settings, url: str) -> Services:
     pool = open_pool(url, size=settings.db_pool_size, name="liftrescue")
     ensure_schema(pool)
     env = eventsourcing_env(url, pool_size=settings.db_pool_size,
