@@ -155,7 +155,7 @@ def test_second_dev_on_the_same_state_folder_refuses_naming_the_first(tmp_path):
         before = postmasters()
         second = subprocess.run([sys.executable, "-m", "adapters.cli", "dev"], cwd=ROOT,
                                 env=dev_env(state, free_port()), capture_output=True,
-                                text=True, timeout=30)
+                                text=True, timeout=30, check=False)
         out = second.stdout + second.stderr
         assert second.returncode != 0
         assert "already running" in out and f"(pid {first.pid}, port {port})" in out
@@ -181,7 +181,7 @@ def test_dev_on_a_busy_port_says_so_before_starting_anything(tmp_path):
         port = busy.getsockname()[1]
         result = subprocess.run([sys.executable, "-m", "adapters.cli", "dev"], cwd=ROOT,
                                 env=dev_env(state, port), capture_output=True, text=True,
-                                timeout=30)
+                                timeout=30, check=False)
     out = result.stdout + result.stderr
     assert result.returncode != 0
     assert f"127.0.0.1:{port}" in out and "in use" in out
@@ -193,11 +193,12 @@ def test_a_killed_dev_leaves_no_stale_lock(tmp_path):
     from adapters.runtime.devlock import hold_dev_lock
 
     state = tmp_path / "state"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pathlib import Path; "
-         "from adapters.runtime.devlock import hold_dev_lock; "
-         f"lock = hold_dev_lock(Path({str(state)!r}), 8123); print('held', flush=True); "
-         "time.sleep(120)"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    script = ("import time; from pathlib import Path; "
+              "from adapters.runtime.devlock import hold_dev_lock; "
+              f"lock = hold_dev_lock(Path({str(state)!r}), 8123); print('held', flush=True); "
+              "time.sleep(120)")
+    holder = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
+                              text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(SystemExit, match=f"pid {holder.pid}, port 8123"):
