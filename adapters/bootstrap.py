@@ -85,6 +85,8 @@ def _build(settings: Settings, url: str) -> Services:
     audit.create_table()
     PostgresDeadlinesView(tickets.recorder.datastore).create_table()
     PostgresTicketsView(tickets.recorder.datastore).create_table()
+    if settings.sms_gateway == "http" and not settings.sms_http_url:
+        raise ValueError(settings.sms_problem())  # never fall back to a gateway that tells nobody
     gateway = (HttpGateway(settings.sms_http_url) if settings.sms_gateway == "http"
                and settings.sms_http_url else LogGateway())
     tokens = TokenStore(pool)

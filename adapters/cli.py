@@ -110,8 +110,14 @@ def _dev_admin_token(settings: Settings, url: str) -> str:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
-    """Production roles; they require an external database."""
+    """Production roles; they require an external database (and the dispatcher a real gateway)."""
     settings.require_production_safe()
+    if args.role == "dispatcher":
+        # `serve` is the production command: an unset LIFTRESCUE_ENVIRONMENT does not excuse a
+        # dispatcher whose SMS would reach nobody.
+        explicit = "environment" in settings.model_fields_set
+        (settings if explicit else settings.model_copy(update={"environment": "production"})
+         ).require_sms_gateway()
     assert settings.database_url is not None
     if args.role == "api":
         _serve_api_processes(settings)

@@ -1,7 +1,8 @@
 """SMS: a durable outbox (every message and its status) with two gateways, `log` and `http`.
 
-The outbox key (ticket:level, ticket:overdue...) makes sending idempotent: a message already
-accepted is never sent again, so a dispatcher restarted mid-way does not spam rescuers.
+The outbox key (ticket:notify:version, ticket:overdue...) makes sending idempotent: a message
+already accepted is never sent again, so a dispatcher restarted mid-way does not spam rescuers.
+Delivery receipts from the gateway (adapters.sms_receipts) say whether each person got it.
 """
 
 import json
@@ -16,6 +17,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
+from adapters.sms_receipts import SmsReceipts
 from dispatch.policy import Recipient
 from domain.values import mask_mobile
 
@@ -31,6 +33,12 @@ class SmsOutbox:
 
     def __init__(self, pool: ConnectionPool, gateway: "LogGateway | HttpGateway"):
         self.pool, self.gateway = pool, gateway
+        self.receipts = SmsReceipts(pool)
+
+    @property
+    def channel(self) -> str:
+        """What a notification through this gateway is recorded as: `log` tells nobody."""
+        return self.gateway.channel
 
     def send(self, key: str, ticket_id: str, recipients: Sequence[Recipient], text: str) -> bool:
         """True when the gateway accepted the message (now or before)."""
@@ -39,7 +47,7 @@ class SmsOutbox:
         if row and row[0] == "accepted":
             return True
         accepted, attempts, error = self.gateway.deliver(key, recipients, text)
-        people = [{"name": r.name, "mobile": r.mobile} for r in recipients]
+        people = [{"name": r.name, "mobile": r.mobile, "cc": r.cc} for r in recipients]
         with self.pool.connection() as conn:
             conn.execute(
                 "INSERT INTO sms_outbox (key, ticket_id, recipients, text, gateway, status, "
@@ -56,16 +64,31 @@ class SmsOutbox:
             rows = cur.execute("SELECT key, recipients, text, gateway, status, attempts, error, "
                                "created_at, updated_at FROM sms_outbox WHERE ticket_id = %s "
                                "ORDER BY created_at", (ticket_id,)).fetchall()
+        latest = self.receipts.latest([row["key"] for row in rows])
         for row in rows:
-            row["recipients"] = [{"name": r["name"], "mobile": mask_mobile(r["mobile"])}
+            row["recipients"] = [self._delivery(row, r, latest.get((row["key"], r["mobile"])))
                                  for r in row["recipients"]]
         return rows
 
+    @staticmethod
+    def _delivery(row: dict[str, Any], person: dict[str, Any],
+                  receipt: dict[str, Any] | None) -> dict[str, Any]:
+        """One recipient, masked, with what is known of delivery to them."""
+        if receipt is not None:
+            delivery, at, error = receipt["status"], receipt["at"], receipt["error"]
+        elif row["status"] == "failed":
+            delivery, at, error = "failed", row["updated_at"], row["error"]
+        else:  # the log gateway sends nothing; http waits for the gateway's receipt
+            delivery, at, error = ("not_sent" if row["gateway"] == "log" else "pending"), None, None
+        return {"name": person["name"], "mobile": mask_mobile(person["mobile"]),
+                "cc": bool(person.get("cc")), "delivery": delivery, "delivery_at": at,
+                "delivery_error": error}
+
 
 class LogGateway:
-    """Default: accept every message; the outbox row is the record (no network)."""
+    """Development and drills: accept every message; the outbox row is the record, nobody is told."""
 
-    name = "log"
+    name = channel = "log"
 
     def deliver(self, key: str, recipients: Sequence[Recipient],
                 text: str) -> tuple[bool, int, str | None]:
@@ -75,7 +98,7 @@ class LogGateway:
 class HttpGateway:
     """A generic JSON SMS gateway: POST {key, to, text}; 2xx = accepted; retries with backoff."""
 
-    name = "http"
+    name, channel = "http", "sms"
 
     def __init__(self, url: str, attempts: int = 3, backoff: float = 0.2, timeout: float = 3.0):
         self.url, self.attempts, self.backoff, self.timeout = url, attempts, backoff, timeout

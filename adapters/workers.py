@@ -45,6 +45,10 @@ def run_dispatcher(services: Services, stop: threading.Event) -> None:
     from dispatch.dispatcher import Dispatcher
 
     settings = services.settings
+    settings.require_sms_gateway()
+    if services.sms.channel == "log":
+        log.warning("sms_gateway_log", detail="SMS are recorded in the outbox, nobody is told",
+                    drill=settings.sms_drill)
     dispatcher = Dispatcher(tickets=services.tickets, registry=services.registry,
                             deadlines=services.deadlines, sms=services.sms,
                             stations_covering=services.registry_queries.stations_covering,

@@ -1,5 +1,8 @@
 """The dispatcher: fires due deadlines — notify, escalate, warn of overdue — each exactly once.
 
+A notification whose SMS reached nobody (the gateway refused it, or its delivery receipts say
+every addressee failed) escalates at once instead of waiting for the accept timeout.
+
 Every action runs with the ticket version its deadline row was derived from (If-Match): if the
 ticket moved on (someone accepted, or this action already happened before a crash), the
 command is refused as stale and nothing fires twice.
@@ -37,6 +40,8 @@ class Dispatcher:
             fired += sum(self._notify(row) for row in rows)
         with self.deadlines.unanswered(self.accept_timeout) as rows:
             fired += sum(self._escalate(row) for row in rows)
+        with self.sms.receipts.unreached() as rows:
+            fired += sum(self._escalate_unreached(row) for row in rows)
         with self.deadlines.overdue(self.overtime_minutes) as rows:
             fired += sum(self._warn_overdue(row) for row in rows)
         return fired
@@ -63,12 +68,19 @@ class Dispatcher:
             if not self.sms.send(key, row["ticket_id"], target.recipients, text):
                 # The gateway refused: record nothing as notified, escalate instead.
                 return int(self._act(row, "escalate", {"reason": f"SMS to {target.name} failed"}))
+        # `log` (a drill) is recorded as such, so nobody mistakes it for a delivered SMS.
+        channel = self.sms.channel if target.recipients else "platform"
         return int(self._act(row, "notify", {"station": target.station_data(),
-                                             "level": target.level,
-                                             "channel": "sms" if target.recipients else "platform"}))
+                                             "level": target.level, "channel": channel}))
 
     def _escalate(self, row: dict[str, Any]) -> int:
         reason = f"nobody accepted within {self.accept_timeout:g} s at level {row['level']}"
+        return int(self._act(row, "escalate", {"reason": reason}))
+
+    def _escalate_unreached(self, row: dict[str, Any]) -> int:
+        reason = (f"SMS at level {row['level']} reached nobody: the gateway reports delivery "
+                  "failed for every recipient")
+        log.error("sms_unreached", ticket_id=row["ticket_id"], level=row["level"])
         return int(self._act(row, "escalate", {"reason": reason}))
 
     def _warn_overdue(self, row: dict[str, Any]) -> int:

@@ -1,6 +1,6 @@
 """Who is notified at each level (pure): bound station → another covering station → operators."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 OPERATORS = "operators"
@@ -8,8 +8,11 @@ OPERATORS = "operators"
 
 @dataclass(frozen=True)
 class Recipient:
+    """One person to text; `cc` = informed only (reaching them does not reach the station)."""
+
     name: str
     mobile: str
+    cc: bool = False
 
 
 @dataclass(frozen=True)
@@ -39,9 +42,28 @@ class Target:
                 "kind": self.kind, "reason": self.reason}
 
 
+def distinct(people: tuple[Recipient, ...]) -> tuple[Recipient, ...]:
+    """One message per mobile: a station lead who is also a worker is texted once."""
+    seen: set[str] = set()
+    kept = []
+    for person in people:
+        if person.mobile not in seen:
+            seen.add(person.mobile)
+            kept.append(person)
+    return tuple(kept)
+
+
 def to_station(level: int, station: StationContacts, reason: str) -> Target:
     return Target(level, "station", reason, station.station_id, station.name, station.unit_id,
-                  (station.lead, *station.workers))
+                  distinct((station.lead, *station.workers)))
+
+
+def with_unit_lead(target: Target, unit_lead: Recipient | None) -> Target:
+    """The city guide: the unit's emergency lead is told of every entrapment (as a copy)."""
+    if unit_lead is None:
+        return target
+    copy = Recipient(unit_lead.name, unit_lead.mobile, cc=True)
+    return replace(target, recipients=distinct((*target.recipients, copy)))
 
 
 def operators(reason: str) -> Target:
@@ -50,11 +72,11 @@ def operators(reason: str) -> Target:
 
 def first_target(lift: dict[str, Any] | None, bound: StationContacts | None,
                  unit_lead: Recipient | None) -> Target:
-    """Level 1: the bound station, else the unit's emergency lead; unknown lift → operators."""
+    """Level 1: bound station (unit lead copied), else the unit's lead; unknown lift → operators."""
     if lift is None:
         return operators("unknown lift: operators route the ticket")
     if bound is not None:
-        return to_station(1, bound, "station bound to the lift")
+        return with_unit_lead(to_station(1, bound, "station bound to the lift"), unit_lead)
     if unit_lead is not None:
         return Target(1, "unit_lead", "lift bound to no station: the unit's emergency lead",
                       name=unit_lead.name, unit_id=lift.get("unit_id"), recipients=(unit_lead,))

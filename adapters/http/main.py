@@ -14,13 +14,14 @@ from adapters.http import middleware, problems
 from adapters.http.console import board, pages, registry_pages, reports as console_reports
 from adapters.http.console.rendering import build_templates
 from adapters.http.routes import (
-    alarms, audit, dossier, health, lifts, notifications, registry, reports, tickets,
+    alarms, audit, dossier, health, lifts, notifications, registry, reports, sms_receipts,
+    tickets,
 )
 
 # Every resource's router; new resources add theirs here.
 ROUTERS = [alarms.router, reports.router, tickets.router, dossier.router, registry.router,
            lifts.router,
-           notifications.router, audit.router, health.router, pages.router, board.router,
+           notifications.router, sms_receipts.router, audit.router, health.router, pages.router, board.router,
            console_reports.router, registry_pages.router]
 STATIC = Path(__file__).parent / "console" / "static"
 

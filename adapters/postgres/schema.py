@@ -3,6 +3,7 @@
 from psycopg_pool import ConnectionPool
 
 from adapters.sms import OUTBOX
+from adapters.sms_receipts import RECEIPTS
 
 STATEMENTS = [
     """CREATE TABLE IF NOT EXISTS ticket_counters (
@@ -30,6 +31,7 @@ STATEMENTS = [
         token_id uuid NOT NULL REFERENCES api_tokens (id),
         expires_at timestamptz NOT NULL)""",
     OUTBOX,
+    RECEIPTS,
     """CREATE TABLE IF NOT EXISTS kafka_relay_positions (
         name text PRIMARY KEY,
         position bigint NOT NULL,

@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -24,8 +24,13 @@ class Settings(BaseSettings):
     timezone: str = Field("Asia/Shanghai", description="Day and hour buckets in reports")
     overtime_minutes: int = Field(30, description="Rescuer must be on site within this")
     accept_timeout_seconds: float = Field(300, description="No responder by then → escalate")
-    sms_gateway: Literal["log", "http"] = Field("log", description="log = outbox only")
+    sms_gateway: Literal["log", "http"] | None = Field(
+        None, description="http = JSON gateway; log = outbox only, nobody is told. Unset: log "
+        "outside production; production refuses to start the dispatcher (see sms_problem)")
     sms_http_url: str | None = Field(None, description="JSON gateway URL for sms_gateway=http")
+    sms_drill: bool = Field(False, description="Allow sms_gateway=log in production: a drill")
+    sms_receipt_secret: SecretStr | None = Field(
+        None, description="HMAC-SHA256 key the gateway signs POST /v1/sms/receipts with")
     dispatcher_poll_seconds: float = 0.5
     db_pool_size: int = Field(8, description="Connections per process for the event store")
     db_lock_timeout_seconds: int = 5
@@ -52,6 +57,33 @@ class Settings(BaseSettings):
     kafka_dlq_topic: str = "lift.alarms.v1.dlq"
     kafka_intake_group: str = "liftrescue-intake"
     kafka_partitions: int = Field(3, description="Partitions for topics we create")
+
+    @field_validator("sms_gateway", "sms_http_url", "sms_receipt_secret", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # compose passes `${VAR:-}` through as an empty string: that is "not configured".
+        return None if value == "" else value
+
+    def sms_problem(self) -> str | None:
+        """Why the dispatcher must not start on this SMS configuration (None = fine)."""
+        if self.sms_gateway == "http" and not self.sms_http_url:
+            return ("LIFTRESCUE_SMS_GATEWAY=http needs LIFTRESCUE_SMS_HTTP_URL "
+                    "(the gateway's JSON endpoint)")
+        if self.environment != "production":
+            return None
+        if self.sms_gateway is None:
+            return ("no SMS gateway configured: production will not dispatch without one. Set "
+                    "LIFTRESCUE_SMS_GATEWAY=http and LIFTRESCUE_SMS_HTTP_URL, or for a drill "
+                    "LIFTRESCUE_SMS_GATEWAY=log with LIFTRESCUE_SMS_DRILL=true (nobody is told)")
+        if self.sms_gateway == "log" and not self.sms_drill:
+            return ("LIFTRESCUE_SMS_GATEWAY=log tells nobody: in production it needs "
+                    "LIFTRESCUE_SMS_DRILL=true (a drill), or use the http gateway")
+        return None
+
+    def require_sms_gateway(self) -> None:
+        """Refuse to start the dispatcher where its messages would silently reach nobody."""
+        if problem := self.sms_problem():
+            raise SystemExit(problem)
 
     def require_production_safe(self) -> None:
         """Refuse to serve production on embedded defaults."""

@@ -69,10 +69,13 @@ def test_bound_lift_notifies_its_station_then_escalates_to_two_and_three(client,
     ticket_id = alarm(client, bound, "a1")
     first = notified(client, ticket_id)[0]
     assert first["data"]["level"] == 1 and first["data"]["station"]["id"] == home
-    assert first["data"]["channel"] == "sms" and first["actor"] == "system:dispatcher"
+    # The log gateway tells nobody: the notification says so instead of claiming an SMS.
+    assert first["data"]["channel"] == "log" and first["actor"] == "system:dispatcher"
     outbox = client.get("/v1/notifications", params={"ticket_id": ticket_id}).json()["items"]
     assert outbox[0]["status"] == "accepted"
-    assert {r["mobile"] for r in outbox[0]["recipients"]} == {"139****9000", "137****7000"}
+    assert {(r["mobile"], r["cc"], r["delivery"]) for r in outbox[0]["recipients"]} == {
+        ("139****9000", False, "not_sent"), ("137****7000", False, "not_sent"),
+        ("138****8000", True, "not_sent")}  # the unit's emergency lead is copied
     all_three = notified(client, ticket_id, count=3)
     assert [n["data"]["level"] for n in all_three] == [1, 2, 3]
     assert all_three[1]["data"]["station"]["id"] == backup
@@ -92,6 +95,31 @@ def test_accepting_in_time_stops_escalation(client, dispatching):
     assert "Escalated" not in [e["type"] for e in events_of(client, ticket_id)]
 
 
+def test_every_entrapment_of_a_bound_lift_copies_the_units_emergency_lead_once(client,
+                                                                            dispatching):
+    unit = make_unit(client, "同号维保", lead={"name": "刘站长", "mobile": "13900139000"})
+    home = make_station(client, unit, "同号站", workers=1)  # its lead has the unit lead's mobile
+    lift = make_lift(client, unit, 7)
+    last = client.post(f"/v1/stations/{home}/bind", json={"registration_codes": [lift]})
+    client.get("/v1/lifts", params={"after": last.json()["notification_id"]})
+    ticket_id = alarm(client, lift, "a9")
+    notified(client, ticket_id)
+    outbox = client.get("/v1/notifications", params={"ticket_id": ticket_id}).json()["items"]
+    mobiles = [r["mobile"] for r in outbox[0]["recipients"]]
+    assert len(outbox) == 1 and sorted(mobiles) == ["137****7000", "139****9000"]
+
+    _, _, _, bound, _ = city(client)  # a unit whose lead is nobody at the station
+    other = alarm(client, bound, "a10")
+    notified(client, other)
+    (message,) = client.get("/v1/notifications", params={"ticket_id": other}).json()["items"]
+    assert [(r["name"], r["mobile"]) for r in message["recipients"] if r["cc"]] == [
+        ("陈经理", "138****8000")]
+    with dispatching.pool.connection() as conn:  # the stored row, unmasked, as the gateway got it
+        stored = conn.execute("SELECT recipients FROM sms_outbox WHERE ticket_id = %s",
+                              (other,)).fetchone()[0]
+    assert {"name": "陈经理", "mobile": "13800138000", "cc": True} in stored
+
+
 def test_unbound_lift_goes_to_the_units_emergency_lead(client, dispatching):
     _, _, _, _, unbound = city(client)
     ticket_id = alarm(client, unbound, "a3")
@@ -107,6 +135,7 @@ def test_unknown_lift_goes_to_operators_and_external_dispatch_is_left_alone(clie
     unknown = alarm(client, "44039999999999999999", "a4")
     first = notified(client, unknown)[0]
     assert (first["data"]["level"], first["data"]["station"]["kind"]) == (3, "operators")
+    assert client.get("/v1/notifications", params={"ticket_id": unknown}).json()["items"] == []
     external = alarm(client, bound, "a5", dispatch="external")
     time.sleep(2.0)
     assert [e["type"] for e in events_of(client, external)] == ["AlarmReceived"]
@@ -116,7 +145,7 @@ def test_gateway_failure_is_recorded_and_escalates(client, dispatching):
     from adapters.sms import HttpGateway
 
     dispatching.sms.gateway = HttpGateway("http://127.0.0.1:9/refused", attempts=2, backoff=0.01)
-    _, _, backup, bound, _ = city(client)
+    _, _, _, bound, _ = city(client)
     ticket_id = alarm(client, bound, "a6")
     wait_until(lambda: "Escalated" in [e["type"] for e in events_of(client, ticket_id)])
     events = events_of(client, ticket_id)

@@ -17,7 +17,9 @@ def start_dispatcher(database_url: str) -> subprocess.Popen:
     env = os.environ | {"LIFTRESCUE_DATABASE_URL": database_url,
                         "LIFTRESCUE_ACCEPT_TIMEOUT_SECONDS": "3",
                         "LIFTRESCUE_DISPATCHER_POLL_SECONDS": "0.1",
-                        "LIFTRESCUE_LOG_LEVEL": "WARNING"}
+                        "LIFTRESCUE_LOG_LEVEL": "WARNING",
+                        # `serve` is production: the log gateway only as an explicit drill.
+                        "LIFTRESCUE_SMS_GATEWAY": "log", "LIFTRESCUE_SMS_DRILL": "true"}
     return subprocess.Popen([sys.executable, "-m", "adapters.cli", "serve", "dispatcher"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)

@@ -11,10 +11,23 @@ def station(sid, unit="u1", districts=("南山区",), name=None):
                            (Recipient("工", "13700137000"),))
 
 
-def test_level_one_is_the_bound_station_with_lead_and_workers():
+def test_level_one_is_the_bound_station_with_lead_and_workers_and_the_unit_lead_copied():
     target = first_target(LIFT, station("s1"), LEAD)
     assert (target.level, target.kind, target.station_id) == (1, "station", "s1")
-    assert [r.name for r in target.recipients] == ["站长", "工"]
+    assert [(r.name, r.cc) for r in target.recipients] == [
+        ("站长", False), ("工", False), ("陈经理", True)]
+    assert [r.name for r in first_target(LIFT, station("s1"), None).recipients] == ["站长", "工"]
+
+
+def test_one_message_per_mobile_when_people_hold_several_roles():
+    doubled = StationContacts("s2", "s2", "u1", ("南山区",), Recipient("站长", "13900139000"),
+                              (Recipient("站长", "13900139000"), Recipient("工", "13700137000")))
+    lead_is_worker = Recipient("陈经理", "13700137000")
+    target = first_target(LIFT, doubled, lead_is_worker)
+    assert [(r.mobile, r.cc) for r in target.recipients] == [
+        ("13900139000", False), ("13700137000", False)]  # the worker stays a responder
+    assert next_target(1, LIFT, [doubled]).recipients == (
+        Recipient("站长", "13900139000"), Recipient("工", "13700137000"))
 
 
 def test_unbound_lift_goes_to_the_units_emergency_lead():
