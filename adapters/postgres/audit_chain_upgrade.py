@@ -45,8 +45,11 @@ def upgrade(conn: Connection, schema: str, key: bytes) -> None:
                 conn.execute(_q("ALTER TABLE {0}.audit_chain ALTER COLUMN application "
                                 "DROP DEFAULT, ALTER COLUMN kind DROP DEFAULT", schema))
                 log.warning("audit_chain_table_upgraded", columns=["application", "kind"])
-    if conn.execute(_q("SELECT EXISTS (SELECT 1 FROM {0}.audit_chain WHERE kind = %s)",
-                       schema), (LEGACY,)).fetchone()["exists"]:
+    # Tiny (empty once re-keyed): finding unkeyed links never scans the chain at each start.
+    conn.execute(_q("CREATE INDEX IF NOT EXISTS audit_chain_unkeyed ON {0}.audit_chain "
+                    "(application) WHERE kind = 'sha256'", schema))
+    if conn.execute(_q("SELECT EXISTS (SELECT 1 FROM {0}.audit_chain WHERE kind = 'sha256')",
+                       schema)).fetchone()["exists"]:
         with conn.transaction():
             # Readers go on; the chainer waits until the re-keyed chain is committed.
             conn.execute(_q("LOCK TABLE {0}.audit_chain IN EXCLUSIVE MODE", schema))
