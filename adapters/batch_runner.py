@@ -6,10 +6,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-import structlog
 from eventsourcing.application import Application
 
-log = structlog.get_logger(__name__)
 PAGE = 1000
 IDLE_SECONDS = 0.005
 
@@ -37,9 +35,8 @@ class BatchRunner:
                 events = [(n.id, self.app.mapper.to_domain_event(n)) for n in page]
                 self.apply(self.view, self.app.name, events)
                 position = page[-1].id
-        except BaseException as exc:  # noqa: BLE001 - reported to the supervisor, which restarts
-            self.error = exc
-            log.exception("batch_view_failed")
+        except BaseException as exc:  # noqa: BLE001 - re-raised by __exit__ to the supervisor,
+            self.error = exc  # which counts, logs (at most once a minute) and restarts
         finally:
             self.is_interrupted.set()
 
@@ -50,6 +47,10 @@ class BatchRunner:
         self.is_interrupted.set()
 
     def __exit__(self, *exc: object) -> None:
+        """Stop and close; like eventsourcing's ProjectionRunner, re-raise what it died of."""
         self.stop()
         self.thread.join(timeout=30)
         self.app.close()
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error

@@ -16,6 +16,7 @@ from adapters.postgres.schema_lock import schema_lock
 from adapters.postgres.ticket_numbers import PostgresTicketNumbers
 from adapters.postgres.ticket_queries import TicketQueries
 from adapters.postgres.tokens import TokenStore
+from adapters.postgres import view_health
 from adapters.postgres.views.deadlines import DeadlineQueries, PostgresDeadlinesView
 from adapters.postgres.views.registry import PostgresRegistryView
 from adapters.postgres.views.tickets import PostgresTicketsView
@@ -85,6 +86,8 @@ def _build(settings: Settings, url: str) -> Services:
     audit.create_table()
     PostgresDeadlinesView(tickets.recorder.datastore).create_table()
     PostgresTicketsView(tickets.recorder.datastore).create_table()
+    with pool.connection() as conn:
+        view_health.create_table(conn)
     if settings.sms_gateway == "http" and not settings.sms_http_url:
         raise ValueError(settings.sms_problem())  # never fall back to a gateway that tells nobody
     gateway = (HttpGateway(settings.sms_http_url) if settings.sms_gateway == "http"

@@ -4,8 +4,9 @@ import argparse
 import sys
 import time
 
-from adapters.bootstrap import bootstrap
+from adapters.bootstrap import Services, bootstrap
 from adapters.cli_import import progress as bar
+from adapters.postgres import view_health
 from adapters.rebuild import rebuild, status
 from adapters.runtime.embedded import database_url_for
 from adapters.runtime.settings import Settings
@@ -16,9 +17,7 @@ def run(args: argparse.Namespace, settings: Settings) -> None:
     services = bootstrap(settings, database_url_for(settings))
     try:
         if args.action == "status":
-            print(f"{'view':<16}{'position':>10}{'newest':>10}{'lag':>8}")
-            for row in status(services):
-                print(f"{row['view']:<16}{row['position']:>10}{row['newest']:>10}{row['lag']:>8}")
+            print_status(services)
             return
         if not args.all and not args.name:
             sys.exit("name a view or pass --all")
@@ -35,6 +34,19 @@ def run(args: argparse.Namespace, settings: Settings) -> None:
         services.close()
 
 
+def print_status(services: Services) -> None:
+    """Position and lag of every view; under a view that failed, its failures and last error."""
+    with services.pool.connection() as conn:
+        health = view_health.rows(conn)
+    print(f"{'view':<16}{'position':>10}{'newest':>10}{'lag':>8}")
+    for row in status(services):
+        print(f"{row['view']:<16}{row['position']:>10}{row['newest']:>10}{row['lag']:>8}")
+        seen = health.get(row["view"])
+        if seen and seen["failures"]:
+            print(f"  ! {seen['failures']} failures ({seen['consecutive_failures']} in a row), "
+                  f"last at {seen['last_error_at']:%Y-%m-%d %H:%M:%S %Z}: {seen['last_error']}")
+
+
 def status_of(services, name: str) -> int:  # noqa: ANN001
     return next(r["newest"] for r in status(services) if r["view"] == name)
 
@@ -45,5 +57,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     again = actions.add_parser("rebuild", help="recompute a view from the first event")
     again.add_argument("name", nargs="?", choices=[v.name for v in catalogue()])
     again.add_argument("--all", action="store_true")
-    actions.add_parser("status", help="position, newest event and lag of every view")
+    actions.add_parser("status", help="position, newest event, lag, failures and last error "
+                       "of every view")
     parser.set_defaults(run=run)

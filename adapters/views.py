@@ -1,7 +1,8 @@
 """Runs the materialised views: one ProjectionRunner each, restarted when it stalls or dies.
 
 LISTEN/NOTIFY can be lost (eventsourcing issue #305): a runner whose view lags the log without
-moving for STALL_SECONDS is restarted, which re-subscribes from its tracking position.
+moving for STALL_SECONDS is restarted, which re-subscribes from its tracking position. A view that keeps failing is never
+silent: see adapters/view_readiness.py and docs/PROJECTIONS.md "When a view fails".
 """
 
 import threading
@@ -14,9 +15,13 @@ import psycopg
 import structlog
 from eventsourcing.projection import ProjectionRunner
 
+from adapters.postgres import view_health
+from adapters.view_readiness import describe
+
 log = structlog.get_logger(__name__)
 CHECK_SECONDS = 1.0
 STALL_SECONDS = 3.0
+LOG_EVERY_SECONDS = 60.0  # error logs per view, at most one this often
 
 
 @dataclass(frozen=True)
@@ -68,13 +73,25 @@ def is_stalled(tracked: int, newest: int, unchanged_since: float, now: float) ->
     return tracked < newest and now - unchanged_since > STALL_SECONDS
 
 
+class ViewStalled(Exception):
+    """The runner was alive but made no progress while its view lagged the log."""
+
+
+class RunnerExited(Exception):
+    """The runner stopped without an error (nobody asked it to)."""
+
+
 class Supervisor:
-    """Keeps one runner per view alive until `stop` is set."""
+    """Keeps one runner per view alive until `stop` is set; every failure is counted in
+    `view_health` and logged at error level at most once a minute per view."""
 
     def __init__(self, views: list[View], env: dict[str, str], database_url: str):
         self.views, self.env, self.database_url = views, runner_env(env), database_url
         self.runners: dict[str, Any] = {}
         self.progress: dict[str, tuple[int, float]] = {}
+        self.failed_at: dict[str, int] = {}  # position where the view last failed
+        self.logged_at: dict[str, float] = {}
+        self.unlogged: dict[str, int] = {}
 
     def start(self, view: View) -> None:
         if view.batch_apply is not None:
@@ -99,17 +116,27 @@ class Supervisor:
             self.progress[view.name] = (tracked, now)  # moving or caught up: clock restarts
         dead = runner is None or runner.is_interrupted.is_set()
         stalled = is_stalled(tracked, newest, self.progress[view.name][1], now)
-        if dead or stalled:
-            log.warning("view_restarted", view=view.name, dead=dead, tracked=tracked,
-                        newest=newest)
-            self._stop(view.name)
-            self.start(view)
+        # Healthy = alive and caught up, or past the event it last failed on.
+        healthy = not (dead or stalled) and (
+            tracked >= newest or tracked > self.failed_at.get(view.name, -1))
+        view_health.observe(conn, view.name, tracked, newest, healthy=healthy)
+        if healthy:
+            self.failed_at.pop(view.name, None)
+        if not (dead or stalled):
+            return
+        error = self._stop(view.name) if runner is not None else None
+        if error is None and runner is not None:
+            error = (ViewStalled(f"no progress for {STALL_SECONDS:.0f} s at {tracked}")
+                     if stalled and not dead else RunnerExited("runner stopped"))
+        started = self._start_logged(view)
+        self._failed(conn, view, error or started, tracked, newest)
 
     def run(self, stop: threading.Event) -> None:
-        for view in self.views:
-            self.start(view)
         try:
             with psycopg.connect(self.database_url, autocommit=True) as conn:
+                view_health.create_table(conn)
+                for view in self.views:
+                    self._failed(conn, view, self._start_logged(view), *position(conn, view))
                 while not stop.wait(CHECK_SECONDS):
                     for view in self.views:
                         self.check(conn, view)
@@ -117,16 +144,46 @@ class Supervisor:
             for name in list(self.runners):
                 self._stop(name)
 
-    def _stop(self, name: str) -> None:
+    def _start_logged(self, view: View) -> Exception | None:
+        """Start the view's runner; the error when it cannot even start."""
+        try:
+            self.start(view)
+        except Exception as exc:  # noqa: BLE001 - counted as a failure, retried next check
+            return exc
+        return None
+
+    def _failed(self, conn: psycopg.Connection, view: View, error: BaseException | None,
+                tracked: int, newest: int) -> None:
+        if error is None:
+            return
+        consecutive = view_health.record_failure(conn, view.name, describe(error))
+        self.failed_at[view.name] = tracked
+        fields = {"view": view.name, "position": tracked, "lag": newest - tracked,
+                  "consecutive_failures": consecutive, "error": describe(error)}
+        now = time.monotonic()
+        benign = isinstance(error, ViewStalled) and consecutive == 1  # a lost NOTIFY
+        if benign:
+            log.warning("view_restarted", **fields)
+        elif now - self.logged_at.get(view.name, -LOG_EVERY_SECONDS) >= LOG_EVERY_SECONDS:
+            self.logged_at[view.name] = now
+            log.error("view_failing", **fields, failures_not_logged=self.unlogged.pop(
+                view.name, 0), exc_info=error if error.__traceback__ else None)
+        else:  # already shouted this minute: count, restart, say it quietly
+            self.unlogged[view.name] = self.unlogged.get(view.name, 0) + 1
+            log.info("view_restarted", **fields)
+
+    def _stop(self, name: str) -> BaseException | None:
+        """Stop the runner; the error it died of, if any."""
         runner = self.runners.pop(name, None)
         if runner is None:
-            return
+            return None
         try:
             runner.__exit__(None, None, None)  # stops, joins, closes its application
-        except Exception:  # noqa: BLE001 - a crashed runner re-raises its error here
-            log.exception("view_stopped_with_error", view=name)
+        except Exception as exc:  # noqa: BLE001 - a crashed runner re-raises its error here
+            return exc
         finally:
             runner.view.datastore.close()
+        return None
 
 
 def catalogue() -> list[View]:

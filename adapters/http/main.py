@@ -13,6 +13,7 @@ from adapters.bootstrap import Services
 from adapters.http import middleware, problems
 from adapters.http.console import board, pages, registry_pages, reports as console_reports
 from adapters.http.console.rendering import build_templates
+from adapters.http.routes import metrics
 from adapters.http.routes import (
     alarms, audit, dossier, health, lifts, notifications, registry, reports, sms_receipts,
     tickets,
@@ -22,7 +23,7 @@ from adapters.http.routes import (
 ROUTERS = [alarms.router, reports.router, tickets.router, dossier.router, registry.router,
            lifts.router,
            notifications.router, sms_receipts.router, audit.router, health.router, pages.router, board.router,
-           console_reports.router, registry_pages.router]
+           console_reports.router, registry_pages.router, metrics.router]
 STATIC = Path(__file__).parent / "console" / "static"
 
 DESCRIPTION = """Event-sourced dispatch for elevator entrapments: alarms become tickets,

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     kafka_dlq_topic: str = "lift.alarms.v1.dlq"
     kafka_intake_group: str = "liftrescue-intake"
     kafka_partitions: int = Field(3, description="Partitions for topics we create")
+    view_stall_seconds: float = Field(
+        30.0, gt=0, description="A view behind its log without progress this long: not ready")
+    view_failures_unready: int = Field(
+        3, ge=1, description="Runner failures in a row that make a view not ready")
 
     @field_validator("sms_gateway", "sms_http_url", "sms_receipt_secret", mode="before")
     @classmethod

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 from fastapi.templating import Jinja2Templates
 
+from adapters.view_readiness import view_alerts
+
 from adapters.http.console.event_fields import event_fields
 
 STATUS_LABELS = {"received": "已接警", "notified": "已通知", "assigned": "已响应",
@@ -48,4 +50,5 @@ def build_templates(timezone: str) -> Jinja2Templates:
     env.globals.update(status_label=lambda s: STATUS_LABELS.get(s, s),
                        event_label=lambda e: EVENT_LABELS.get(e, e),
                        role_label=lambda r: ROLE_LABELS.get(r, r))
+    env.globals["view_alerts"] = view_alerts  # base.html: stalled-view banner for operators
     return templates

@@ -3,7 +3,9 @@
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from adapters.bootstrap import Services
 from adapters.http.deps import ServicesDep
+from adapters.view_readiness import assess_services, describe
 
 router = APIRouter(tags=["operations"])
 
@@ -16,18 +18,33 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 def readyz(services: ServicesDep) -> JSONResponse:
-    """Ready when the database answers (and the Kafka broker, when configured)."""
+    """Ready when the database answers, every view follows its log (no repeated failures, no
+    stall) and the Kafka broker answers, when configured."""
     checks: dict[str, str] = {}
+    views: dict[str, dict] = {}
     try:
         with services.pool.connection(timeout=2) as conn:
             conn.execute("SELECT 1")
         checks["db"] = "ok"
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
         checks["db"] = f"error: {type(exc).__name__}"
+    if checks["db"] == "ok":
+        checks["views"], views = _views(services)
     if services.settings.kafka_bootstrap:
         from adapters.kafka.topics import broker_reachable
 
         reachable = broker_reachable(services.settings.kafka_bootstrap)
         checks["broker"] = "ok" if reachable else "error: unreachable"
     ready = all(v == "ok" for v in checks.values())
-    return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+    return JSONResponse({"ready": ready, "checks": checks, "views": views},
+                        status_code=200 if ready else 503)
+
+
+def _views(services: Services) -> tuple[str, dict[str, dict]]:
+    """`ok` or `error: <view> stalled: lag 12, ...; ...`, and each view's state."""
+    try:
+        states = assess_services(services)
+    except Exception as exc:  # noqa: BLE001 - unknown view health is not ready
+        return f"error: {describe(exc)}", {}
+    bad = [f"{s.view} stalled: {s.problem()}" for s in states if not s.ok]
+    return ("error: " + "; ".join(bad) if bad else "ok"), {s.view: s.public() for s in states}

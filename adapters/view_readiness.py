@@ -1,0 +1,110 @@
+"""Is every view following its log? One verdict for /readyz, /metrics and the console banner.
+
+A view is not ready when its runner failed `view_failures_unready` times in a row (recorded by
+the supervisor), or when it has lagged the log without moving for `view_stall_seconds` (seen by
+any observer, so it holds even when no supervisor runs at all).
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+
+from adapters.postgres import view_health
+from adapters.runtime.logging import mask_phones
+
+BANNER_ROLES = ("admin", "operator")
+SECRET = re.compile(r"(://[^:/@\s]*:)[^@\s]*@|(password\s*=\s*)\S+", re.IGNORECASE)
+MAX_ERROR = 300
+
+
+def describe(error: BaseException) -> str:
+    """`Type: first line of the message`, without phone numbers, passwords or row details."""
+    lines = str(error).strip().splitlines()
+    text = f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+    text = SECRET.sub(lambda m: f"{m[1]}***@" if m[1] else f"{m[2]}***", text)
+    return mask_phones(text)[:MAX_ERROR]
+
+
+@dataclass(frozen=True)
+class ViewState:
+    view: str
+    position: int
+    newest: int
+    failures: int
+    consecutive_failures: int
+    last_error: str | None
+    last_error_at: Any
+    behind_seconds: float
+    stalled: bool  # behind the log, not moving, past the threshold
+    failing: bool  # its runner failed too many times in a row
+
+    @property
+    def lag(self) -> int:
+        return max(self.newest - self.position, 0)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.stalled or self.failing)
+
+    def problem(self) -> str:
+        """`lag 12, 4 failures in a row, IntegrityError: ...` (what an operator needs)."""
+        parts = [f"lag {self.lag}"]
+        if self.stalled:
+            parts.append(f"no progress for {self.behind_seconds:.0f} s")
+        if self.consecutive_failures:
+            parts.append(f"{self.consecutive_failures} failures in a row")
+        if self.last_error and self.consecutive_failures:
+            parts.append(self.last_error)
+        return ", ".join(parts)
+
+    def banner(self) -> str:
+        return f"投影 {self.view} 停滞 / view {self.view} stalled: {self.problem()}"
+
+    def public(self) -> dict[str, Any]:
+        at = self.last_error_at
+        return {"ok": self.ok, "position": self.position, "newest": self.newest,
+                "lag": self.lag, "stalled": self.stalled, "failures": self.failures,
+                "consecutive_failures": self.consecutive_failures,
+                "last_error": self.last_error,
+                "last_error_at": at.isoformat() if at is not None else None}
+
+
+def assess(conn: psycopg.Connection, stall_seconds: float, failures_unready: int,
+           views: list | None = None) -> list[ViewState]:
+    """Observe every catalogued view's position now, then judge every view on record."""
+    from adapters.views import catalogue, position
+
+    for view in catalogue() if views is None else views:
+        tracked, newest = position(conn, view)
+        view_health.observe(conn, view.name, tracked, newest)
+    states = []
+    for name, row in view_health.rows(conn).items():
+        lag = row["newest"] - row["position"]
+        behind = float(row["behind_seconds"] or 0)
+        states.append(ViewState(
+            view=name, position=row["position"], newest=row["newest"],
+            failures=row["failures"], consecutive_failures=row["consecutive_failures"],
+            last_error=row["last_error"], last_error_at=row["last_error_at"],
+            behind_seconds=behind, stalled=lag > 0 and behind > stall_seconds,
+            failing=row["consecutive_failures"] >= failures_unready))
+    return states
+
+
+def assess_services(services: Any) -> list[ViewState]:
+    """`assess` with the thresholds from Settings, on a pooled connection."""
+    settings = services.settings
+    with services.pool.connection(timeout=2) as conn:
+        return assess(conn, settings.view_stall_seconds, settings.view_failures_unready)
+
+
+def view_alerts(request: Any, principal: Any) -> list[str]:
+    """Banner lines for the console: stalled views, shown to operators and admins only."""
+    if principal is None or principal.role not in BANNER_ROLES:
+        return []
+    try:
+        states = assess_services(request.app.state.services)
+    except Exception as exc:  # noqa: BLE001 - the banner must say so rather than hide it
+        return [f"投影状态无法读取 / view health unavailable: {describe(exc)}"]
+    return [state.banner() for state in states if not state.ok]
