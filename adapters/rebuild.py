@@ -57,10 +57,12 @@ def status(services: Services) -> list[dict[str, Any]]:
             tracked, newest = position(conn, view)
             rows.append({"view": view.name, "position": tracked, "newest": newest,
                          "lag": newest - tracked})
-        chained = conn.execute("SELECT coalesce(max(notification_id), 0) FROM "
-                               "audit_chain").fetchone()[0]
-        newest = conn.execute("SELECT coalesce(max(notification_id), 0) FROM "
-                              "tickets_events").fetchone()[0]
-    rows.append({"view": "audit_chain", "position": chained, "newest": newest,
-                 "lag": newest - chained})
+        # The audit chain follows both logs (docs/AUDIT.md): one row each, tickets keeps its name.
+        for app, name in (("tickets", "audit_chain"), ("registry", "audit_chain:registry")):
+            chained = conn.execute("SELECT coalesce(max(notification_id), 0) FROM audit_chain "
+                                   "WHERE application = %s", (app,)).fetchone()[0]
+            newest = conn.execute(f"SELECT coalesce(max(notification_id), 0) FROM {app}_events"
+                                  ).fetchone()[0]
+            rows.append({"view": name, "position": chained, "newest": newest,
+                         "lag": newest - chained})
     return rows

@@ -104,6 +104,10 @@ def test_registry_events_are_chained_and_checked(client, database_url):
     make_station(client, unit_id, workers=2)
     chain(client)
     clean = client.get("/v1/audit/verify").json()
+    from adapters.rebuild import status
+
+    lags = {r["view"]: (r["position"], r["lag"]) for r in status(client.app.state.services)}
+    assert lags["audit_chain"] == (0, 0) and lags["audit_chain:registry"][1] == 0
     with psycopg.connect(database_url) as conn:
         stored = conn.execute("SELECT count(*) FROM registry_events").fetchone()[0]
         conn.execute("UPDATE registry_events SET state = convert_to(replace(convert_from("
