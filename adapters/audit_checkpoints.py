@@ -38,12 +38,17 @@ class KafkaCheckpoints:
                 bootstrap_servers=self.bootstrap, enable_idempotence=True, acks="all",
                 max_block_ms=10_000, request_timeout_ms=10_000, delivery_timeout_ms=25_000,
                 client_id="liftrescue-audit-checkpoints")
-        self.producer.send(self.topic, key=checkpoint["application"].encode(),
-                           value=json.dumps(checkpoint).encode()).get(SEND_TIMEOUT_SECONDS)
+        try:
+            self.producer.send(self.topic, key=checkpoint["application"].encode(),
+                               value=json.dumps(checkpoint).encode()).get(SEND_TIMEOUT_SECONDS)
+        except Exception:
+            self.close()  # a fresh producer (and idempotence session) at the next attempt
+            raise
 
     def close(self) -> None:
         if self.producer is not None:
-            self.producer.close(timeout=5)
+            producer, self.producer = self.producer, None
+            producer.close(timeout=5)
 
 
 class CheckpointWriter:

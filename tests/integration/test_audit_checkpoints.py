@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import logging
 import uuid
 
 import psycopg
@@ -56,6 +57,29 @@ def test_the_role_writes_signed_checkpoints_to_the_file_and_to_kafka(client, set
     sent = [json.loads(r.value) for r in read_all(settings.kafka_bootstrap,
                                                   settings.kafka_audit_topic)]
     assert sent == written
+
+
+def test_a_failing_sink_is_logged_and_the_other_still_gets_the_checkpoint(client, settings,
+                                                                         tmp_path, caplog):
+    from adapters.audit_checkpoints import CheckpointWriter
+
+    make_tickets(client, 1)
+    chain(client)
+    (tmp_path / "not-a-folder").write_text("")
+    broken = settings.model_copy(update={
+        "audit_checkpoint_file": tmp_path / "not-a-folder" / "checkpoints.jsonl"})
+    writer = CheckpointWriter(client.app.state.services.audit, broken)
+    try:
+        made = writer.write()
+    finally:
+        writer.close()
+    failed = [r.msg for r in caplog.records if r.levelno == logging.ERROR
+              and isinstance(r.msg, dict) and r.msg.get("event") == "audit_checkpoint_failed"]
+    assert [(f["sink"], f["application"], f["position"]) for f in failed] == [
+        ("file", "tickets", 2)]
+    sent = [json.loads(r.value) for r in read_all(settings.kafka_bootstrap,
+                                                  settings.kafka_audit_topic)]
+    assert sent == made and len(made) == 1
 
 
 def write_checkpoint(client, settings) -> object:
