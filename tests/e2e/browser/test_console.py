@@ -200,7 +200,9 @@ def test_auditor_reads_the_registry_but_cannot_bind(login, live_server, issue_to
     page.goto(f"{base}/console/registry/lifts")
     assert page.locator("input[name=codes]").count() == 0
     assert page.locator("[data-testid=lifts] tr[data-lift]").count() == 9
+    csrf = page.get_attribute("nav input[name=csrf_token]", "value")  # past the CSRF check
     answer = page.request.post(f"{base}/console/registry/lifts/binding", form={
-        "codes": demo.demo_code(6), "station_id": made["stations"]["futian"], "op": "bind"})
+        "codes": demo.demo_code(6), "station_id": made["stations"]["futian"], "op": "bind",
+        "csrf_token": csrf})
     assert "无权" in answer.text()
     assert app.state.services.registry.lift(demo.demo_code(6)).station_id is None
