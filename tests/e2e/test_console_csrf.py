@@ -66,6 +66,10 @@ def test_console_post_without_token_or_from_elsewhere_is_403(anonymous_client, c
                                                          "HX-Request": "true"}, data={})
     assert by_header.status_code == 200 and "已通知" in by_header.text  # htmx sends a header
     assert count_events() == 2
+    proxied = browser.post("/console/logout", data={"csrf_token": csrf}, follow_redirects=False,
+                           headers={"Origin": "https://console.example",
+                                    "X-Forwarded-Host": "console.example"})
+    assert proxied.status_code == 303 and proxied.headers["location"] == "/console/login"
 
 
 def test_every_console_form_carries_the_token_and_no_inline_script():

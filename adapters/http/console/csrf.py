@@ -52,8 +52,11 @@ def foreign_origin(scope: Scope) -> str | None:
     source = header(scope, b"origin") or header(scope, b"referer")
     if source is None:
         return None
-    own = (header(scope, b"host") or "").lower()
-    return None if urlsplit(source).netloc.lower() == own and own else source
+    # Behind a reverse proxy the browser's host arrives as X-Forwarded-Host; a cross-site form
+    # cannot set that header, so accepting it opens nothing.
+    own = {(header(scope, name) or "").split(",")[0].strip().lower()
+           for name in (b"host", b"x-forwarded-host")}
+    return None if urlsplit(source).netloc.lower() in own - {""} else source
 
 
 class ConsoleCsrfMiddleware:
