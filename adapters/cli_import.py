@@ -1,75 +1,97 @@
-"""`liftrescue import units|stations|lifts FILE.csv`: each row one atomic command; bad rows are
-reported (row, field, reason) and skipped, the rest imported."""
+"""`liftrescue import units|stations|lifts FILE.csv [--dry-run]`: each row one atomic command;
+bad rows are reported as `row N: column: reason` and skipped, the rest imported."""
 
 import argparse
 import csv
 import sys
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
 
 from adapters.bootstrap import Services, bootstrap
-from adapters.http.registry_schemas import LiftPut, StationCreate, UnitCreate
+from adapters.import_rows import IMPORTERS, Row, RowError
 from adapters.runtime.embedded import database_url_for
 from adapters.runtime.settings import Settings
 from dispatch.commands import Context
-from dispatch.errors import NotFound
-from domain.errors import DomainError
 
 
-def _contact(row: dict[str, str], prefix: str) -> dict[str, str] | None:
-    name, mobile = row.get(f"{prefix}_name", "").strip(), row.get(f"{prefix}_mobile", "").strip()
-    return {"name": name, "mobile": mobile} if name or mobile else None
+class FileError(Exception):
+    """The file as a whole cannot be read as the expected CSV: nothing is imported."""
 
 
-def _blank_to_none(row: dict[str, str]) -> dict[str, Any]:
-    return {k: (v.strip() or None) if isinstance(v, str) else v for k, v in row.items()}
+@dataclass
+class Report:
+    imported: list[str]
+    errors: list[str]
+    refused: int
 
 
-def import_unit(services: Services, row: dict[str, str], ctx: Context) -> str:
-    body = UnitCreate(name=row.get("name", ""), emergency_lead=_contact(row, "emergency_lead"))
-    unit, _ = services.registry.register_unit(
-        body.name, body.emergency_lead.model_dump() if body.emergency_lead else None, ctx)
-    return str(unit.id)
+def read_rows(kind: str, path: Path) -> tuple[list[str], list[tuple[int, Row]]]:
+    """(header, [(row number, row)]); FileError when the file is unreadable as a whole."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise FileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise FileError(f"{path}: is a folder, not a CSV file") from None
+    except PermissionError:
+        raise FileError(f"{path}: permission denied") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[:exc.start].count(b"\n") + 1
+        raise FileError(f"{path}: not UTF-8 (byte 0x{exc.object[exc.start]:02x} on line {line}); "
+                        "save the file as UTF-8 CSV") from None
+    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    try:
+        header = [name.strip() for name in next(reader, [])]
+        rows = [(reader.line_num, values) for values in reader if any(v.strip() for v in values)]
+    except csv.Error as exc:
+        raise FileError(f"{path}: line {reader.line_num}: not valid CSV ({exc})") from None
+    _check_header(kind, path, header)
+    return header, rows
 
 
-def import_station(services: Services, row: dict[str, str], ctx: Context) -> str:
-    r = _blank_to_none(row)
-    body = StationCreate(unit_id=r.get("unit_id") or "", name=r.get("name") or "",
-                         district=r.get("district") or "", lead=_contact(row, "lead"),
-                         coverage={"districts": (r.get("coverage_districts") or "").split("|"),
-                                   "streets": r.get("coverage_streets")})
-    workers = [w.split(":", 1) for w in (r.get("workers") or "").split("|") if w]
-    station, _ = services.registry.register_station(body.model_dump(), ctx,
-                                                    workers=[{"name": n, "mobile": m}
-                                                             for n, m in workers])
-    return str(station.id)
+def _check_header(kind: str, path: Path, header: list[str]) -> None:
+    spec = IMPORTERS[kind]
+    expected = ", ".join((*spec.required, *spec.optional))
+    if not any(header):
+        raise FileError(f"{path}: empty; the first line must name the columns: {expected}")
+    missing = [c for c in spec.required if c not in header]
+    unknown = [c for c in header if c not in (*spec.required, *spec.optional)]
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    problems = [f"missing column(s) {', '.join(missing)}" if missing else "",
+                f"unknown column(s) {', '.join(unknown)}" if unknown else "",
+                f"repeated column(s) {', '.join(repeated)}" if repeated else ""]
+    if any(problems):
+        raise FileError(f"{path}: {'; '.join(p for p in problems if p)}; "
+                        f"the {kind} columns are: {expected}")
 
 
-def import_lift(services: Services, row: dict[str, str], ctx: Context) -> str:
-    r = _blank_to_none(row)
-    body = LiftPut(unit_id=r.get("unit_id") or "", rescue_code=r.get("rescue_code"),
-                   using_unit={"code": r.get("using_unit_code") or "",
-                               "name": r.get("using_unit_name") or ""},
-                   address=r.get("address") or "", district=r.get("district") or "",
-                   street=r.get("street"), site_type=r.get("site_type"),
-                   safety_manager=_contact(row, "safety_manager"))
-    lift, _, _ = services.registry.put_lift(r.get("registration_code") or "", body.model_dump(),
-                                            ctx, station_id=r.get("station_id"))
-    return lift.registration_code
+def as_row(header: list[str], values: list[str]) -> Row:
+    """Column → value; a row with fewer or more values than the header is refused whole."""
+    if len(values) != len(header):
+        what = "short row" if len(values) < len(header) else "too many values"
+        reason = (f"{len(values)} values for {len(header)} columns ({what}; "
+                  "quote a value that contains a comma)")
+        raise RowError([("", reason)])
+    return {name: value.strip() for name, value in zip(header, values, strict=True)}
 
 
-IMPORTERS: dict[str, Callable[[Services, dict[str, str], Context], str]] = {
-    "units": import_unit, "stations": import_station, "lifts": import_lift}
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-    field = getattr(exc, "field", None)
-    return f"{field}: {exc}" if field else str(exc)
+def run_import(services: Services, kind: str, path: Path, *, dry_run: bool = False) -> Report:
+    """Validate every row and (unless dry_run) import the good ones; bad rows are reported."""
+    header, rows = read_rows(kind, path)
+    report = Report([], [], 0)
+    ctx = Context(actor=f"import:{path.name}", correlation_id=f"import-{path.stem}")
+    for done, (number, values) in enumerate(rows, start=1):
+        try:
+            report.imported.append(IMPORTERS[kind](services, as_row(header, values), ctx,
+                                                   dry_run))
+        except RowError as exc:
+            report.refused += 1
+            report.errors.extend(f"row {number}: {column + ': ' if column else ''}{reason}"
+                                 for column, reason in exc.problems)
+        progress(done, len(rows))
+    if rows:
+        sys.stderr.write("\n")
+    return report
 
 
 def progress(done: int, total: int) -> None:
@@ -79,34 +101,26 @@ def progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-def run_import(services: Services, kind: str, path: Path) -> tuple[list[str], list[str]]:
-    """Import every row; returns (ids of imported rows, error lines)."""
-    rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
-    imported, errors = [], []
-    ctx = Context(actor=f"import:{path.name}", correlation_id=f"import-{path.stem}")
-    for number, row in enumerate(rows, start=2):  # row 1 is the header
-        try:
-            imported.append(IMPORTERS[kind](services, row, ctx))
-        except (ValidationError, DomainError, NotFound, ValueError) as exc:
-            errors.append(f"row {number}: {_reason(exc)}")
-        progress(number - 1, len(rows))
-    sys.stderr.write("\n")
-    return imported, errors
-
-
 def run(args: argparse.Namespace, settings: Settings) -> None:
+    path = Path(args.file)
+    try:
+        read_rows(args.kind, path)  # a file error stops before anything connects
+    except FileError as exc:
+        sys.exit(f"import refused, nothing imported: {exc}")
     services = bootstrap(settings, database_url_for(settings))
     try:
-        imported, errors = run_import(services, args.kind, Path(args.file))
+        report = run_import(services, args.kind, path, dry_run=args.dry_run)
     finally:
         services.close()
-    for line in errors:
+    for line in report.errors:
         print(line)
-    print(f"imported {len(imported)} {args.kind}, {len(errors)} rows refused")
-    if args.kind != "lifts":
-        for ident in imported:
+    verb = "would import" if args.dry_run else "imported"
+    print(f"{verb} {len(report.imported)} {args.kind}, {report.refused} rows refused"
+          + (" (dry run: nothing written)" if args.dry_run else ""))
+    if args.kind != "lifts" and not args.dry_run:
+        for ident in report.imported:
             print(f"  id {ident}")
-    if errors:
+    if report.refused:
         sys.exit(2)
 
 
@@ -114,4 +128,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("import", help="bulk import units, stations or lifts from CSV")
     parser.add_argument("kind", choices=sorted(IMPORTERS))
     parser.add_argument("file", help="UTF-8 CSV with a header row (see docs/REGISTRY.md)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="check every row and report, write nothing")
     parser.set_defaults(run=run)
