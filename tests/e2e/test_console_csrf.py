@@ -56,6 +56,9 @@ def test_console_post_without_token_or_from_elsewhere_is_403(anonymous_client, c
                            headers={"Origin": "https://evil.example"}, follow_redirects=False)
     assert foreign.status_code == 403 and "evil.example" in foreign.text
     assert browser.post("/console/logout", follow_redirects=False).status_code == 403
+    no_session = TestClient(anonymous_client.app).post("/console/alarm", data=FORM,
+                                                       follow_redirects=False)
+    assert no_session.headers.get("location") == "/console/login"  # nothing to forge: log in
     assert count_events() == 0
 
     same_site = browser.post("/console/alarm", data={**FORM, "csrf_token": csrf},

@@ -60,7 +60,8 @@ def foreign_origin(scope: Scope) -> str | None:
 
 
 class ConsoleCsrfMiddleware:
-    """403 for a state-changing /console request from another origin or without its token."""
+    """403 for a state-changing /console request from another origin, or with the session
+    (or login) cookie but without the matching token."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -77,6 +78,11 @@ class ConsoleCsrfMiddleware:
             return
         if origin := foreign_origin(scope):
             await _refuse(scope, send, f"origin {origin[:100]} is not this console")
+            return
+        if expected is None and scope["path"] != LOGIN_PATH:
+            # No session cookie: no ambient credential to abuse; the route sends the caller to
+            # the login page (an expired session's form lands there instead of on a 403).
+            await self.app(scope, receive, send)
             return
         body, offered = None, header(scope, b"x-csrf-token") or None
         if offered is None:  # bounded by the body limit, which runs before us
