@@ -170,7 +170,7 @@ def _binding(request: Request, principal, codes: list[str], station_id: str,  # 
             raise ValueError("station_id: 请选择救援站 (choose a station)")
         _station(request.app.state.services, principal, station_id)
         for code in codes:
-            own(principal, registry.lift(code).unit_id)
+            own(principal, registry.lift(code).unit_id, "lift", code)
         outcome["count"], nid = getattr(registry, op)(station_id, codes, _ctx(principal))
         return nid
 
