@@ -95,8 +95,8 @@ class IdempotencyMiddleware:
             return
         body = await _read_body(receive)
         store = scope["app"].state.services.idempotency
-        digest = hashlib.sha256(scope["path"].encode() + b"\0" + body).hexdigest()
-        claim = await run_in_threadpool(store.claim, caller, key, digest)
+        request_hash = hashlib.sha256(scope["path"].encode() + b"\0" + body).hexdigest()
+        claim = await run_in_threadpool(store.claim, caller, key, request_hash)
         if claim.conflict:
             await send_problem(send, 409, "idempotency", "Idempotency-Key conflict",
                                claim.conflict)
