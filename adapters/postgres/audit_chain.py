@@ -76,8 +76,8 @@ class PostgresAuditChain(PostgresTrackingRecorder):
 
     def _beat(self) -> None:
         """Record (signed) that the chainer just passed: unchained events are then pending."""
-        at_us = time.time_ns() // 1000
         with self.datastore.transaction(commit=True) as curs:
+            at_us = _db_clock_us(curs)  # the database's clock: verifiers on other hosts agree
             for application in self.applications:
                 position, _ = self._head(curs, application)
                 curs.execute(self._q(
@@ -136,7 +136,7 @@ class PostgresAuditChain(PostgresTrackingRecorder):
                                                        at_us) == signature
         if not genuine:
             log.error("audit_heartbeat_forged", application=application)
-        return genuine and (time.time_ns() // 1000 - at_us) <= self.grace_seconds * 1e6
+        return genuine and _db_clock_us(conn) - at_us <= self.grace_seconds * 1e6
 
     def _records(self, conn, application: str,
                  upto: int | None = None) -> Iterator[StoredRecord]:
@@ -156,3 +156,9 @@ class PostgresAuditChain(PostgresTrackingRecorder):
                          (application,))
             for row in curs:
                 yield ChainLink(**row)
+
+
+def _db_clock_us(conn_or_cursor) -> int:
+    row = conn_or_cursor.execute("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)"
+                                 "::bigint AS now_us").fetchone()
+    return int(row["now_us"])
