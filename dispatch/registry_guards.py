@@ -1,6 +1,7 @@
 """What registry commands check before they save: reference data, If-Match, other writers."""
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any, TypeVar
 
 from eventsourcing.persistence import IntegrityError
@@ -24,7 +25,6 @@ class Catalogue:
         return one_of(value, self.site_types, "site_type")
 
 
-
 class StaleVersion(VersionMismatch):
     """If-Match named another version of a registry record than the current one (412)."""
 
@@ -38,6 +38,7 @@ def retried(command: Callable[..., T]) -> Callable[..., T]:
     """Run a command again on fresh state when another writer saved first (its If-Match,
     rules and rescue-code claims are then checked against what that writer left)."""
 
+    @wraps(command)
     def run(*args: Any, **kwargs: Any) -> T:
         try:
             return command(*args, **kwargs)
@@ -48,5 +49,4 @@ def retried(command: Callable[..., T]) -> Callable[..., T]:
                 raise ConcurrentUpdate("another change to the same registry record was saved "
                                        "at the same moment; retry") from None
 
-    run.__doc__, run.__name__ = command.__doc__, command.__name__
     return run
