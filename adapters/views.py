@@ -142,7 +142,9 @@ class Supervisor:
                         self.check(conn, view)
         finally:
             for name in list(self.runners):
-                self._stop(name)
+                if error := self._stop(name):  # died since the last check: say so once
+                    log.error("view_stopped_with_error", view=name, error=describe(error),
+                              exc_info=error)
 
     def _start_logged(self, view: View) -> Exception | None:
         """Start the view's runner; the error when it cannot even start."""
