@@ -1,7 +1,7 @@
 """SMS: a durable outbox (every message and its status) with two gateways, `log` and `http`.
 
 The outbox key (ticket:notify:version, ticket:overdue...) makes sending idempotent: a message
-already accepted is never sent again, so a dispatcher restarted mid-way does not spam rescuers.
+already tried is never sent again, so a dispatcher restarted mid-way does not spam rescuers.
 Delivery receipts from the gateway (adapters.sms_receipts) say whether each person got it.
 """
 
@@ -44,8 +44,11 @@ class SmsOutbox:
         """True when the gateway accepted the message (now or before)."""
         with self.pool.connection() as conn:
             row = conn.execute("SELECT status FROM sms_outbox WHERE key = %s", (key,)).fetchone()
-        if row and row[0] == "accepted":
-            return True
+        if row:
+            # A key is tried once (the gateway retries inside): a dispatcher that reads a
+            # deadline row the views have not moved yet must not text the same people again.
+            # A failed notification escalates instead of being resent.
+            return bool(row[0] == "accepted")
         accepted, attempts, error = self.gateway.deliver(key, recipients, text)
         people = [{"name": r.name, "mobile": r.mobile, "cc": r.cc} for r in recipients]
         with self.pool.connection() as conn:
@@ -56,7 +59,10 @@ class SmsOutbox:
                 "EXCLUDED.attempts, error = EXCLUDED.error, updated_at = now()",
                 (key, ticket_id, Jsonb(people), text, self.gateway.name,
                  "accepted" if accepted else "failed", attempts, error))
-        log.info("sms", key=key, accepted=accepted, to=[mask_mobile(r.mobile) for r in recipients])
+        # A refused message is an error someone must see, never just an info line.
+        (log.info if accepted else log.error)(
+            "sms", key=key, accepted=accepted, gateway=self.gateway.name, error=error,
+            to=[mask_mobile(r.mobile) for r in recipients])
         return accepted
 
     def for_ticket(self, ticket_id: str) -> list[dict[str, Any]]:

@@ -55,3 +55,9 @@ def test_gives_up_after_the_attempts_and_records_the_failure(services, gateway_s
     assert outbox.send("t2:notify:1", "t2", [Recipient("王", "13912345678")], "x") is False
     row = outbox.for_ticket("t2")[0]
     assert row["status"] == "failed" and row["attempts"] == 3 and "503" in row["error"]
+    assert row["recipients"][0]["delivery"] == "failed"
+    # Tried once: a dispatcher round that reads the not-yet-moved deadline row again escalates
+    # (send says False) without texting the same people a second time.
+    state["fail"] = 0
+    assert outbox.send("t2:notify:1", "t2", [Recipient("王", "13912345678")], "x") is False
+    assert len(state["requests"]) == 3

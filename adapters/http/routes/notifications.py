@@ -1,4 +1,5 @@
-"""The SMS outbox of a ticket: what was sent to whom (masked), and whether it was accepted."""
+"""The SMS outbox of a ticket: what was sent to whom (masked), whether the gateway accepted it,
+and each recipient's delivery as the gateway's receipts report it."""
 
 from typing import Any
 from uuid import UUID
@@ -13,6 +14,6 @@ router = APIRouter(prefix="/v1/notifications", tags=["dispatch"])
 
 @router.get("")
 def notifications(ticket_id: UUID, services: ServicesDep, principal: Reader) -> dict[str, Any]:
-    """Messages sent for a ticket, oldest first."""
+    """Messages sent for a ticket, oldest first; recipients carry cc and delivery status."""
     services.tickets.ticket(ticket_id, unit_id=unit_scope(principal))  # 404 if not visible
     return {"items": services.sms.for_ticket(str(ticket_id))}
