@@ -92,7 +92,7 @@ class SmsOutbox:
 
 
 class LogGateway:
-    """Development and drills: accept every message; the outbox row is the record, nobody is told."""
+    """Development and drills: accept every message; the outbox row is the record (nobody told)."""
 
     name = channel = "log"
 

@@ -62,7 +62,8 @@ def test_import_units_stations_lifts_with_a_bad_row_each(client, database_url, t
     assert client.get("/v1/lifts/44030000000000000003").status_code == 404
 
 
-STATIONS = "unit_id,name,district,lead_name,lead_mobile,coverage_districts,coverage_streets,workers\n"
+STATIONS = ("unit_id,name,district,lead_name,lead_mobile,coverage_districts,coverage_streets,"
+            "workers\n")
 
 
 def test_every_bad_row_is_named_by_row_and_column_and_nothing_else_is_stored(

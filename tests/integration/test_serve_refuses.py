@@ -1,4 +1,4 @@
-"""`liftrescue serve dispatcher` (production) refuses to start on an SMS gateway that tells nobody."""
+"""`liftrescue serve dispatcher` (production) refuses to start on a gateway that tells nobody."""
 
 import os
 import signal
