@@ -49,6 +49,9 @@ def run_dispatcher(services: Services, stop: threading.Event) -> None:
     if services.sms.channel == "log":
         log.warning("sms_gateway_log", detail="SMS are recorded in the outbox, nobody is told",
                     drill=settings.sms_drill)
+    elif settings.sms_receipt_secret is None:
+        log.warning("sms_receipts_off", detail="no LIFTRESCUE_SMS_RECEIPT_SECRET: a message "
+                    "nobody got is caught only by the accept timeout")
     dispatcher = Dispatcher(tickets=services.tickets, registry=services.registry,
                             deadlines=services.deadlines, sms=services.sms,
                             stations_covering=services.registry_queries.stations_covering,
