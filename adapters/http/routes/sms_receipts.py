@@ -47,7 +47,9 @@ def signature_for(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-@router.post("")
+# The body is read raw: the signature covers its bytes and is checked before anything parses
+# them (an unsigned body is 401 whatever it holds), so the spec describes the body in words.
+@router.post("", description=__doc__)
 async def record_receipt(request: Request, services: ServicesDep,
                          signature: Annotated[str | None, Header(alias=SIGNATURE)] = None
                          ) -> dict[str, Any]:
