@@ -1,14 +1,15 @@
-"""Date windows of read queries (API and console): the range every report accepts.
+"""Date windows of read queries (API and console).
 
-Dates far outside it are typos (year 1, 9999) and some cannot even be converted (9999-12-31
-plus one day overflows), so they are refused by name instead of failing later."""
+No ticket has a business time before 2000 or in the future, so an API window reaching past
+1970..2099 (`to=9999-12-31` as "no upper bound") is clamped to that range: same answer, and
+nothing downstream overflows. Console dates are typed by people: out of range there is a typo,
+said so on the page."""
 
 from datetime import UTC, date, datetime, time
 from typing import Annotated
 
 from fastapi import Query
 from pydantic import AfterValidator, AwareDatetime
-from pydantic_core import PydanticCustomError
 
 EARLIEST = date(1970, 1, 1)
 LATEST = date(2099, 12, 31)
@@ -18,15 +19,13 @@ _END = datetime.combine(LATEST, time.max, UTC)
 
 
 def in_range(value: datetime) -> datetime:
-    """An instant inside the accepted range (comparing aware datetimes cannot overflow)."""
-    if not _START <= value <= _END:
-        raise PydanticCustomError("date_range", f"must be {RANGE}")
-    return value
+    """The instant, clamped into the range (comparing aware datetimes cannot overflow)."""
+    return min(max(value, _START), _END)
 
 
 Instant = Annotated[AwareDatetime, AfterValidator(in_range)]
-From = Annotated[Instant | None, Query(alias="from", description=f"inclusive; {RANGE}")]
-To = Annotated[Instant | None, Query(description=f"exclusive; {RANGE}")]
+From = Annotated[Instant | None, Query(alias="from", description=f"inclusive; clamped to {RANGE}")]
+To = Annotated[Instant | None, Query(description=f"exclusive; clamped to {RANGE}")]
 
 
 def local_date(value: str | None) -> date | None:

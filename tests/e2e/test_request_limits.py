@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import threading
 
 ALARM = {"lift": "44030000000000012345", "source": "96333", "source_ref": "limit-1"}
 MIB = 1024 * 1024
@@ -49,7 +50,11 @@ def test_streamed_body_stops_being_read_past_the_limit(anonymous_client, count_e
              "root_path": "", "query_string": b"", "server": ("testserver", 80),
              "client": ("127.0.0.1", 5000), "headers": [(b"host", b"testserver"),
                                                         (b"content-type", b"application/json")]}
-    asyncio.run(anonymous_client.app(scope, receive, send))
+    # A thread of its own: a session-wide browser fixture may hold a running loop in this one.
+    app_call = anonymous_client.app(scope, receive, send)
+    worker = threading.Thread(target=asyncio.run, args=(app_call,))
+    worker.start()
+    worker.join(timeout=30)
     assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 413
     assert pulled == MIB // chunk + 1  # 16 chunks fill the limit; the 17th crosses it
     assert [m for m in sent if m["type"] == "http.response.start"] == [sent[0]]

@@ -1,5 +1,6 @@
 """Every date-time the API accepts (body field or query parameter), found in the OpenAPI spec,
-sent as year 1 and year 9999: a 4xx problem naming it, never a 5xx, nothing stored."""
+sent as year 1 and year 9999: never a 5xx. A business time in a body is a 422 naming it and
+stores nothing; a query window is clamped to the years any ticket can have (not refused)."""
 
 from typing import Any
 
@@ -72,8 +73,10 @@ def test_extreme_dates_are_refused_by_name(client, count_events, method, path, w
         assert response.status_code < 500, (method, url, name, value, response.text[:300])
         if response.status_code >= 400:
             assert response.headers["content-type"].startswith("application/problem+json")
-        if response.status_code == 422:
-            assert name in response.json()["detail"], response.text[:300]
+        if where == "query" and response.status_code == 422:  # e.g. another required parameter
+            fields = [e.get("field", "") for e in response.json().get("errors", [])]
+            assert not any(name in f for f in fields), (method, url, name, response.text[:300])
         if where == "body":
+            assert name in response.json()["detail"], response.text[:300]
             assert response.status_code == 422, (method, url, name, value, response.text[:300])
             assert count_events() == before, f"{method} {url} stored {name}={value}"

@@ -39,6 +39,12 @@ class Window:
         self.start = datetime.combine(self.first, time(), zone)
         self.end = datetime.combine(self.last + timedelta(days=1), time(), zone)
 
+    def status(self, page: HTMLResponse) -> HTMLResponse:
+        """A page answering a bad date says so (400), showing the default window meanwhile."""
+        if self.error:
+            page.status_code = 400
+        return page
+
 
 def _date(value: str | None) -> date | None:
     return local_date(value)
@@ -48,10 +54,11 @@ def _date(value: str | None) -> date | None:
 def overtime(request: Request, principal: ConsolePrincipal) -> HTMLResponse:
     services = request.app.state.services
     scope, window = unit_scope(principal), Window(request)
-    return render(request, "overtime.html", window=window, reasons=REASON_LABELS,
+    page = render(request, "overtime.html", window=window, reasons=REASON_LABELS,
                   limit=services.settings.overtime_minutes,
                   rows=services.ticket_queries.overtime(scope, None, window.start, window.end),
                   overdue=services.ticket_queries.open_overdue(scope))
+    return window.status(page)
 
 
 @router.get("/stats")
@@ -67,7 +74,7 @@ def stats(request: Request, principal: ConsolePrincipal) -> HTMLResponse:
     counts = queries.counts(group, scope, window.start, window.end)
     day_curve = queries.counts("hour", scope, window.start, window.end)
     per_lift = queries.per_lift(scope, window.start, window.end, min_tickets)
-    return render(
+    return window.status(render(
         request, "stats.html", window=window, group=group, groups=GROUP_LABELS,
         min_tickets=min_tickets, counts=counts, per_lift=per_lift,
         rate=queries.entrapment_rate(scope, window.start, window.end),
@@ -75,7 +82,7 @@ def stats(request: Request, principal: ConsolePrincipal) -> HTMLResponse:
                                f"工单数 · {GROUP_LABELS[group]}", " 件"),
         hours_chart=bar_chart(hours(day_curve), "接警时段分布 Tickets by hour (Asia/Shanghai)"),
         per_lift_chart=bar_chart([(r["registration_code"], r["tickets"]) for r in per_lift[:20]],
-                                 "单台电梯困人数 Tickets per lift", " 次"))
+                                 "单台电梯困人数 Tickets per lift", " 次")))
 
 
 def labelled(counts: list[dict]) -> list[tuple[str, int]]:
