@@ -20,6 +20,7 @@ from adapters.runtime.broker import start_dev_broker
 from adapters.runtime.devlock import claim_port, hold_dev_lock
 from adapters.runtime.embedded import database_url_for
 from adapters.runtime.logging import configure_logging
+from adapters.runtime.audit_key import audit_key
 from adapters.runtime.settings import Settings
 
 log = structlog.get_logger("liftrescue")
@@ -112,6 +113,8 @@ def _dev_admin_token(settings: Settings, url: str) -> str:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     """Production roles; they require an external database (and the dispatcher a real gateway)."""
     settings.require_production_safe()
+    if settings.environment == "production":
+        audit_key(settings)  # refuses before any worker process starts (docs/AUDIT.md)
     if args.role == "dispatcher":
         # `serve` is the production command: an unset LIFTRESCUE_ENVIRONMENT does not excuse a
         # dispatcher whose SMS would reach nobody.

@@ -5,26 +5,15 @@ the supervisor), or when it has lagged the log without moving for `view_stall_se
 any observer, so it holds even when no supervisor runs at all).
 """
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 
 from adapters.postgres import view_health
-from adapters.runtime.logging import mask_phones
 
 BANNER_ROLES = ("admin", "operator")
-SECRET = re.compile(r"(://[^:/@\s]*:)[^@\s]*@|(password\s*=\s*)\S+", re.IGNORECASE)
-MAX_ERROR = 300
-
-
-def describe(error: BaseException) -> str:
-    """`Type: first line of the message`, without phone numbers, passwords or row details."""
-    lines = str(error).strip().splitlines()
-    text = f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
-    text = SECRET.sub(lambda m: f"{m[1]}***@" if m[1] else f"{m[2]}***", text)
-    return mask_phones(text)[:MAX_ERROR]
+describe = view_health.describe  # where the supervisor records it
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ import structlog
 from eventsourcing.projection import ProjectionRunner
 
 from adapters.postgres import view_health
-from adapters.view_readiness import describe
 
 log = structlog.get_logger(__name__)
 CHECK_SECONDS = 1.0
@@ -143,7 +142,7 @@ class Supervisor:
         finally:
             for name in list(self.runners):
                 if error := self._stop(name):  # died since the last check: say so once
-                    log.error("view_stopped_with_error", view=name, error=describe(error),
+                    log.error("view_stopped_with_error", view=name, error=view_health.describe(error),
                               exc_info=error)
 
     def _start_logged(self, view: View) -> Exception | None:
@@ -158,10 +157,10 @@ class Supervisor:
                 tracked: int, newest: int) -> None:
         if error is None:
             return
-        consecutive = view_health.record_failure(conn, view.name, describe(error))
+        consecutive = view_health.record_failure(conn, view.name, view_health.describe(error))
         self.failed_at[view.name] = tracked
         fields = {"view": view.name, "position": tracked, "lag": newest - tracked,
-                  "consecutive_failures": consecutive, "error": describe(error)}
+                  "consecutive_failures": consecutive, "error": view_health.describe(error)}
         now = time.monotonic()
         benign = isinstance(error, ViewStalled) and consecutive == 1  # a lost NOTIFY
         if benign:

@@ -5,10 +5,25 @@ the console (`serve api`, another process) read them. Every observer also record
 it sees, so a view whose supervisor is gone still turns red once it stops following the log.
 """
 
+import re
 from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
+
+from adapters.runtime.logging import mask_phones
+
+SECRET = re.compile(r"(://[^:/@\s]*:)[^@\s]*@|(password\s*=\s*)\S+", re.IGNORECASE)
+MAX_ERROR = 300
+
+
+def describe(error: BaseException) -> str:
+    """`Type: first line of the message`, without phone numbers, passwords or row details."""
+    lines = str(error).strip().splitlines()
+    text = f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+    text = SECRET.sub(lambda m: f"{m[1]}***@" if m[1] else f"{m[2]}***", text)
+    return mask_phones(text)[:MAX_ERROR]
+
 
 TABLE = """CREATE TABLE IF NOT EXISTS view_health (
     view text PRIMARY KEY,

@@ -95,7 +95,3 @@ class Settings(BaseSettings):
             raise SystemExit(
                 "LIFTRESCUE_DATABASE_URL is required for `liftrescue serve`; "
                 "use `liftrescue dev` for the embedded database")
-        if self.environment == "production":
-            from adapters.runtime.audit_key import audit_key
-
-            audit_key(self)  # refuses before any worker process starts (docs/AUDIT.md)

@@ -140,10 +140,15 @@ def test_production_refuses_to_start_without_an_audit_key(database_url):
 
     with pytest.raises(SystemExit, match="LIFTRESCUE_AUDIT_KEY"):
         audit_key(Settings(database_url=database_url, environment="production"))
+    from argparse import Namespace
+
+    from adapters.cli import cmd_serve
+
     with pytest.raises(SystemExit, match="LIFTRESCUE_AUDIT_KEY"):  # `serve`, before any worker
-        Settings(database_url=database_url, environment="production").require_production_safe()
-    Settings(database_url=database_url, environment="production",
-             audit_key=KEY).require_production_safe()
+        cmd_serve(Namespace(role="relay"),
+                  Settings(database_url=database_url, environment="production"))
+    assert audit_key(Settings(database_url=database_url, environment="production",
+                              audit_key=KEY)) == KEY.encode()
     with pytest.raises(SystemExit, match="at least 32"):
         audit_key(Settings(environment="production", audit_key="short"))
 
