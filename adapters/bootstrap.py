@@ -7,6 +7,7 @@ from psycopg_pool import ConnectionPool
 
 from adapters import reference
 from adapters.postgres.audit_chain import PostgresAuditChain
+from adapters.postgres.group_commit import GroupCommit
 from adapters.postgres.connection import eventsourcing_env, open_pool
 from adapters.postgres.console_sessions import ConsoleSessions
 from adapters.postgres.idempotency import IdempotencyStore
@@ -20,7 +21,7 @@ from adapters.postgres import view_health
 from adapters.postgres.views.deadlines import DeadlineQueries, PostgresDeadlinesView
 from adapters.postgres.views.registry import PostgresRegistryView
 from adapters.postgres.views.tickets import PostgresTicketsView
-from adapters.sms import HttpGateway, LogGateway, SmsOutbox
+from adapters.sms.outbox import HttpGateway, LogGateway, SmsOutbox
 from adapters.runtime.audit_key import audit_key
 from adapters.runtime.settings import Settings
 from dispatch.lift_directory import RegistryLiftDirectory
@@ -80,7 +81,7 @@ def _build(settings: Settings, url: str) -> Services:
     tickets = TicketApp(env, numbers=PostgresTicketNumbers(url, settings.timezone),
                         causes=reference.FaultCauseTable(),
                         lifts=RegistryLiftDirectory(registry, queries.code_for_rescue_code),
-                        group_commit=settings.group_commit)
+                        saver=GroupCommit if settings.group_commit else None)
     audit = PostgresAuditChain(tickets.recorder.datastore, key=audit_key(settings),
                                grace_seconds=settings.audit_grace_seconds)
     audit.create_table()

@@ -235,7 +235,7 @@ def register(services: Any, city: City, progress: Callable[[int, int], None] = l
     event per row). Returns how many of each were registered."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from adapters.cli_import import IMPORTERS
+    from adapters.cli.import_csv import IMPORTERS
     from dispatch.commands import Context
 
     ctx = Context(actor="load:city", correlation_id=f"city-{city.seed}")

@@ -149,7 +149,8 @@ def measure(db: str, bs: str, events: int, alarms: int, runs: int,
     for run in range(runs):  # alternate raw and relay; the machine's load varies
         ensure_topics(bs, [f"bench-raw-{tag}-{run}", f"bench-events-{tag}-{run}"])
         count, raw = raw_producer_seconds(services.tickets, bs, f"bench-raw-{tag}-{run}")
-        services.settings.kafka_events_topic = f"bench-events-{tag}-{run}"
+        services.settings = services.settings.model_copy(
+            update={"kafka_events_topic": f"bench-events-{tag}-{run}"})
         count2, relayed = relay_seconds(services, f"bench-{run}")
         ratios.append(raw / relayed)
         rows.append((count / raw, count2 / relayed))

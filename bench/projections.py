@@ -11,7 +11,7 @@ from typing import Any
 import psycopg
 
 from adapters.bootstrap import Services
-from adapters.views import by_name
+from adapters.projection_runtime.supervisor import by_name
 
 LIFT = "44030000000000000001"
 
@@ -85,7 +85,7 @@ def projection_lag(services: Services, rate: float, seconds: float) -> dict[str,
 
 def rebuild_rate(services: Services) -> dict[str, Any]:
     """tickets_view rebuild events/s beside a raw sequential read of the same table."""
-    from adapters.rebuild import rebuild
+    from adapters.projection_runtime.rebuild import rebuild
 
     started = time.perf_counter()
     with psycopg.connect(services.database_url) as conn, conn.cursor(name="raw") as cur:

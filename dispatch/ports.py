@@ -1,5 +1,6 @@
 """What the ticket application needs from the outside world, as small protocols."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -17,6 +18,14 @@ class TicketNumbers(Protocol):
 class FaultCauses(Protocol):
     def describe(self, root: str, sub: str) -> str | None:
         """The cause's name, or None when (root, sub) is not in the code table."""
+
+
+class BatchSaver(Protocol):
+    def submit(self, events: Sequence[Any]) -> list[Any]:
+        """Store the events durably (possibly with other callers'); their recordings."""
+
+    def stop(self) -> None:
+        """Finish what is queued and stop."""
 
 
 class UnknownLifts:

@@ -11,8 +11,7 @@ from eventsourcing.persistence import IntegrityError
 
 from dispatch.commands import Context, ReceiveAlarm, TicketStep
 from dispatch.errors import ConcurrentUpdate, TicketNotFound, VersionMismatch
-from dispatch.group_commit import GroupCommit
-from dispatch.ports import FaultCauses, LiftDirectory, TicketNumbers, UnknownLifts
+from dispatch.ports import BatchSaver, FaultCauses, LiftDirectory, TicketNumbers, UnknownLifts
 from domain.errors import InvalidValue
 from domain.ticket import Ticket
 from domain.values import mask_mobile, require_aware, ticket_id_for
@@ -43,10 +42,12 @@ class TicketApp(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None, *,
                  numbers: TicketNumbers | None = None, causes: FaultCauses | None = None,
                  lifts: LiftDirectory | None = None,
-                 clock: Callable[[], datetime] = _utcnow, group_commit: bool = False):
+                 clock: Callable[[], datetime] = _utcnow,
+                 saver: Callable[[Callable[..., list[Any]]], BatchSaver] | None = None):
         super().__init__(env)
-        # Many request threads: batch their saves into shared transactions (see group_commit).
-        self.group = GroupCommit(self.save) if group_commit else None
+        # Many request threads: the composition root may hand in a saver that batches their
+        # saves into shared transactions (adapters/postgres/group_commit.py).
+        self.saver = saver(self.save) if saver is not None else None
         # Optional so projection runners can build a read-only instance from env alone.
         self.numbers, self.causes = numbers, causes
         self.lifts = lifts or UnknownLifts()
@@ -153,13 +154,13 @@ class TicketApp(Application[UUID]):
 
     # ---- helpers ------------------------------------------------------------------------
     def _store(self, ticket: Ticket) -> list[Any]:
-        if self.group is None:
+        if self.saver is None:
             return self.save(ticket)
-        return self.group.submit(ticket.collect_events())
+        return self.saver.submit(ticket.collect_events())
 
     def close(self) -> None:
-        if self.group is not None:
-            self.group.stop()
+        if self.saver is not None:
+            self.saver.stop()
         super().close()
 
     def _open(self, cmd: ReceiveAlarm, ctx: Context, ticket_no: str | None) -> Ticket:

@@ -120,7 +120,7 @@ def views(client):
     """Run every materialised view (the `projections` role) for the test's duration."""
     import threading
 
-    from adapters.workers import run_projections
+    from adapters.runtime.roles import run_projections
 
     stop = threading.Event()
     thread = threading.Thread(target=run_projections,

@@ -9,7 +9,7 @@ from typing import Any
 
 from kafka import KafkaProducer
 
-from adapters import workers
+from adapters.runtime import roles as workers
 
 
 @contextmanager

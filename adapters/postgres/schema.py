@@ -2,8 +2,8 @@
 
 from psycopg_pool import ConnectionPool
 
-from adapters.sms import OUTBOX
-from adapters.sms_receipts import RECEIPTS
+from adapters.sms.outbox import OUTBOX
+from adapters.sms.receipts import RECEIPTS
 
 STATEMENTS = [
     """CREATE TABLE IF NOT EXISTS ticket_counters (

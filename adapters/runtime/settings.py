@@ -10,7 +10,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     """Configuration from LIFTRESCUE_* environment variables."""
 
-    model_config = SettingsConfigDict(env_prefix="LIFTRESCUE_", extra="ignore")
+    # Frozen: built once by the entry point; an override is a copy (`model_copy(update=...)`).
+    model_config = SettingsConfigDict(env_prefix="LIFTRESCUE_", extra="ignore", frozen=True)
 
     database_url: str | None = Field(
         None, description="External PostgreSQL; unset = embedded PostgreSQL under state_dir")

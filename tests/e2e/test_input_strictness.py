@@ -222,7 +222,7 @@ def test_intake_messages_refuse_bools_odd_digits_and_nulls(message):
 
 # ---- item 14: no token for a unit that does not exist -----------------------------------------
 def run_cli(monkeypatch, database_url, *argv: str) -> int:
-    from adapters.cli import parser
+    from adapters.cli.main import parser
     from adapters.runtime.settings import Settings
 
     monkeypatch.setenv("LIFTRESCUE_DATABASE_URL", database_url)

@@ -36,7 +36,7 @@ def load(app, stop: threading.Event) -> None:
 @pytest.mark.slow
 def test_broker_down_30s_during_load_everything_after_is_delivered(kafka_settings, own_broker,
                                                                    tmp_path):
-    kafka_settings.kafka_bootstrap = own_broker.bootstrap
+    kafka_settings = kafka_settings.model_copy(update={"kafka_bootstrap": own_broker.bootstrap})
     ensure_topics(own_broker.bootstrap, topics_of(kafka_settings))
     services = bootstrap(kafka_settings)
     app, position = services.tickets, RelayPosition(services.pool, "ticket-events")

@@ -10,7 +10,7 @@ import pytest
 from pydantic import SecretStr
 
 from adapters.http.routes.sms_receipts import SIGNATURE, signature_for
-from adapters.sms import HttpGateway
+from adapters.sms.outbox import HttpGateway
 from tests.e2e.registry_helpers import make_lift, make_station, make_unit
 
 SECRET = "receipt-secret"
@@ -39,12 +39,13 @@ def gateway_url():
 @pytest.fixture()
 def dispatching(client, gateway_url):
     """Views + dispatcher on the http gateway; the accept timeout is far away."""
-    from adapters.workers import run_dispatcher, run_projections
+    from adapters.runtime.roles import run_dispatcher, run_projections
 
     services = client.app.state.services
-    services.settings.accept_timeout_seconds = 600
-    services.settings.dispatcher_poll_seconds = 0.1
-    services.settings.sms_receipt_secret = SecretStr(SECRET)
+    services.settings = services.settings.model_copy(update={"accept_timeout_seconds": 600})
+    services.settings = services.settings.model_copy(update={"dispatcher_poll_seconds": 0.1})
+    services.settings = services.settings.model_copy(
+        update={"sms_receipt_secret": SecretStr(SECRET)})
     services.sms.gateway = HttpGateway(gateway_url, attempts=1, backoff=0.01)
     stop = threading.Event()
     threads = [threading.Thread(target=role, args=(services, stop), daemon=True)
@@ -155,5 +156,5 @@ def test_receipts_need_the_signature_and_a_well_formed_body(client, dispatching)
                                                  "recorded": True}
     first = messages(client, ticket_id)[0]["recipients"][0]
     assert (first["mobile"], first["delivery"]) == ("139****9000", "delivered")
-    dispatching.settings.sms_receipt_secret = None
+    dispatching.settings = dispatching.settings.model_copy(update={"sms_receipt_secret": None})
     assert post_receipt(client, good).status_code == 403

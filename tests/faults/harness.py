@@ -65,7 +65,7 @@ def stored_alarms(services) -> dict[str, int]:  # noqa: ANN001
 
 def catch_up_views(services, database_url: str, seconds: float = 90) -> None:  # noqa: ANN001
     """Run `serve projections` until every view has processed the whole log."""
-    from adapters.views import catalogue, position
+    from adapters.projection_runtime.supervisor import catalogue, position
 
     worker = cli(database_url, "serve", "projections")
     try:

@@ -8,7 +8,7 @@ import uuid
 import psycopg
 import pytest
 
-from adapters import cli_audit
+from adapters.cli import audit as cli_audit
 from adapters.runtime.settings import Settings
 from projections import audit_checkpoint
 from projections.audit_chain import ALTERED, Hasher
@@ -61,7 +61,7 @@ def test_the_role_writes_signed_checkpoints_to_the_file_and_to_kafka(client, set
 
 def test_a_failing_sink_is_logged_and_the_other_still_gets_the_checkpoint(client, settings,
                                                                          tmp_path, caplog):
-    from adapters.audit_checkpoints import CheckpointWriter
+    from adapters.runtime.audit_checkpoints import CheckpointWriter
 
     make_tickets(client, 1)
     chain(client)
@@ -83,7 +83,7 @@ def test_a_failing_sink_is_logged_and_the_other_still_gets_the_checkpoint(client
 
 
 def write_checkpoint(client, settings) -> object:
-    from adapters.audit_checkpoints import CheckpointWriter
+    from adapters.runtime.audit_checkpoints import CheckpointWriter
 
     chain(client)
     writer = CheckpointWriter(client.app.state.services.audit,
@@ -142,7 +142,7 @@ def test_production_refuses_to_start_without_an_audit_key(database_url):
         audit_key(Settings(database_url=database_url, environment="production"))
     from argparse import Namespace
 
-    from adapters.cli import cmd_serve
+    from adapters.cli.main import cmd_serve
 
     with pytest.raises(SystemExit, match="LIFTRESCUE_AUDIT_KEY"):  # `serve`, before any worker
         cmd_serve(Namespace(role="relay"),

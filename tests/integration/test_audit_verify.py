@@ -113,7 +113,7 @@ def test_registry_events_are_chained_and_checked(client, database_url):
     make_station(client, unit_id, workers=2)
     chain(client)
     clean = client.get("/v1/audit/verify").json()
-    from adapters.rebuild import status
+    from adapters.projection_runtime.rebuild import status
 
     lags = {r["view"]: (r["position"], r["lag"]) for r in status(client.app.state.services)}
     assert lags["audit_chain"] == (0, 0) and lags["audit_chain:registry"][1] == 0

@@ -39,7 +39,7 @@ def wait_for_count(client, ticket_id, kind, count, seconds=30):
 
 
 def test_killed_dispatcher_loses_no_timer_and_fires_none_twice(client, database_url):
-    from adapters.workers import run_projections
+    from adapters.runtime.roles import run_projections
 
     stop = threading.Event()
     views = threading.Thread(target=run_projections, args=(client.app.state.services, stop),

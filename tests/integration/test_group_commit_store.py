@@ -6,7 +6,7 @@ from dispatch.commands import Context, ReceiveAlarm
 
 
 def test_concurrent_alarms_with_retries_make_exactly_one_ticket_each(services, count_events):
-    assert services.tickets.group is not None  # on by default
+    assert services.tickets.saver is not None  # on by default
     ctx, outcomes, lock = Context("test", "gc"), [], threading.Lock()
 
     def caller(c: int) -> None:

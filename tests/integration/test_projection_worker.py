@@ -23,7 +23,7 @@ def drive(services, start: int, count: int) -> None:
 
 
 def wait_until_caught_up(services, seconds=60):
-    from adapters.views import by_name, position
+    from adapters.projection_runtime.supervisor import by_name, position
 
     view, deadline = by_name("tickets_view"), time.monotonic() + seconds
     while time.monotonic() < deadline:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters import cli
+from adapters.cli import main as cli
 from adapters.runtime.logging import configure_logging
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,7 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from adapters.sms import HttpGateway, SmsOutbox
+from adapters.sms.outbox import HttpGateway, SmsOutbox
 from dispatch.policy import Recipient
 
 

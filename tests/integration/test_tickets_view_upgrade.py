@@ -6,9 +6,9 @@ import threading
 import psycopg
 
 from adapters.postgres.views.tickets import PostgresTicketsView
-from adapters.rebuild import rebuild
-from adapters.views import by_name
-from adapters.workers import run_projections
+from adapters.projection_runtime.rebuild import rebuild
+from adapters.projection_runtime.supervisor import by_name
+from adapters.runtime.roles import run_projections
 from tests.e2e.registry_helpers import code
 
 

@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from adapters.views import Supervisor, catalogue
+from adapters.projection_runtime.supervisor import Supervisor, catalogue
 from tests.e2e.registry_helpers import make_unit
 
 BANNER = "投影 registry_view 停滞 / view registry_view stalled"
@@ -129,7 +129,7 @@ def test_a_view_failing_on_every_event_is_loud_until_it_heals(client, database_u
         assert position == state["position"] > 0
         assert metric(client, "liftrescue_view_ready", "registry_view") == 0
 
-        from adapters.cli_projections import print_status
+        from adapters.cli.projections import print_status
 
         print_status(services)
         lines = capsys.readouterr().out.splitlines()
@@ -179,7 +179,7 @@ def test_the_batch_follower_fails_loudly_too(client, database_url, caplog):
 
 
 def test_errors_are_described_without_secrets_or_row_details():
-    from adapters.view_readiness import describe
+    from adapters.projection_runtime.readiness import describe
 
     error = psycopg.errors.CheckViolation(
         'new row violates check constraint "x"\nDETAIL:  Failing row contains (13800138000).')

@@ -3,7 +3,7 @@
 import threading
 import time
 
-from adapters.views import STALL_SECONDS, Supervisor, by_name, is_stalled, position
+from adapters.projection_runtime.supervisor import STALL_SECONDS, Supervisor, by_name, is_stalled, position
 from tests.e2e.registry_helpers import make_unit
 
 

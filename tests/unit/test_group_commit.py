@@ -6,7 +6,7 @@ import time
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from dispatch.group_commit import GroupCommit
+from adapters.postgres.group_commit import GroupCommit
 
 
 class Store:

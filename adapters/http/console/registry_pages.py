@@ -15,7 +15,7 @@ from adapters.http.console.pages import render
 from adapters.http.console.session import ConsolePrincipal
 from adapters.http.registry_schemas import RescueInfo, WorkerCreate
 from adapters.http.routes.registry import _station, own
-from adapters.views import by_name, wait_for
+from adapters.projection_runtime.supervisor import by_name, wait_for
 from dispatch.commands import Context
 from dispatch.errors import NotFound
 from domain.errors import DomainError

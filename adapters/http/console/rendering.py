@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from fastapi.templating import Jinja2Templates
 
 from adapters.http.console.event_fields import event_fields
-from adapters.view_readiness import view_alerts
+from adapters.projection_runtime.readiness import view_alerts
 
 STATUS_LABELS = {"received": "已接警", "notified": "已通知", "assigned": "已响应",
                  "arrived": "已到场", "released": "已解困", "closed": "已结案",

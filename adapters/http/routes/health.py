@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse
 
 from adapters.bootstrap import Services
 from adapters.http.deps import ServicesDep
-from adapters.view_readiness import assess_services, describe
+from adapters.projection_runtime.readiness import assess_services, describe
 
 router = APIRouter(tags=["operations"])
 

@@ -9,7 +9,7 @@ from adapters.http.deps import ContextDep, ServicesDep
 from adapters.http.registry_schemas import BatchUpdate, LiftPut, LiftSelection
 from adapters.http.routes.registry import _station, etag, own
 from adapters.postgres.tokens import Principal
-from adapters.views import by_name, wait_for
+from adapters.projection_runtime.supervisor import by_name, wait_for
 from dispatch.errors import NotFound
 
 router = APIRouter(prefix="/v1", tags=["registry"])

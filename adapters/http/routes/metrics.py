@@ -12,7 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
 from adapters.http.deps import ServicesDep
-from adapters.view_readiness import ViewState, assess_services
+from adapters.projection_runtime.readiness import ViewState, assess_services
 
 router = APIRouter(tags=["operations"])
 

@@ -12,7 +12,7 @@ from adapters.http.deps import ServicesDep
 from adapters.http.routes.registry import own
 from adapters.http.windows import From, To  # bounded: year 1 / 9999 are 422, not 500
 from adapters.postgres.tokens import Principal
-from adapters.views import by_name, wait_for
+from adapters.projection_runtime.supervisor import by_name, wait_for
 from projections.tickets import ORDER, minutes
 
 router = APIRouter(prefix="/v1", tags=["projections"])

@@ -19,7 +19,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 @pytest.fixture()
 def live_server(settings):
     """Base URL of the real app (with its background roles) on a free loopback port."""
-    from adapters import workers
+    from adapters.runtime import roles as workers
     from adapters.bootstrap import bootstrap
     from adapters.http.main import create_app
 

@@ -119,7 +119,7 @@ def test_unit_user_sees_only_its_own_unit(login, live_server, issue_token):
 
 
 def test_every_page_with_demo_data_and_multi_select_binding(login, live_server, issue_token):
-    from adapters import demo
+    from adapters.cli import demo
 
     base, app = live_server
     made = demo.seed(app.state.services)
@@ -191,7 +191,7 @@ def test_every_page_with_demo_data_and_multi_select_binding(login, live_server, 
 
 
 def test_auditor_reads_the_registry_but_cannot_bind(login, live_server, issue_token):
-    from adapters import demo
+    from adapters.cli import demo
 
     base, app = live_server
     made = demo.seed(app.state.services)

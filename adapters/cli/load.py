@@ -27,7 +27,7 @@ def run(args: argparse.Namespace, settings: Settings) -> None:
           f"(seed {args.seed})", flush=True)
     if args.register:
         from adapters.bootstrap import bootstrap
-        from adapters.cli_import import progress
+        from adapters.cli.import_csv import progress
         from adapters.runtime.embedded import database_url_for
 
         services = bootstrap(settings, database_url_for(settings))

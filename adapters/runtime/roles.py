@@ -17,7 +17,7 @@ Role = Callable[[Services, threading.Event], None]
 
 def chain_audit_log(services: Services, stop: threading.Event) -> None:
     """Keep the audit chain at the head of both event logs; checkpoint it outside the database."""
-    from adapters.audit_checkpoints import CheckpointWriter
+    from adapters.runtime.audit_checkpoints import CheckpointWriter
 
     # Own thread: a slow broker must not stall the chainer, whose heartbeat tells verify it is live.
     done = threading.Event()
@@ -35,7 +35,7 @@ def chain_audit_log(services: Services, stop: threading.Event) -> None:
 
 def run_projections(services: Services, stop: threading.Event) -> None:
     """Every materialised view, each kept at the head of its application's log."""
-    from adapters.views import Supervisor, catalogue
+    from adapters.projection_runtime.supervisor import Supervisor, catalogue
 
     Supervisor(catalogue(), services.env, services.database_url).run(stop)
 

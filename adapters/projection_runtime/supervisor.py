@@ -94,7 +94,7 @@ class Supervisor:
 
     def start(self, view: View) -> None:
         if view.batch_apply is not None:
-            from adapters.batch_runner import BatchRunner
+            from adapters.projection_runtime.batch_follower import BatchRunner
 
             runner = BatchRunner(view.application_class, view.view_class, view.batch_apply,
                                  self.env)

@@ -2,7 +2,7 @@
 
 The outbox key (ticket:notify:version, ticket:overdue...) makes sending idempotent: a message
 already tried is never sent again, so a dispatcher restarted mid-way does not spam rescuers.
-Delivery receipts from the gateway (adapters.sms_receipts) say whether each person got it.
+Delivery receipts from the gateway (adapters.sms.receipts) say whether each person got it.
 """
 
 import json
@@ -17,7 +17,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
-from adapters.sms_receipts import SmsReceipts
+from adapters.sms.receipts import SmsReceipts
 from dispatch.policy import Recipient
 from domain.values import mask_mobile
 

@@ -11,9 +11,13 @@ from pathlib import Path
 import structlog
 import uvicorn
 
-from adapters import (
-    cli_audit, cli_import, cli_kafka, cli_load, cli_projections, cli_tokens, workers,
-)
+from adapters.cli import audit as cli_audit
+from adapters.cli import import_csv as cli_import
+from adapters.cli import kafka as cli_kafka
+from adapters.cli import load as cli_load
+from adapters.cli import projections as cli_projections
+from adapters.cli import tokens as cli_tokens
+from adapters.runtime import roles as workers
 from adapters.bootstrap import Services, bootstrap
 from adapters.http.main import create_app
 from adapters.runtime.broker import start_dev_broker
@@ -62,7 +66,7 @@ def _serve_role(settings: Settings, database_url: str, role: str) -> None:
 def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:
     """Embedded PostgreSQL + the API on one machine, data kept under the state folder."""
     if args.port:
-        settings.port = args.port
+        settings = settings.model_copy(update={"port": args.port})
     # Refuse before starting anything: a second dev on this state folder, or a busy port.
     lock = hold_dev_lock(settings.state_dir, settings.port)  # noqa: F841 - held until exit
     sock = claim_port(settings.host, settings.port)
@@ -71,7 +75,7 @@ def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:
     if args.demo:
         _seed_demo(settings, url)
     if not settings.kafka_bootstrap:
-        settings.kafka_bootstrap = start_dev_broker(settings)
+        settings = settings.model_copy(update={"kafka_bootstrap": start_dev_broker(settings)})
     print(f"LiftRescue dev: API on http://{settings.host}:{settings.port} "
           f"(docs at /docs), state in {settings.state_dir.resolve()}\n"
           f"admin token: {token}\n"
@@ -82,7 +86,7 @@ def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _seed_demo(settings: Settings, url: str) -> None:
-    from adapters import demo
+    from adapters.cli import demo
 
     services = bootstrap(settings, url)
     try:

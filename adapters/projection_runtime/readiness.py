@@ -63,7 +63,7 @@ class ViewState:
 def assess(conn: psycopg.Connection, stall_seconds: float, failures_unready: int,
            views: list | None = None) -> list[ViewState]:
     """Observe every catalogued view's position now, then judge every view on record."""
-    from adapters.views import catalogue, position
+    from adapters.projection_runtime.supervisor import catalogue, position
 
     for view in catalogue() if views is None else views:
         tracked, newest = position(conn, view)

@@ -5,12 +5,12 @@ import sys
 import time
 
 from adapters.bootstrap import Services, bootstrap
-from adapters.cli_import import progress as bar
+from adapters.cli.import_csv import progress as bar
 from adapters.postgres import view_health
-from adapters.rebuild import rebuild, status
+from adapters.projection_runtime.rebuild import rebuild, status
 from adapters.runtime.embedded import database_url_for
 from adapters.runtime.settings import Settings
-from adapters.views import by_name, catalogue
+from adapters.projection_runtime.supervisor import by_name, catalogue
 
 
 def run(args: argparse.Namespace, settings: Settings) -> None:

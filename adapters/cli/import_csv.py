@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from adapters.bootstrap import Services, bootstrap
-from adapters.cli_import_rows import IMPORTERS, Row, RowError
+from adapters.cli.import_rows import IMPORTERS, Row, RowError
 from adapters.runtime.embedded import database_url_for
 from adapters.runtime.settings import Settings
 from dispatch.commands import Context

@@ -7,7 +7,7 @@ from eventsourcing.persistence import Tracking
 from psycopg.sql import SQL, Identifier
 
 from adapters.bootstrap import Services
-from adapters.views import View, catalogue, position
+from adapters.projection_runtime.supervisor import View, catalogue, position
 
 BATCH = 5000
 

@@ -1,0 +1,1 @@
+"""The `liftrescue` command line: the top floor of the house."""

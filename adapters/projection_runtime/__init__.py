@@ -1,0 +1,1 @@
+"""Runs the projections: supervisor, batch follower, rebuild, readiness."""

@@ -1,0 +1,1 @@
+"""SMS: the durable outbox, its gateways and delivery receipts."""
