@@ -21,6 +21,7 @@ def _token(args: argparse.Namespace, settings: Settings) -> str:
 
 def run(args: argparse.Namespace, settings: Settings) -> None:
     from bench import city as sim
+    from bench import drivers
 
     town = sim.City.generate(args.lifts, seed=args.seed)
     print(f"city: {len(town.lifts):,} lifts, {town.units} units, {town.stations} stations "
@@ -47,10 +48,10 @@ def run(args: argparse.Namespace, settings: Settings) -> None:
                                args.burst, args.burst_minutes, seed=args.seed)
     if not batch:
         return
-    driver = (sim.KafkaDriver(args.bootstrap or settings.kafka_bootstrap or "127.0.0.1:9092",
+    driver = (drivers.KafkaDriver(args.bootstrap or settings.kafka_bootstrap or "127.0.0.1:9092",
                               settings.kafka_alarms_topic) if args.via == "kafka"
-              else sim.HttpDriver(args.base, _token(args, settings), args.clients))
-    ledger = driver.send(batch, sim.Ledger(), sim.paced(args.speed))
+              else drivers.HttpDriver(args.base, _token(args, settings), args.clients))
+    ledger = driver.send(batch, drivers.Ledger(), drivers.paced(args.speed))
     print(f"sent {ledger.sent}, acknowledged {len(ledger.acknowledged)}, "
           f"failed {len(ledger.failures)}, statuses {dict(sorted(ledger.statuses.items()))}")
     if ledger.failures:

@@ -134,7 +134,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> None:
     """Measure against raw anchors on this machine; print the table and write JSON."""
-    from bench import runner
+    try:
+        from bench import runner
+    except ImportError as exc:  # the bench extra is not installed
+        raise SystemExit(f"liftrescue bench needs {exc.name}: pip install 'liftrescue[bench]'") from exc
 
     report = runner.run(args.quick, args.json, args.workers)
     runner.print_table(report)

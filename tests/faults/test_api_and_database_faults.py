@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench import city as sim
+from bench import drivers
 from tests.faults.harness import (
     ApiServer, catch_up_views, report, stored_alarms, view_equals_rebuild,
 )
@@ -18,14 +19,14 @@ from tests.faults.harness import (
 ALARMS = 400
 
 
-def wait_for_acks(ledger: sim.Ledger, count: int, seconds: float = 60) -> None:
+def wait_for_acks(ledger: drivers.Ledger, count: int, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while len(ledger.acknowledged) < count and time.monotonic() < deadline:
         time.sleep(0.02)
     assert len(ledger.acknowledged) >= count, "the load did not get going"
 
 
-def check_store(ledger: sim.Ledger, services, alarms: list[sim.Alarm]) -> dict[str, int]:
+def check_store(ledger: drivers.Ledger, services, alarms: list[sim.Alarm]) -> dict[str, int]:
     assert not ledger.failures, list(ledger.failures.items())[:3]
     stored = stored_alarms(services)
     acked = set(ledger.acknowledged.values())
@@ -50,8 +51,8 @@ def test_api_sigkilled_mid_load_loses_no_acknowledged_alarm(services, database_u
     alarms = sim.power_cut(town, count=ALARMS, seed=seed)
     token = services.tokens.create(role="operator", name="faults")[0]
     api = ApiServer(database_url).start()
-    ledger = sim.Ledger()
-    driver = threading.Thread(target=sim.HttpDriver(api.base, token, clients=8).send,
+    ledger = drivers.Ledger()
+    driver = threading.Thread(target=drivers.HttpDriver(api.base, token, clients=8).send,
                               args=(alarms, ledger))
     try:
         driver.start()
@@ -89,8 +90,8 @@ def test_postgres_restarted_mid_load_503_then_recovers(capsys):
         alarms = sim.power_cut(town, count=ALARMS, seed=13)
         token = services.tokens.create(role="operator", name="faults")[0]
         api = ApiServer(url).start()
-        ledger = sim.Ledger()
-        driver = threading.Thread(target=sim.HttpDriver(api.base, token, clients=8,
+        ledger = drivers.Ledger()
+        driver = threading.Thread(target=drivers.HttpDriver(api.base, token, clients=8,
                                                         give_up=120).send,
                                   args=(alarms, ledger))
         try:
