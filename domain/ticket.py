@@ -1,4 +1,6 @@
-"""The entrapment ticket: one aggregate, one event stream per trapped-passenger incident."""
+"""The entrapment ticket: one aggregate, one event stream per trapped-passenger incident.
+Its events are nested classes: their topics (`domain.ticket:Ticket.AlarmReceived`...) are
+stored with every event, so they keep this module path and these names."""
 
 from datetime import datetime
 from typing import Any
@@ -7,42 +9,83 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import InvalidTransition, InvalidValue, NodeOutOfOrder, TicketFinished
-from domain.values import (
-    NODE_ORDER,
-    CancelReason,
-    DispatchMode,
-    Node,
-    ReleasedBy,
-    require_aware,
-    ticket_id_for,
-)
-
-MAX_LEVEL = 3
+from domain.events import TicketEvent
+from domain.ticket_rules import MAX_LEVEL, TicketRules
+from domain.values import CancelReason, Node, ReleasedBy, notified_side, ticket_id_for
 
 
-class Ticket(Aggregate):
+class Ticket(TicketRules, Aggregate):
     """Nodes keep business-time order; nothing follows Closed or Cancelled but a fault report."""
+
+    class AlarmReceived(TicketEvent, Aggregate.Created):
+        source: str
+        source_ref: str
+        ticket_no: str
+        lift_code: str
+        lift: dict[str, Any] | None
+        trapped_count: int | None
+        caller: dict[str, Any] | None
+        dispatch: str
+        note: str | None
+
+    class StationNotified(TicketEvent):
+        """v2 records `side` (maintenance | operators); v1 left it to be read from the station."""
+        station: dict[str, Any] | None
+        level: int
+        channel: str
+        side: str
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["side"] = notified_side(state.get("station")).value
+
+    class Escalated(TicketEvent):
+        from_level: int
+        to_level: int
+        reason: str
+
+    class ResponderAssigned(TicketEvent):
+        responder: dict[str, Any]
+
+    class ArrivedOnSite(TicketEvent):
+        """The rescuer is on site (the 30-minute clock stops)."""
+
+    class PassengersReleased(TicketEvent):
+        released_count: int
+        released_by: str
+
+    class Cancelled(TicketEvent):
+        reason: str
+        note: str | None
+
+    class FaultReportFiled(TicketEvent):
+        cause_root: str
+        cause_sub: str
+        description: str
+
+    class Closed(TicketEvent):
+        """The released ticket is closed."""
+
+    class TimeCorrected(TicketEvent):
+        node: str
+        old: datetime
+        new: datetime
+        reason: str
+
+    class AlarmLinked(TicketEvent):
+        source: str
+        source_ref: str
 
     @staticmethod
     def create_id(source: str, source_ref: str) -> UUID:
         return ticket_id_for(source, source_ref)
 
-    @event("AlarmReceived")
-    def __init__(  # noqa: PLR0913 - the alarm carries the whole lift snapshot
-        self,
-        *,
-        source: str,
-        source_ref: str,
-        ticket_no: str,
-        lift_code: str,
-        lift: dict[str, Any] | None,
-        trapped_count: int | None,
-        caller: dict[str, Any] | None,
-        dispatch: str,
-        note: str | None,
-        occurred_at: datetime,
-        actor: str,
-        correlation_id: str,
+    @event(AlarmReceived)
+    def __init__(  # the alarm carries the whole lift snapshot
+        self, *, source: str, source_ref: str, ticket_no: str, lift_code: str,
+        lift: dict[str, Any] | None, trapped_count: int | None, caller: dict[str, Any] | None,
+        dispatch: str, note: str | None, occurred_at: datetime, actor: str, correlation_id: str,
     ):
         self.source, self.source_ref, self.ticket_no = source, source_ref, ticket_no
         self.lift_code, self.lift, self.trapped_count = lift_code, lift, trapped_count
@@ -57,72 +100,18 @@ class Ticket(Aggregate):
         self.fault_report: dict[str, Any] | None = None
         self.linked_alarms: list[dict[str, Any]] = []
 
-    # ---- state --------------------------------------------------------------------------
-    @property
-    def status(self) -> str:
-        if self.cancelled:
-            return "cancelled"
-        for node in reversed(NODE_ORDER):
-            if node in self.times:
-                return node.value
-        return Node.RECEIVED.value
-
-    @property
-    def unit_id(self) -> str | None:
-        """The maintenance unit accountable for the lift (None for an unknown lift)."""
-        return (self.lift or {}).get("unit_id")
-
-    @property
-    def is_finished(self) -> bool:
-        return self.cancelled is not None or Node.CLOSED in self.times
-
-    # ---- guards -------------------------------------------------------------------------
-    def _check_open(self) -> None:
-        if self.is_finished:
-            raise TicketFinished(f"ticket {self.ticket_no} is {self.status}; no further steps")
-
-    def _check_not_done(self, node: Node) -> None:
-        if node in self.times:
-            raise InvalidTransition(f"ticket {self.ticket_no} is already {node.value}")
-
-    def _check_after(self, node: Node, at: datetime, field: str = "at") -> None:
-        """`at` must not precede any node that comes before `node`."""
-        require_aware(at, field)
-        for earlier in NODE_ORDER[: NODE_ORDER.index(node)]:
-            when = self.times.get(earlier)
-            if when is not None and at < when:
-                raise NodeOutOfOrder(
-                    f"{node.value} at {at.isoformat()} is earlier than "
-                    f"{earlier.value} at {when.isoformat()}",
-                    field=field,
-                )
-
-    def _check_before_later_nodes(self, node: Node, at: datetime) -> None:
-        for later in NODE_ORDER[NODE_ORDER.index(node) + 1 :]:
-            when = self.times.get(later)
-            if when is not None and at > when:
-                raise NodeOutOfOrder(
-                    f"{node.value} at {at.isoformat()} would be later than "
-                    f"{later.value} at {when.isoformat()}",
-                    field="new",
-                )
-
-    def _check_notified(self, step: str) -> None:
-        if Node.NOTIFIED not in self.times:
-            raise NodeOutOfOrder(f"cannot {step} before a station was notified")
-
-    # ---- commands -----------------------------------------------------------------------
+    # ---- commands: check, then record one event ------------------------------------------
     def notify(self, *, at: datetime, station: dict[str, Any] | None, channel: str, actor: str,
                correlation_id: str, level: int | None = None) -> None:
         self._check_open()
         level = level if level is not None else max(self.level, 1)
-        if Node.ARRIVED in self.times or Node.RELEASED in self.times:
-            raise InvalidTransition("rescuers are already on site; no station to notify")
+        self._check_not_on_site("rescuers are already on site; no station to notify")
         if not 1 <= level <= MAX_LEVEL:
             raise InvalidValue("level must be 1, 2 or 3", field="level")
         self._check_after(Node.NOTIFIED, at)
         self._station_notified(station=station, level=level, channel=channel,
-                               occurred_at=at, actor=actor, correlation_id=correlation_id)
+                               side=notified_side(station).value, occurred_at=at, actor=actor,
+                               correlation_id=correlation_id)
 
     def escalate(self, *, at: datetime, reason: str, actor: str, correlation_id: str) -> None:
         self._check_open()
@@ -138,8 +127,7 @@ class Ticket(Aggregate):
                correlation_id: str) -> None:
         self._check_open()
         self._check_notified("assign a responder")
-        if Node.ARRIVED in self.times or Node.RELEASED in self.times:
-            raise InvalidTransition("the rescue is already on site; the responder is fixed")
+        self._check_not_on_site("the rescue is already on site; the responder is fixed")
         self._check_after(Node.ASSIGNED, at)
         self._responder_assigned(responder=responder, occurred_at=at, actor=actor,
                                  correlation_id=correlation_id)
@@ -213,59 +201,48 @@ class Ticket(Aggregate):
                            correlation_id=correlation_id)
 
     # ---- events (the only place state changes) ------------------------------------------
-    @event("StationNotified")
-    def _station_notified(self, station, level, channel, occurred_at, actor, correlation_id):
+    @event(StationNotified)
+    def _station_notified(self, station, level, channel, side, occurred_at, actor,
+                          correlation_id):
         self.times.setdefault(Node.NOTIFIED, occurred_at)
-        self.station = station
-        self.level = level
+        self.station, self.level = station, level
 
-    @event("Escalated")
+    @event(Escalated)
     def _escalated(self, from_level, to_level, reason, occurred_at, actor, correlation_id):
         self.level = to_level
 
-    @event("ResponderAssigned")
+    @event(ResponderAssigned)
     def _responder_assigned(self, responder, occurred_at, actor, correlation_id):
         self.times.setdefault(Node.ASSIGNED, occurred_at)
         self.responder = responder
 
-    @event("ArrivedOnSite")
+    @event(ArrivedOnSite)
     def _arrived(self, occurred_at, actor, correlation_id):
         self.times[Node.ARRIVED] = occurred_at
 
-    @event("PassengersReleased")
+    @event(PassengersReleased)
     def _released(self, released_count, released_by, occurred_at, actor, correlation_id):
         self.times[Node.RELEASED] = occurred_at
         self.released_count, self.released_by = released_count, released_by
 
-    @event("Cancelled")
+    @event(Cancelled)
     def _cancelled(self, reason, note, occurred_at, actor, correlation_id):
         self.cancelled = {"reason": reason, "note": note, "at": occurred_at}
 
-    @event("FaultReportFiled")
+    @event(FaultReportFiled)
     def _fault_report_filed(self, cause_root, cause_sub, description, occurred_at, actor,
                             correlation_id):
         self.fault_report = {"root": cause_root, "sub": cause_sub, "description": description,
                              "at": occurred_at}
 
-    @event("Closed")
+    @event(Closed)
     def _closed(self, occurred_at, actor, correlation_id):
         self.times[Node.CLOSED] = occurred_at
 
-    @event("TimeCorrected")
+    @event(TimeCorrected)
     def _time_corrected(self, node, old, new, reason, occurred_at, actor, correlation_id):
         self.times[Node(node)] = new
 
-    @event("AlarmLinked")
+    @event(AlarmLinked)
     def _alarm_linked(self, source, source_ref, occurred_at, actor, correlation_id):
         self.linked_alarms.append({"source": source, "source_ref": source_ref, "at": occurred_at})
-
-
-# Business-time nodes set by each event type (used by views and replays).
-NODE_OF_EVENT = {
-    "AlarmReceived": Node.RECEIVED,
-    "StationNotified": Node.NOTIFIED,
-    "ResponderAssigned": Node.ASSIGNED,
-    "ArrivedOnSite": Node.ARRIVED,
-    "PassengersReleased": Node.RELEASED,
-    "Closed": Node.CLOSED,
-}

@@ -52,6 +52,23 @@ class Node(StrEnum):
 
 
 NODE_ORDER = list(Node)
+# The dispatcher's level-3 target (operator desk / 119): told, but not the maintenance side.
+OPERATOR_DESK = "operators"
+
+
+class NotifiedSide(StrEnum):
+    """Who a notification reached: the maintenance side (station or unit lead) or operators."""
+
+    MAINTENANCE = "maintenance"
+    OPERATORS = "operators"
+
+
+def notified_side(station: dict | None) -> NotifiedSide:
+    """An operator's own notify (no kind) records, by its contract, that the maintenance side
+    (a rescue station or the unit's lead) was told; only the operator desk target is not."""
+    if (station or {}).get("kind") == OPERATOR_DESK:
+        return NotifiedSide.OPERATORS
+    return NotifiedSide.MAINTENANCE
 
 
 def ticket_id_for(source: str, source_ref: str) -> uuid.UUID:

@@ -47,7 +47,7 @@ class DeadlinesProjection(Projection[DeadlinesViewPort]):
         # The 30-minute overdue clock starts when the maintenance side is told, not 119.
         fields = {"stage": "await_accept", "level": e.level, "version": e.originator_version,
                   "since": e.timestamp}
-        if maintenance_side(e.station):
+        if maintenance_side(e):
             fields["first_notified_at"] = e.occurred_at
         self.view.move(str(e.originator_id), fields, tracking)
 

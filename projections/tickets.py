@@ -11,19 +11,17 @@ from eventsourcing.persistence import Tracking, TrackingRecorder
 from eventsourcing.projection import Projection
 
 from domain.ticket import Ticket
+from domain.values import NotifiedSide
 
 Row = dict[str, Any]
 NODE_COLUMNS = {"received": "received_at", "notified": "notified_at", "assigned": "assigned_at",
                 "arrived": "arrived_at", "released": "released_at", "closed": "closed_at"}
-# dispatch.policy.OPERATORS: the level-3 target (operator desk / 119), not the maintenance side.
-OPERATOR_DESK = "operators"
 
 
-def maintenance_side(station: dict[str, Any] | None) -> bool:
-    """Whether a notification reached the maintenance side (station or unit lead): everything
-    but the dispatcher's operator-desk / 119 target. An operator's notify (no kind) records, by
-    its contract, that a rescue station or the unit's lead was told."""
-    return (station or {}).get("kind") != OPERATOR_DESK
+def maintenance_side(event: Ticket.StationNotified) -> bool:
+    """Whether a notification reached the maintenance side (station or unit lead), as the
+    ticket recorded it (v1 events are upcast from the station's kind)."""
+    return event.side == NotifiedSide.MAINTENANCE
 
 
 def corrected_maintenance_time(maint: datetime | None, old: datetime,
@@ -71,7 +69,7 @@ def _(e: Ticket.StationNotified, row: Row) -> Row:
     real = station.get("kind") in (None, "station") and station.get("id")
     own = row["station_id"] is not None or not real
     maint = row["maint_notified_at"]
-    if maint is None and maintenance_side(e.station):
+    if maint is None and maintenance_side(e):
         maint = e.occurred_at
     return _step(row, e, level=e.level, status=_later(row["status"], "notified"),
                  notified_at=row["notified_at"] or e.occurred_at, maint_notified_at=maint,

@@ -6,6 +6,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import InvalidTransition
+from domain.events import RegistryEvent
 from domain.registry.contacts import contact, registration_code, rescue_code
 
 LIFT_NAMESPACE = uuid.UUID("0b5d2c8e-7f4a-5e21-9c3b-1a6d4e8f2b70")
@@ -32,11 +33,24 @@ def details(value: dict[str, Any]) -> dict[str, Any]:
 
 
 class Lift(Aggregate):
+    class LiftRegistered(RegistryEvent, Aggregate.Created):
+        registration_code: str
+        details: dict[str, Any]
+
+    class LiftRevised(RegistryEvent):
+        changes: dict[str, Any]
+
+    class LiftBound(RegistryEvent):
+        station_id: str
+
+    class LiftUnbound(RegistryEvent):
+        station_id: str
+
     @staticmethod
     def create_id(registration_code: str) -> uuid.UUID:
         return lift_id(registration_code)
 
-    @event("LiftRegistered")
+    @event(LiftRegistered)
     def __init__(self, *, registration_code: str, details: dict[str, Any], actor: str,
                  correlation_id: str):
         self.registration_code = registration_code
@@ -84,14 +98,14 @@ class Lift(Aggregate):
         if self.station_id is not None:
             self._unbound(station_id=self.station_id, actor=actor, correlation_id=correlation_id)
 
-    @event("LiftRevised")
+    @event(LiftRevised)
     def _revised(self, changes, actor, correlation_id):
         self._apply(changes)
 
-    @event("LiftBound")
+    @event(LiftBound)
     def _bound(self, station_id, actor, correlation_id):
         self.station_id = station_id
 
-    @event("LiftUnbound")
+    @event(LiftUnbound)
     def _unbound(self, station_id, actor, correlation_id):
         self.station_id = None

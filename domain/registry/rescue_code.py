@@ -8,6 +8,7 @@ import uuid
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import DomainError
+from domain.events import RegistryEvent
 
 RESCUE_CODE_NAMESPACE = uuid.UUID("5c0f7a3e-2b8d-5f41-a6e9-3d7c1b0e8f24")
 
@@ -28,11 +29,21 @@ class RescueCodeTaken(DomainError):
 
 
 class RescueCodeClaim(Aggregate):
+    class Claimed(RegistryEvent, Aggregate.Created):
+        rescue_code: str
+        holder: str
+
+    class Reclaimed(RegistryEvent):
+        holder: str
+
+    class Released(RegistryEvent):
+        holder: str
+
     @staticmethod
     def create_id(rescue_code: str) -> uuid.UUID:
         return claim_id(rescue_code)
 
-    @event("Claimed")
+    @event(Claimed)
     def __init__(self, *, rescue_code: str, holder: str, actor: str, correlation_id: str):
         self.rescue_code = rescue_code
         self.holder: str | None = holder
@@ -50,10 +61,10 @@ class RescueCodeClaim(Aggregate):
         if self.holder == holder:
             self._released(holder=holder, actor=actor, correlation_id=correlation_id)
 
-    @event("Reclaimed")
+    @event(Reclaimed)
     def _reclaimed(self, holder, actor, correlation_id):
         self.holder = holder
 
-    @event("Released")
+    @event(Released)
     def _released(self, holder, actor, correlation_id):
         self.holder = None

@@ -6,6 +6,7 @@ from uuid import uuid4
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import InvalidTransition, InvalidValue
+from domain.events import RegistryEvent
 from domain.registry.contacts import contact
 
 MAX_DISTRICTS = 3
@@ -24,7 +25,24 @@ def check_coverage(value: dict[str, Any]) -> dict[str, Any]:
 
 
 class RescueStation(Aggregate):
-    @event("StationRegistered")
+    class StationRegistered(RegistryEvent, Aggregate.Created):
+        unit_id: str
+        name: str
+        district: str
+        lead: dict[str, Any]
+        coverage: dict[str, Any]
+
+    class StationUpdated(RegistryEvent):
+        changes: dict[str, Any]
+
+    class WorkerAdded(RegistryEvent):
+        worker_id: str
+        worker: dict[str, Any]
+
+    class WorkerRemoved(RegistryEvent):
+        worker_id: str
+
+    @event(StationRegistered)
     def __init__(self, *, unit_id: str, name: str, district: str, lead: dict[str, Any],
                  coverage: dict[str, Any], actor: str, correlation_id: str):
         self.unit_id, self.name, self.district = unit_id, name, district
@@ -71,15 +89,15 @@ class RescueStation(Aggregate):
             raise InvalidTransition("a station keeps at least one worker: add another first")
         self._worker_removed(worker_id=worker_id, actor=actor, correlation_id=correlation_id)
 
-    @event("StationUpdated")
+    @event(StationUpdated)
     def _updated(self, changes, actor, correlation_id):
         for key, value in changes.items():
             setattr(self, key, value)
 
-    @event("WorkerAdded")
+    @event(WorkerAdded)
     def _worker_added(self, worker_id, worker, actor, correlation_id):
         self.workers[worker_id] = worker
 
-    @event("WorkerRemoved")
+    @event(WorkerRemoved)
     def _worker_removed(self, worker_id, actor, correlation_id):
         del self.workers[worker_id]

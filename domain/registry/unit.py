@@ -5,11 +5,19 @@ from typing import Any
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import InvalidValue
+from domain.events import RegistryEvent
 from domain.registry.contacts import contact
 
 
 class MaintenanceUnit(Aggregate):
-    @event("UnitRegistered")
+    class UnitRegistered(RegistryEvent, Aggregate.Created):
+        name: str
+        emergency_lead: dict[str, Any] | None
+
+    class RescueInfoSet(RegistryEvent):
+        emergency_lead: dict[str, Any]
+
+    @event(UnitRegistered)
     def __init__(self, *, name: str, emergency_lead: dict[str, Any] | None, actor: str,
                  correlation_id: str):
         self.name = name
@@ -32,6 +40,6 @@ class MaintenanceUnit(Aggregate):
         self._rescue_info_set(emergency_lead=contact(emergency_lead, "emergency_lead"),
                               actor=actor, correlation_id=correlation_id)
 
-    @event("RescueInfoSet")
+    @event(RescueInfoSet)
     def _rescue_info_set(self, emergency_lead, actor, correlation_id):
         self.emergency_lead = emergency_lead
