@@ -1,6 +1,5 @@
 """Turn aggregates and stored events into public JSON shapes (never serialise aggregates)."""
 
-from dataclasses import asdict, is_dataclass
 from datetime import datetime
 from typing import Any
 
@@ -8,9 +7,7 @@ from adapters.http.schemas import CommandResult, EventPublic, NodeTimes, TicketP
 from dispatch.tickets import Outcome
 from domain.ticket import Ticket
 from domain.values import Node
-
-EVENT_BASE_FIELDS = {"originator_id", "originator_version", "timestamp", "occurred_at",
-                     "actor", "correlation_id", "originator_topic"}
+from projections.public_events import public_data
 
 
 def minutes_between(start: datetime | None, end: datetime | None) -> float | None:
@@ -41,12 +38,9 @@ def command_result(outcome: Outcome) -> CommandResult:
                          status=ticket.status, notification_id=outcome.notification_id)
 
 
-def _plain(value: Any) -> Any:
-    return asdict(value) if is_dataclass(value) and not isinstance(value, type) else value
-
-
 def event_public(event: Any) -> EventPublic:
-    data = {k: _plain(v) for k, v in vars(event).items() if k not in EVENT_BASE_FIELDS}
+    """The event as `/events`, the dossier and exports show it: data from the public v1 schema."""
     return EventPublic(version=event.originator_version, type=type(event).__name__,
                        occurred_at=event.occurred_at, recorded_at=event.timestamp,
-                       actor=event.actor, correlation_id=event.correlation_id, data=data)
+                       actor=event.actor, correlation_id=event.correlation_id,
+                       data=public_data(event))

@@ -1,30 +1,33 @@
-"""Public wire format of `lift.ticket-events.v1` (schema v1): mapped from, never equal to, stored
-events."""
+"""The Kafka binding of the public event schema: key, JSON value and CloudEvents-style headers.
+
+The value itself is `projections.public_events` (schema v1): mapped from, never equal to, stored
+events.
+"""
 
 import json
-from datetime import datetime
+import re
 from typing import Any
-from uuid import UUID
 
-SCHEMA_VERSION = "1"
+from pydantic import BaseModel, ConfigDict, Field
+
+from projections.public_events import SCHEMA_ID, public_event
+
 CE_SOURCE = "liftrescue/tickets"
-# Library bookkeeping and envelope fields; everything else of an event is its public `data`.
-ENVELOPE = {"originator_id", "originator_version", "timestamp", "occurred_at", "actor",
-            "correlation_id"}
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):
-        return value.value  # enums
-    return value
+class EventHeaders(BaseModel):
+    """Headers of every `lift.ticket-events.v1` record (values are UTF-8 strings)."""
+
+    model_config = ConfigDict(extra="forbid", title="lift.ticket-events.v1 headers",
+                              json_schema_serialization_defaults_required=True)
+
+    ce_id: str = Field(description="ticket_id:version, as the value's event_id; dedupe on it")
+    ce_type: str = Field(pattern=r"^lift\.ticket\.[A-Za-z]+\.v1$")
+    ce_source: str = Field(CE_SOURCE, pattern=f"^{re.escape(CE_SOURCE)}$")
+    ce_time: str = Field(description="the store's record time (the value's recorded_at)")
+    ce_dataschema: str = Field(SCHEMA_ID, pattern=f"^{re.escape(SCHEMA_ID)}$",
+                               description="the value's JSON Schema: its $id")
+    correlation_id: str = Field(description="the request that caused the event ('' when none)")
 
 
 def unit_of_alarm(event: Any) -> str | None:
@@ -34,31 +37,14 @@ def unit_of_alarm(event: Any) -> str | None:
 
 
 def event_message(event: Any, unit_id: str | None) -> dict[str, Any]:
-    """The versioned public message for one stored ticket event."""
-    ticket_id = str(event.originator_id)
-    data = {k: _plain(v) for k, v in vars(event).items() if k not in ENVELOPE}
-    data["actor"] = getattr(event, "actor", None)
-    return {
-        "schema": SCHEMA_VERSION,
-        "event_id": f"{ticket_id}:{event.originator_version}",
-        "ticket_id": ticket_id,
-        "version": event.originator_version,
-        "type": type(event).__name__,
-        "occurred_at": _plain(getattr(event, "occurred_at", event.timestamp)),
-        "recorded_at": _plain(event.timestamp),
-        "unit_id": unit_id,
-        "data": data,
-    }
+    """The versioned public message for one stored ticket event, as JSON-ready values."""
+    return public_event(event, unit_id).model_dump(mode="json", by_alias=True)
 
 
 def encode(message: dict[str, Any], correlation_id: str | None) -> tuple[bytes, bytes, list]:
     """Key, value and CloudEvents-style headers for the producer."""
-    headers = [
-        ("ce_id", message["event_id"].encode()),
-        ("ce_type", f"lift.ticket.{message['type']}.v1".encode()),
-        ("ce_source", CE_SOURCE.encode()),
-        ("ce_time", message["recorded_at"].encode()),
-        ("correlation_id", (correlation_id or "").encode()),
-    ]
+    headers = EventHeaders(ce_id=message["event_id"], ce_type=f"lift.ticket.{message['type']}.v1",
+                           ce_time=message["recorded_at"], correlation_id=correlation_id or "")
     value = json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode()
-    return message["ticket_id"].encode(), value, headers
+    return (message["ticket_id"].encode(), value,
+            [(name, text.encode()) for name, text in headers.model_dump().items()])
