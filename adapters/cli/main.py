@@ -16,6 +16,7 @@ from adapters.cli import import_csv as cli_import
 from adapters.cli import kafka as cli_kafka
 from adapters.cli import load as cli_load
 from adapters.cli import projections as cli_projections
+from adapters.cli import schemas as cli_schemas
 from adapters.cli import tokens as cli_tokens
 from adapters.runtime import roles as workers
 from adapters.bootstrap import Services, bootstrap
@@ -160,6 +161,7 @@ def parser() -> argparse.ArgumentParser:
     cli_import.register(sub)
     cli_projections.register(sub)
     cli_kafka.register(sub)
+    cli_schemas.register(sub)
     cli_load.register(sub)
     bench = sub.add_parser("bench", help="measure throughput and latency against raw anchors")
     bench.add_argument("--quick", action="store_true", help="short runs (under a minute)")
