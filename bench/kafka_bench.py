@@ -29,7 +29,7 @@ from adapters.kafka.relay import Relay, make_producer
 from adapters.kafka.topics import ensure_topics, topics_of
 from adapters.runtime.logging import configure_logging
 from adapters.runtime.settings import Settings
-from dispatch.commands import Context, ReceiveAlarm, TicketStep
+from dispatch.commands import Context, NotifyStation, ReceiveAlarm
 
 CTX = Context(actor="bench", correlation_id="bench")
 
@@ -55,8 +55,8 @@ def fill_store(app, events: int) -> None:
     def one(n: int) -> None:
         out = app.receive_alarm(ReceiveAlarm(lift="123456", source="iot", source_ref=f"B-{n}",
                                              received_at=start), CTX)
-        app.step(TicketStep(out.ticket.id, "notify", start + timedelta(minutes=1),
-                            {"station": None, "channel": "sms"}), CTX)
+        app.notify_station(NotifyStation(ticket_id=out.ticket.id, at=start + timedelta(minutes=1),
+                                         station=None, channel="sms"), CTX)
 
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(one, range(events // 2)))

@@ -1,6 +1,8 @@
-"""Commands: what a caller asks the ticket application to do (imperative, validated upstream)."""
+"""Commands: what a caller asks the ticket application to do (imperative, validated upstream).
 
-from dataclasses import dataclass, field
+Every ticket command names its ticket and an optional business time `at` (None = now)."""
+
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -29,11 +31,66 @@ class ReceiveAlarm:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class TicketStep:
-    """A node or correction on an existing ticket; `kind` names the Ticket method."""
-
+@dataclass(frozen=True, kw_only=True)
+class TicketCommand:
     ticket_id: UUID
-    kind: str
     at: datetime | None = None
-    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotifyStation(TicketCommand):
+    station: dict[str, Any] | None
+    channel: str
+    level: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Escalate(TicketCommand):
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssignResponder(TicketCommand):
+    responder: dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArriveOnSite(TicketCommand):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReleasePassengers(TicketCommand):
+    released_count: int
+    released_by: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CancelTicket(TicketCommand):
+    reason: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class FileFaultReport(TicketCommand):
+    cause_root: str
+    cause_sub: str
+    description: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloseTicket(TicketCommand):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorrectTime(TicketCommand):
+    node: str
+    new: datetime
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinkAlarm(TicketCommand):
+    source: str
+    source_ref: str

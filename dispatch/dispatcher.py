@@ -14,9 +14,11 @@ from uuid import UUID
 
 import structlog
 
-from dispatch.commands import Context, TicketStep
+from dispatch import messages
+from dispatch.commands import Context, Escalate, NotifyStation, TicketCommand
 from dispatch.errors import NotFound, VersionMismatch
 from dispatch.policy import Recipient, StationContacts, Target, first_target, next_target
+from dispatch.ports import DueDeadlines, Texts
 from dispatch.registry import RegistryApp
 from dispatch.tickets import TicketApp
 from domain.errors import DomainError
@@ -26,7 +28,8 @@ ACTOR = "system:dispatcher"
 
 
 class Dispatcher:
-    def __init__(self, *, tickets: TicketApp, registry: RegistryApp, deadlines: Any, sms: Any,
+    def __init__(self, *, tickets: TicketApp, registry: RegistryApp, deadlines: DueDeadlines,
+                 sms: Texts,
                  stations_covering: Callable[[str], list[str]], accept_timeout: float,
                  overtime_minutes: int):
         self.tickets, self.registry, self.deadlines, self.sms = tickets, registry, deadlines, sms
@@ -50,43 +53,45 @@ class Dispatcher:
         return Context(ACTOR, f"dispatch-{row['ticket_id']}-{row['version']}",
                        expected_version=row["version"])
 
-    def _act(self, row: dict[str, Any], kind: str, data: dict[str, Any]) -> bool:
+    def _act(self, row: dict[str, Any], command: TicketCommand) -> bool:
         try:
-            self.tickets.step(TicketStep(UUID(row["ticket_id"]), kind, None, data),
-                              self._ctx(row))
+            self.tickets.handle(command, self._ctx(row))
         except (VersionMismatch, DomainError) as exc:
-            log.info("deadline_stale", ticket_id=row["ticket_id"], action=kind, reason=str(exc))
+            log.info("deadline_stale", ticket_id=row["ticket_id"],
+                     action=type(command).__name__, reason=str(exc))
             return False
         return True
+
+    def _escalate_because(self, row: dict[str, Any], reason: str) -> int:
+        return int(self._act(row, Escalate(ticket_id=UUID(row["ticket_id"]), reason=reason)))
 
     def _notify(self, row: dict[str, Any]) -> int:
         target = self.target(row)
         if target.recipients:
-            text = (f"【电梯困人】{row['ticket_no']} {(row['lift'] or {}).get('address', '')} "
-                    f"被困{row['trapped_count'] or '若干'}人，请立即响应（{target.level}级）")
+            text = messages.entrapment_alert(row["ticket_no"], row["lift"], row["trapped_count"],
+                                             target.level)
             key = f"{row['ticket_id']}:notify:{row['version']}"
             if not self.sms.send(key, row["ticket_id"], target.recipients, text):
                 # The gateway refused: record nothing as notified, escalate instead.
-                return int(self._act(row, "escalate", {"reason": f"SMS to {target.name} failed"}))
+                return self._escalate_because(row, messages.send_failed(target.name))
         # `log` (a drill) is recorded as such, so nobody mistakes it for a delivered SMS.
         channel = self.sms.channel if target.recipients else "platform"
-        return int(self._act(row, "notify", {"station": target.station_data(),
-                                             "level": target.level, "channel": channel}))
+        return int(self._act(row, NotifyStation(
+            ticket_id=UUID(row["ticket_id"]), station=target.station_data(),
+            level=target.level, channel=channel)))
 
     def _escalate(self, row: dict[str, Any]) -> int:
-        reason = f"nobody accepted within {self.accept_timeout:g} s at level {row['level']}"
-        return int(self._act(row, "escalate", {"reason": reason}))
+        return self._escalate_because(row, messages.nobody_accepted(self.accept_timeout,
+                                                                    row["level"]))
 
     def _escalate_unreached(self, row: dict[str, Any]) -> int:
-        reason = (f"SMS at level {row['level']} reached nobody: the gateway reports delivery "
-                  "failed for every recipient")
         log.error("sms_unreached", ticket_id=row["ticket_id"], level=row["level"])
-        return int(self._act(row, "escalate", {"reason": reason}))
+        return self._escalate_because(row, messages.nobody_reached(row["level"]))
 
     def _warn_overdue(self, row: dict[str, Any]) -> int:
         lead = self._unit_lead((row["lift"] or {}).get("unit_id"))
         recipients = (lead,) if lead else ()
-        text = (f"【超时预警】{row['ticket_no']} 通知后{self.overtime_minutes}分钟救援人员仍未到场")
+        text = messages.overdue_warning(row["ticket_no"], self.overtime_minutes)
         return int(self.sms.send(f"{row['ticket_id']}:overdue", row["ticket_id"], recipients,
                                  text))
 

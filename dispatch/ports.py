@@ -1,6 +1,7 @@
 """What the ticket application needs from the outside world, as small protocols."""
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -33,3 +34,32 @@ class UnknownLifts:
 
     def snapshot(self, lift_code: str) -> dict[str, Any] | None:
         return None
+
+
+Row = dict[str, Any]
+
+
+class DueDeadlines(Protocol):
+    """Deadline rows due now, each held (locked) while the dispatcher acts on it."""
+
+    def to_notify(self) -> AbstractContextManager[list[Row]]: ...
+    def unanswered(self, seconds: float) -> AbstractContextManager[list[Row]]: ...
+    def overdue(self, minutes: int) -> AbstractContextManager[list[Row]]: ...
+
+
+class DeliveryReceipts(Protocol):
+    def unreached(self) -> AbstractContextManager[list[Row]]:
+        """Notifications whose every addressee's delivery failed."""
+
+
+class Texts(Protocol):
+    """The SMS outbox: each key is sent at most once."""
+
+    receipts: DeliveryReceipts
+
+    @property
+    def channel(self) -> str:
+        """What a notification through this outbox is recorded as (`log` tells nobody)."""
+
+    def send(self, key: str, ticket_id: str, recipients: Sequence[Any], text: str) -> bool:
+        """True when the gateway accepted the message (now or before)."""

@@ -1,26 +1,35 @@
-"""TicketApp: every ticket command as get → call the aggregate → save → notification id."""
+"""TicketApp: one method per command, each get → decide → save → notification id."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
-from dispatch.commands import Context, ReceiveAlarm, TicketStep
-from dispatch.errors import ConcurrentUpdate, TicketNotFound, VersionMismatch
+from dispatch.business_time import business_time
+from dispatch.commands import (
+    ArriveOnSite, AssignResponder, CancelTicket, CloseTicket, Context, CorrectTime, Escalate,
+    FileFaultReport, LinkAlarm, NotifyStation, ReceiveAlarm, ReleasePassengers, TicketCommand,
+)
+from dispatch.errors import ConcurrentUpdate, VersionMismatch
 from dispatch.ports import BatchSaver, FaultCauses, LiftDirectory, TicketNumbers, UnknownLifts
+from dispatch.ticket_queries import TicketQueries
 from domain.errors import InvalidValue
 from domain.ticket import Ticket
-from domain.values import mask_mobile, require_aware, ticket_id_for
+from domain.values import mask_mobile, ticket_id_for
 
-# Clients' clocks drift; business times further ahead than this are refused as typos.
-CLOCK_SKEW = timedelta(minutes=2)
-# No elevator alarm is recorded before this; earlier business times are typos (e.g. year 1).
-EARLIEST_BUSINESS_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 SAVE_ATTEMPTS = 3
+# The event each command records: a redelivered command finds it at the same business time.
+RECORDED_AS: dict[type[TicketCommand], type[Any]] = {
+    NotifyStation: Ticket.StationNotified, Escalate: Ticket.Escalated,
+    AssignResponder: Ticket.ResponderAssigned, ArriveOnSite: Ticket.ArrivedOnSite,
+    ReleasePassengers: Ticket.PassengersReleased, CancelTicket: Ticket.Cancelled,
+    FileFaultReport: Ticket.FaultReportFiled, CloseTicket: Ticket.Closed,
+    CorrectTime: Ticket.TimeCorrected, LinkAlarm: Ticket.AlarmLinked,
+}
 
 
 @dataclass(frozen=True)
@@ -34,7 +43,11 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class TicketApp(Application[UUID]):
+def _who(ctx: Context) -> dict[str, str]:
+    return {"actor": ctx.actor, "correlation_id": ctx.correlation_id}
+
+
+class TicketApp(TicketQueries, Application[UUID]):
     """The ticket stream's use cases; one method per command."""
 
     name = "tickets"
@@ -52,8 +65,15 @@ class TicketApp(Application[UUID]):
         self.numbers, self.causes = numbers, causes
         self.lifts = lifts or UnknownLifts()
         self.clock = clock
+        self.handlers: dict[type[TicketCommand], Callable[[Any, Context], Outcome]] = {
+            NotifyStation: self.notify_station, Escalate: self.escalate,
+            AssignResponder: self.assign_responder, ArriveOnSite: self.arrive_on_site,
+            ReleasePassengers: self.release_passengers, CancelTicket: self.cancel_ticket,
+            FileFaultReport: self.file_fault_report, CloseTicket: self.close_ticket,
+            CorrectTime: self.correct_time, LinkAlarm: self.link_alarm,
+        }
 
-    # ---- commands -----------------------------------------------------------------------
+    # ---- alarms ---------------------------------------------------------------------------
     def receive_alarm(self, cmd: ReceiveAlarm, ctx: Context) -> Outcome:
         """Open a ticket for an alarm; the same (source, source_ref) returns the same ticket."""
         ticket_id = ticket_id_for(cmd.source, cmd.source_ref)
@@ -92,16 +112,87 @@ class TicketApp(Application[UUID]):
             found[outcome.ticket.id] = Outcome(outcome.ticket, None, created=False)
         return outcomes
 
-    def step(self, cmd: TicketStep, ctx: Context) -> Outcome:
-        """Apply one node, escalation, cancellation, report, close or correction."""
-        at = self._business_time(cmd.at, "at")
-        data = self._prepare(cmd.kind, dict(cmd.data))
+    # ---- one method per node command ------------------------------------------------------
+    def notify_station(self, cmd: NotifyStation, ctx: Context) -> Outcome:
+        """A rescue station, the unit's lead or the operator desk was told."""
+        at = self._time(cmd.at, "at")
+        return self._decide(cmd.ticket_id, ctx, lambda t: t.notify(
+            at=at, station=cmd.station, channel=cmd.channel, level=cmd.level, **_who(ctx)))
+
+    def escalate(self, cmd: Escalate, ctx: Context) -> Outcome:
+        """Nobody answered (or could be reached): raise the ticket to the next level."""
+        at = self._time(cmd.at, "at")
+        return self._decide(cmd.ticket_id, ctx,
+                            lambda t: t.escalate(at=at, reason=cmd.reason, **_who(ctx)))
+
+    def assign_responder(self, cmd: AssignResponder, ctx: Context) -> Outcome:
+        """The responder who accepted; the stored mobile is masked."""
+        at = self._time(cmd.at, "at")
+        responder = {**cmd.responder, "mobile": mask_mobile(cmd.responder.get("mobile"))}
+        return self._decide(cmd.ticket_id, ctx,
+                            lambda t: t.assign(at=at, responder=responder, **_who(ctx)))
+
+    def arrive_on_site(self, cmd: ArriveOnSite, ctx: Context) -> Outcome:
+        at = self._time(cmd.at, "at")
+        return self._decide(cmd.ticket_id, ctx, lambda t: t.arrive(at=at, **_who(ctx)))
+
+    def release_passengers(self, cmd: ReleasePassengers, ctx: Context) -> Outcome:
+        at = self._time(cmd.at, "at")
+        return self._decide(cmd.ticket_id, ctx, lambda t: t.release(
+            at=at, released_count=cmd.released_count, released_by=cmd.released_by, **_who(ctx)))
+
+    def cancel_ticket(self, cmd: CancelTicket, ctx: Context) -> Outcome:
+        at = self._time(cmd.at, "at")
+        return self._decide(cmd.ticket_id, ctx, lambda t: t.cancel(
+            at=at, reason=cmd.reason, note=cmd.note, **_who(ctx)))
+
+    def file_fault_report(self, cmd: FileFaultReport, ctx: Context) -> Outcome:
+        """The fault analysis; its cause must be in the fault cause table."""
+        at = self._time(cmd.at, "at")
+        if self.causes.describe(cmd.cause_root, cmd.cause_sub) is None:
+            raise InvalidValue(f"cause {cmd.cause_root}/{cmd.cause_sub} is not in the fault "
+                               "cause table", field="cause")
+        return self._decide(cmd.ticket_id, ctx, lambda t: t.file_fault_report(
+            at=at, cause_root=cmd.cause_root, cause_sub=cmd.cause_sub,
+            description=cmd.description, **_who(ctx)))
+
+    def close_ticket(self, cmd: CloseTicket, ctx: Context) -> Outcome:
+        at = self._time(cmd.at, "at")
+        return self._decide(cmd.ticket_id, ctx, lambda t: t.close(at=at, **_who(ctx)))
+
+    def correct_time(self, cmd: CorrectTime, ctx: Context) -> Outcome:
+        """A node's business time, corrected with a reason (the history keeps both)."""
+        at, new = self._time(cmd.at, "at"), self._time(cmd.new, "new")
+        return self._decide(cmd.ticket_id, ctx, lambda t: t.correct_time(
+            node=cmd.node, new=new, reason=cmd.reason, at=at, **_who(ctx)))
+
+    def link_alarm(self, cmd: LinkAlarm, ctx: Context) -> Outcome:
+        """Another alarm for the lift joins this open ticket."""
+        at = self._time(cmd.at, "at")
+        return self._decide(cmd.ticket_id, ctx, lambda t: t.link_alarm(
+            source=cmd.source, source_ref=cmd.source_ref, at=at, **_who(ctx)))
+
+    def handle(self, cmd: TicketCommand, ctx: Context) -> Outcome:
+        """Run any ticket command (for callers that build commands from data: forms, Kafka)."""
+        return self.handlers[type(cmd)](cmd, ctx)
+
+    def handle_once(self, cmd: TicketCommand, ctx: Context) -> Outcome | None:
+        """At-least-once delivery: when the command's event is already recorded at the same
+        business time this is a redelivery, and nothing is stored (None)."""
+        recorded = RECORDED_AS[type(cmd)]
+        for event in self.history(cmd.ticket_id):
+            if isinstance(event, recorded) and event.occurred_at == cmd.at:
+                return None
+        return self.handle(cmd, ctx)
+
+    # ---- the shared get → decide → save loop --------------------------------------------
+    def _decide(self, ticket_id: UUID, ctx: Context,
+                decide: Callable[[Ticket], None]) -> Outcome:
         for attempt in range(SAVE_ATTEMPTS):
-            ticket = self.ticket(cmd.ticket_id, unit_id=ctx.unit_id)
+            ticket = self.ticket(ticket_id, unit_id=ctx.unit_id)
             if ctx.expected_version is not None and ticket.version != ctx.expected_version:
                 raise VersionMismatch(ctx.expected_version, ticket.version)
-            getattr(ticket, cmd.kind)(at=at, actor=ctx.actor, correlation_id=ctx.correlation_id,
-                                      **data)
+            decide(ticket)
             try:
                 recordings = self._store(ticket)
             except IntegrityError:
@@ -115,44 +206,6 @@ class TicketApp(Application[UUID]):
             return Outcome(ticket, recordings[-1].notification.id)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    # ---- queries ------------------------------------------------------------------------
-    def ticket(self, ticket_id: UUID, version: int | None = None,
-               unit_id: str | None = None) -> Ticket:
-        """The ticket now, or as it stood at `version`; another unit's ticket is not found."""
-        try:
-            ticket = self.repository.get(ticket_id, version=version)
-        except AggregateNotFoundError:
-            raise TicketNotFound(str(ticket_id)) from None
-        if not isinstance(ticket, Ticket):
-            raise TicketNotFound(str(ticket_id))
-        if version is not None and ticket.version != version:
-            raise TicketNotFound(f"{ticket_id} has no version {version}")
-        if unit_id is not None and ticket.unit_id != unit_id:
-            raise TicketNotFound(str(ticket_id))
-        return ticket
-
-    def ticket_as_of(self, ticket_id: UUID, when: datetime, unit_id: str | None = None) -> Ticket:
-        """The ticket as the system knew it at record time `when`."""
-        history = self.history(ticket_id, unit_id=unit_id)
-        versions = [e.originator_version for e in history if e.timestamp <= when]
-        if not versions:
-            raise TicketNotFound(f"{ticket_id} did not exist at {when.isoformat()}")
-        return self.ticket(ticket_id, version=versions[-1])
-
-    def history(self, ticket_id: UUID, unit_id: str | None = None) -> list[Any]:
-        """Every stored event of the ticket, oldest first."""
-        events = list(self.repository.event_store.get(ticket_id))
-        if not events:
-            raise TicketNotFound(str(ticket_id))
-        lift = getattr(events[0], "lift", None) or {}
-        if unit_id is not None and lift.get("unit_id") != unit_id:
-            raise TicketNotFound(str(ticket_id))
-        return events
-
-    def ticket_id_for_source(self, source: str, source_ref: str) -> UUID:
-        return ticket_id_for(source, source_ref)
-
-    # ---- helpers ------------------------------------------------------------------------
     def _store(self, ticket: Ticket) -> list[Any]:
         if self.saver is None:
             return self.save(ticket)
@@ -164,7 +217,7 @@ class TicketApp(Application[UUID]):
         super().close()
 
     def _open(self, cmd: ReceiveAlarm, ctx: Context, ticket_no: str | None) -> Ticket:
-        received_at = self._business_time(cmd.received_at, "received_at")
+        received_at = self._time(cmd.received_at, "received_at")
         caller = None
         if cmd.caller:
             caller = {"name": cmd.caller.get("name"), "phone": mask_mobile(cmd.caller.get("phone"))}
@@ -172,36 +225,8 @@ class TicketApp(Application[UUID]):
             source=cmd.source, source_ref=cmd.source_ref,
             ticket_no=ticket_no or self.numbers.next_number(self.clock()), lift_code=cmd.lift,
             lift=self.lifts.snapshot(cmd.lift), trapped_count=cmd.trapped_count, caller=caller,
-            dispatch=cmd.dispatch, note=cmd.note, occurred_at=received_at,
-            actor=ctx.actor, correlation_id=ctx.correlation_id,
-        )
+            dispatch=cmd.dispatch, note=cmd.note, occurred_at=received_at, **_who(ctx))
 
-    def _business_time(self, value: datetime | None, field: str) -> datetime:
-        now = self.clock()
-        if value is None:
-            return now
-        require_aware(value, field)
-        # Bounds before the UTC conversion: year 1 or 9999 would overflow it (comparing
-        # aware datetimes does not convert, so cannot overflow).
-        if value < EARLIEST_BUSINESS_TIME:
-            raise InvalidValue(f"{field} {value.isoformat()} is before "
-                               f"{EARLIEST_BUSINESS_TIME:%Y-%m-%d}: a typo?", field=field)
-        if value > now + CLOCK_SKEW:
-            raise InvalidValue(f"{field} {value.isoformat()} is in the future", field=field)
-        return value.astimezone(UTC)
+    def _time(self, value: datetime | None, field: str) -> datetime:
+        return business_time(value, field, self.clock())
 
-    def _prepare(self, kind: str, data: dict[str, Any]) -> dict[str, Any]:
-        if kind == "assign":
-            responder = dict(data["responder"])
-            responder["mobile"] = mask_mobile(responder.get("mobile"))
-            data["responder"] = responder
-        elif kind == "file_fault_report" and self.causes.describe(
-            data["cause_root"], data["cause_sub"]
-        ) is None:
-            raise InvalidValue(
-                f"cause {data['cause_root']}/{data['cause_sub']} is not in the fault cause table",
-                field="cause",
-            )
-        elif kind == "correct_time":
-            data["new"] = self._business_time(data["new"], "new")
-        return data

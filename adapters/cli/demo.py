@@ -6,11 +6,18 @@ from pathlib import Path
 from typing import Any
 
 from adapters.bootstrap import Services
-from dispatch.commands import Context, ReceiveAlarm, TicketStep
+from dispatch.commands import (
+    ArriveOnSite, AssignResponder, CancelTicket, CloseTicket, Context, FileFaultReport,
+    NotifyStation, ReceiveAlarm, ReleasePassengers,
+)
 from dispatch.errors import NotFound
 
 CTX = Context("system:demo", "demo-seed")
 LEAD = {"name": "陈经理", "mobile": "13800138000"}
+# The seed's steps by name → the ticket command each one is.
+COMMANDS = {"notify": NotifyStation, "assign": AssignResponder, "arrive": ArriveOnSite,
+            "release": ReleasePassengers, "cancel": CancelTicket,
+            "file_fault_report": FileFaultReport, "close": CloseTicket}
 SITE_TYPES = ["住宅小区", "办公楼", "商场超市", "医院"]
 
 
@@ -76,7 +83,7 @@ def _ticket(services: Services, ref: str, lift: str, received: datetime,
         lift=lift, source="phone", source_ref=ref, received_at=received, trapped_count=trapped,
         caller={"name": "业主", "phone": "13812345678"}, dispatch=dispatch), CTX)
     for kind, at, data in steps:
-        app.step(TicketStep(outcome.ticket.id, kind, at, data), CTX)
+        app.handle(COMMANDS[kind](ticket_id=outcome.ticket.id, at=at, **data), CTX)
 
 
 def _tickets(services: Services, reg: dict[str, Any], now: datetime) -> None:

@@ -1,6 +1,7 @@
 """Schema of `lift.alarms.v1` messages: the HTTP bodies plus kind, source, source_ref (and `at`)."""
 
 from typing import Annotated, Any, Literal
+from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, TypeAdapter, ValidationError
 
@@ -8,7 +9,10 @@ from adapters.http.schemas import (
     AlarmCreate, AssignBody, AtBody, CancelBody, EscalateBody, FaultReportBody, NotifyBody,
     ReleaseBody,
 )
-from dispatch.commands import ReceiveAlarm
+from dispatch.commands import (
+    ArriveOnSite, AssignResponder, CancelTicket, CloseTicket, Escalate, FileFaultReport,
+    NotifyStation, ReceiveAlarm, ReleasePassengers, TicketCommand,
+)
 
 SourceRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 Source = Literal["96333", "iot", "app", "phone"]
@@ -33,69 +37,71 @@ class _Node(BaseModel):
     source_ref: SourceRef
     at: AwareDatetime
 
-    def step_data(self) -> dict[str, Any]:
-        return {}
+    def command(self, ticket_id: UUID) -> TicketCommand:
+        raise NotImplementedError
 
 
 class NotifyMessage(_Node, NotifyBody):
     kind: Literal["notify"]
 
-    def step_data(self) -> dict[str, Any]:
+    def command(self, ticket_id: UUID) -> NotifyStation:
         station = {"id": self.station_id} if self.station_id else None
-        return {"station": station, "level": self.level, "channel": self.channel}
+        return NotifyStation(ticket_id=ticket_id, at=self.at, station=station, level=self.level,
+                             channel=self.channel)
 
 
 class AssignMessage(_Node, AssignBody):
     kind: Literal["assign"]
 
-    def step_data(self) -> dict[str, Any]:
-        return {"responder": self.responder.model_dump()}
+    def command(self, ticket_id: UUID) -> AssignResponder:
+        return AssignResponder(ticket_id=ticket_id, at=self.at,
+                               responder=self.responder.model_dump())
 
 
 class ArriveMessage(_Node, AtBody):
     kind: Literal["arrive"]
 
+    def command(self, ticket_id: UUID) -> ArriveOnSite:
+        return ArriveOnSite(ticket_id=ticket_id, at=self.at)
+
 
 class ReleaseMessage(_Node, ReleaseBody):
     kind: Literal["release"]
 
-    def step_data(self) -> dict[str, Any]:
-        return {"released_count": self.released_count, "released_by": self.released_by}
+    def command(self, ticket_id: UUID) -> ReleasePassengers:
+        return ReleasePassengers(ticket_id=ticket_id, at=self.at,
+                                 released_count=self.released_count,
+                                 released_by=self.released_by)
 
 
 class CancelMessage(_Node, CancelBody):
     kind: Literal["cancel"]
 
-    def step_data(self) -> dict[str, Any]:
-        return {"reason": self.reason, "note": self.note}
+    def command(self, ticket_id: UUID) -> CancelTicket:
+        return CancelTicket(ticket_id=ticket_id, at=self.at, reason=self.reason, note=self.note)
 
 
 class EscalateMessage(_Node, EscalateBody):
     kind: Literal["escalate"]
 
-    def step_data(self) -> dict[str, Any]:
-        return {"reason": self.reason}
+    def command(self, ticket_id: UUID) -> Escalate:
+        return Escalate(ticket_id=ticket_id, at=self.at, reason=self.reason)
 
 
 class FaultReportMessage(_Node, FaultReportBody):
     kind: Literal["fault_report"]
 
-    def step_data(self) -> dict[str, Any]:
-        return {"cause_root": self.cause.root, "cause_sub": self.cause.sub,
-                "description": self.description}
+    def command(self, ticket_id: UUID) -> FileFaultReport:
+        return FileFaultReport(ticket_id=ticket_id, at=self.at, cause_root=self.cause.root,
+                               cause_sub=self.cause.sub, description=self.description)
 
 
 class CloseMessage(_Node, AtBody):
     kind: Literal["close"]
 
+    def command(self, ticket_id: UUID) -> CloseTicket:
+        return CloseTicket(ticket_id=ticket_id, at=self.at)
 
-# kind → (TicketApp step kind, event type a redelivery would find already recorded)
-STEPS = {
-    "notify": ("notify", "StationNotified"), "assign": ("assign", "ResponderAssigned"),
-    "arrive": ("arrive", "ArrivedOnSite"), "release": ("release", "PassengersReleased"),
-    "cancel": ("cancel", "Cancelled"), "escalate": ("escalate", "Escalated"),
-    "fault_report": ("file_fault_report", "FaultReportFiled"), "close": ("close", "Closed"),
-}
 
 IntakeMessage = Annotated[
     AlarmMessage | NotifyMessage | AssignMessage | ArriveMessage | ReleaseMessage

@@ -7,7 +7,7 @@ from uuid import UUID
 import pytest
 
 from adapters.http.console.session import COOKIE
-from dispatch.commands import Context, TicketStep
+from dispatch.commands import Context, NotifyStation
 from tests.e2e.registry_helpers import code, make_lift, make_station, make_unit
 
 DAY = "2026-11-20"
@@ -22,9 +22,9 @@ def t(clock: str) -> str:
 
 def desk_notified(client, ticket_id: str, clock: str) -> int:
     """The dispatcher's level-3 notification of the operator desk / 119, at a chosen time."""
-    outcome = client.app.state.services.tickets.step(TicketStep(
-        UUID(ticket_id), "notify", datetime.fromisoformat(t(clock)),
-        {"station": DESK, "level": 3, "channel": "platform"}), Context("system:test", "c"))
+    outcome = client.app.state.services.tickets.notify_station(NotifyStation(
+        ticket_id=UUID(ticket_id), at=datetime.fromisoformat(t(clock)), station=DESK, level=3,
+        channel="platform"), Context("system:test", "c"))
     return outcome.notification_id
 
 

@@ -7,7 +7,9 @@ from tests.kafka_helpers import read_all, running, wait_for
 
 from adapters.kafka.reference_consumer import consume, store_times
 from adapters.kafka.relay import RelayPosition
-from dispatch.commands import Context, ReceiveAlarm, TicketStep
+from dispatch.commands import (
+    ArriveOnSite, AssignResponder, Context, NotifyStation, ReceiveAlarm,
+)
 
 CTX = Context(actor="test", correlation_id="corr-1")
 
@@ -18,10 +20,12 @@ def open_and_walk(app, ref: str) -> None:
                                              source_ref=ref, received_at=start,
                                              caller={"name": "Li", "phone": "13812345678"}), CTX)
     tid = outcome.ticket.id
-    app.step(TicketStep(tid, "notify", start + timedelta(minutes=1), {"station": None, "channel": "sms"}), CTX)
-    app.step(TicketStep(tid, "assign", start + timedelta(minutes=2),
-                        {"responder": {"name": "Wang", "mobile": "13912345678"}}), CTX)
-    app.step(TicketStep(tid, "arrive", start + timedelta(minutes=10)), CTX)
+    app.notify_station(NotifyStation(ticket_id=tid, at=start + timedelta(minutes=1),
+                                     station=None, channel="sms"), CTX)
+    app.assign_responder(AssignResponder(ticket_id=tid, at=start + timedelta(minutes=2),
+                                         responder={"name": "Wang", "mobile": "13912345678"}),
+                         CTX)
+    app.arrive_on_site(ArriveOnSite(ticket_id=tid, at=start + timedelta(minutes=10)), CTX)
 
 
 def test_relay_sends_every_event_with_key_headers_and_public_message(kservices, kafka_settings):

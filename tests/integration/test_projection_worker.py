@@ -10,16 +10,16 @@ LIFT = "44030000000000000001"
 
 
 def drive(services, start: int, count: int) -> None:
-    from dispatch.commands import Context, ReceiveAlarm, TicketStep
+    from dispatch.commands import ArriveOnSite, Context, NotifyStation, ReceiveAlarm
 
     ctx = Context("test", "c")
     for i in range(start, start + count):
         ticket = services.tickets.receive_alarm(ReceiveAlarm(
             lift=LIFT, source="iot", source_ref=f"w{i}", dispatch="external"), ctx).ticket
-        services.tickets.step(TicketStep(ticket.id, "notify", None, {"station": None,
-                                                                     "channel": "sms"}), ctx)
+        services.tickets.notify_station(NotifyStation(ticket_id=ticket.id, station=None,
+                                                      channel="sms"), ctx)
         if i % 2:
-            services.tickets.step(TicketStep(ticket.id, "arrive", None, {}), ctx)
+            services.tickets.arrive_on_site(ArriveOnSite(ticket_id=ticket.id), ctx)
 
 
 def wait_until_caught_up(services, seconds=60):

@@ -6,18 +6,21 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from adapters.bootstrap import bootstrap
-from dispatch.commands import Context, ReceiveAlarm, TicketStep
+from dispatch.commands import (
+    ArriveOnSite, AssignResponder, CloseTicket, Context, FileFaultReport, NotifyStation,
+    ReceiveAlarm, ReleasePassengers,
+)
 from dispatch.errors import TicketNotFound, VersionMismatch
 from domain.errors import InvalidValue
 
 T0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
 CTX = Context(actor="operator:1", correlation_id="corr-1")
 LIFECYCLE = [
-    ("notify", 1, {"station": {"id": "s1"}, "channel": "sms"}),
-    ("assign", 3, {"responder": {"name": "王师傅", "mobile": "13912345678"}}),
-    ("arrive", 14, {}),
-    ("release", 25, {"released_count": 2, "released_by": "rescuer"}),
-    ("close", 40, {}),
+    (NotifyStation, 1, {"station": {"id": "s1"}, "channel": "sms"}),
+    (AssignResponder, 3, {"responder": {"name": "王师傅", "mobile": "13912345678"}}),
+    (ArriveOnSite, 14, {}),
+    (ReleasePassengers, 25, {"released_count": 2, "released_by": "rescuer"}),
+    (CloseTicket, 40, {}),
 ]
 
 
@@ -28,7 +31,7 @@ def alarm(ref: str = "CC-1", **kw) -> ReceiveAlarm:
 
 def drive(app, ticket_id):
     for kind, minutes, data in LIFECYCLE:
-        app.step(TicketStep(ticket_id, kind, T0 + timedelta(minutes=minutes), data), CTX)
+        app.handle(kind(ticket_id=ticket_id, at=T0 + timedelta(minutes=minutes), **data), CTX)
 
 
 def test_full_lifecycle_is_stored_with_business_times(services):
@@ -52,7 +55,7 @@ def test_replay_at_every_version_matches_the_state_then(services):
     ticket_id = app.receive_alarm(alarm(), CTX).ticket.id
     expected = {1: "received"}
     for version, (kind, minutes, data) in enumerate(LIFECYCLE, start=2):
-        app.step(TicketStep(ticket_id, kind, T0 + timedelta(minutes=minutes), data), CTX)
+        app.handle(kind(ticket_id=ticket_id, at=T0 + timedelta(minutes=minutes), **data), CTX)
         expected[version] = app.ticket(ticket_id).status
     fresh = bootstrap(services.settings)  # a second process's view of the same store
     try:
@@ -67,8 +70,8 @@ def test_replay_at_every_version_matches_the_state_then(services):
 def test_as_of_uses_record_time(services):
     app = services.tickets
     ticket_id = app.receive_alarm(alarm(), CTX).ticket.id
-    app.step(TicketStep(ticket_id, "notify", T0 + timedelta(minutes=1),
-                        {"station": None, "channel": "sms"}), CTX)
+    app.notify_station(NotifyStation(ticket_id=ticket_id, at=T0 + timedelta(minutes=1),
+                                     station=None, channel="sms"), CTX)
     first, second = app.history(ticket_id)
     assert app.ticket_as_of(ticket_id, first.timestamp).status == "received"
     assert app.ticket_as_of(ticket_id, second.timestamp).status == "notified"
@@ -104,20 +107,20 @@ def test_concurrent_duplicate_alarms_create_one_ticket(services, count_events):
 def test_stale_if_match_is_a_version_mismatch(services):
     app = services.tickets
     ticket_id = app.receive_alarm(alarm(), CTX).ticket.id
-    step = TicketStep(ticket_id, "notify", T0 + timedelta(minutes=1), {"station": None,
-                                                                       "channel": "sms"})
-    app.step(step, Context("a", "c", expected_version=1))
+    step = NotifyStation(ticket_id=ticket_id, at=T0 + timedelta(minutes=1), station=None,
+                         channel="sms")
+    app.notify_station(step, Context("a", "c", expected_version=1))
     with pytest.raises(VersionMismatch):
-        app.step(TicketStep(ticket_id, "arrive", T0 + timedelta(minutes=5)),
-                 Context("b", "c", expected_version=1))
+        app.arrive_on_site(ArriveOnSite(ticket_id=ticket_id, at=T0 + timedelta(minutes=5)),
+                           Context("b", "c", expected_version=1))
 
 
 def test_two_writers_on_the_same_version_never_lose_an_update(services):
     """Two processes load version 2 and both try to save version 3: one must fail."""
     app = services.tickets
     ticket_id = app.receive_alarm(alarm(), CTX).ticket.id
-    app.step(TicketStep(ticket_id, "notify", T0 + timedelta(minutes=1),
-                        {"station": None, "channel": "sms"}), CTX)
+    app.notify_station(NotifyStation(ticket_id=ticket_id, at=T0 + timedelta(minutes=1),
+                                     station=None, channel="sms"), CTX)
     other = bootstrap(services.settings)
     try:
         mine, theirs = app.ticket(ticket_id), other.tickets.ticket(ticket_id)
@@ -138,22 +141,22 @@ def test_conflicting_writers_without_if_match_are_rechecked_not_lost(services, m
     """A command that loses the race is re-evaluated on the newer state (here: refused)."""
     app = services.tickets
     ticket_id = app.receive_alarm(alarm(), CTX).ticket.id
-    app.step(TicketStep(ticket_id, "notify", T0 + timedelta(minutes=1),
-                        {"station": None, "channel": "sms"}), CTX)
+    app.notify_station(NotifyStation(ticket_id=ticket_id, at=T0 + timedelta(minutes=1),
+                                     station=None, channel="sms"), CTX)
     real_get, raced = app.ticket, []
 
     def racing_get(tid, version=None, unit_id=None):
         ticket = real_get(tid, version, unit_id)
         if not raced:  # a rival arrives between our read and our save
             raced.append(True)
-            app.step(TicketStep(tid, "arrive", T0 + timedelta(minutes=8)), CTX)
+            app.arrive_on_site(ArriveOnSite(ticket_id=tid, at=T0 + timedelta(minutes=8)), CTX)
         return ticket
 
     monkeypatch.setattr(app, "ticket", racing_get)
     from domain.errors import InvalidTransition
 
     with pytest.raises(InvalidTransition, match="already arrived"):
-        app.step(TicketStep(ticket_id, "arrive", T0 + timedelta(minutes=9)), CTX)
+        app.arrive_on_site(ArriveOnSite(ticket_id=ticket_id, at=T0 + timedelta(minutes=9)), CTX)
     assert len(app.history(ticket_id)) == 3
 
 
@@ -164,8 +167,8 @@ def test_future_times_and_unknown_causes_are_invalid(services, count_events):
     ticket_id = app.receive_alarm(alarm(), CTX).ticket.id
     drive(app, ticket_id)
     with pytest.raises(InvalidValue, match="fault cause table"):
-        app.step(TicketStep(ticket_id, "file_fault_report", None,
-                            {"cause_root": "03", "cause_sub": "77", "description": "x"}), CTX)
+        app.file_fault_report(FileFaultReport(ticket_id=ticket_id, cause_root="03",
+                                              cause_sub="77", description="x"), CTX)
     assert count_events() == 6
 
 

@@ -1,9 +1,13 @@
 """Which ticket commands the console offers, to whom, and how their forms map to commands."""
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from uuid import UUID
 
 from adapters.reference import FaultCauseTable
+from dispatch.commands import (
+    ArriveOnSite, AssignResponder, CancelTicket, CloseTicket, FileFaultReport, NotifyStation,
+    ReleasePassengers, TicketCommand,
+)
 from domain.ticket import Ticket
 
 
@@ -66,23 +70,30 @@ def with_stations(offered: list[Action], stations: list[tuple[str, str]]) -> lis
             if a.name == "notify" else a for a in offered]
 
 
-def to_step(name: str, form: dict[str, str]) -> tuple[str, dict[str, Any]]:
-    """Form fields → (TicketApp step kind, data); raises ValueError with a field name."""
+def to_command(name: str, ticket_id: UUID, form: dict[str, str]) -> TicketCommand:
+    """Form fields → the ticket command; raises ValueError with a field name."""
     if name == "notify":
         station = form.get("station_id", "").strip()
-        return "notify", {"station": {"id": station} if station else None, "channel": "platform"}
+        return NotifyStation(ticket_id=ticket_id, station={"id": station} if station else None,
+                             channel="platform")
     if name == "assign":
         from adapters.http.schemas import Responder
 
         responder = Responder(name=form.get("name", ""), mobile=form.get("mobile", ""))
-        return "assign", {"responder": responder.model_dump()}
+        return AssignResponder(ticket_id=ticket_id, responder=responder.model_dump())
     if name == "release":
-        return "release", {"released_count": int(form.get("released_count", "0")),
-                           "released_by": form.get("released_by", "rescuer")}
+        return ReleasePassengers(ticket_id=ticket_id,
+                                 released_count=int(form.get("released_count", "0")),
+                                 released_by=form.get("released_by", "rescuer"))
     if name == "cancel":
-        return "cancel", {"reason": form.get("reason", "other"), "note": None}
+        return CancelTicket(ticket_id=ticket_id, reason=form.get("reason", "other"), note=None)
     if name == "fault_report":
         root, _, sub = form.get("cause", "").partition("/")
-        return "file_fault_report", {"cause_root": root.strip(), "cause_sub": sub.strip(),
-                                     "description": form.get("description", "").strip() or "—"}
-    return name, {}
+        return FileFaultReport(ticket_id=ticket_id, cause_root=root.strip(),
+                               cause_sub=sub.strip(),
+                               description=form.get("description", "").strip() or "—")
+    if name == "arrive":
+        return ArriveOnSite(ticket_id=ticket_id)
+    if name == "close":
+        return CloseTicket(ticket_id=ticket_id)
+    raise ValueError(f"no console action {name}")

@@ -13,8 +13,11 @@ from adapters.http.schemas import (
     AssignBody, AtBody, CancelBody, CommandResult, CorrectionBody, EscalateBody, EventPublic,
     FaultReportBody, NotifyBody, ReleaseBody, TicketPublic,
 )
-from dispatch.commands import Context, TicketStep
-from dispatch.tickets import TicketApp
+from dispatch.commands import (
+    ArriveOnSite, AssignResponder, CancelTicket, CloseTicket, CorrectTime, Escalate,
+    FileFaultReport, NotifyStation, ReleasePassengers,
+)
+from dispatch.tickets import Outcome
 
 router = APIRouter(prefix="/v1/tickets", tags=["tickets"])
 REFUSALS: dict[int | str, dict[str, Any]] = {
@@ -29,9 +32,7 @@ OPS = [Depends(require(*OPERATORS))]
 FIELD = [Depends(require(*FIELD_WORK))]
 
 
-def _run(tickets: TicketApp, ctx: Context, response: Response, ticket_id: UUID, kind: str,
-         body: Any, **data: Any) -> CommandResult:
-    outcome = tickets.step(TicketStep(ticket_id, kind, body.at, data), ctx)
+def _answer(outcome: Outcome, response: Response) -> CommandResult:
     response.headers["ETag"] = f'"{outcome.ticket.version}"'
     return command_result(outcome)
 
@@ -41,70 +42,76 @@ def notify(ticket_id: UUID, body: NotifyBody, tickets: TicketsDep, ctx: ContextD
            response: Response) -> CommandResult:
     """Record that a rescue station (or the unit's emergency lead) was notified."""
     station = {"id": body.station_id} if body.station_id else None
-    return _run(tickets, ctx, response, ticket_id, "notify", body, station=station,
-                level=body.level, channel=body.channel)
+    return _answer(tickets.notify_station(NotifyStation(
+        ticket_id=ticket_id, at=body.at, station=station, level=body.level,
+        channel=body.channel), ctx), response)
 
 
 @router.post("/{ticket_id}/escalate", responses=REFUSALS, dependencies=OPS)
 def escalate(ticket_id: UUID, body: EscalateBody, tickets: TicketsDep, ctx: ContextDep,
              response: Response) -> CommandResult:
     """Raise the ticket to the next dispatch level."""
-    return _run(tickets, ctx, response, ticket_id, "escalate", body, reason=body.reason)
+    return _answer(tickets.escalate(Escalate(ticket_id=ticket_id, at=body.at,
+                                             reason=body.reason), ctx), response)
 
 
 @router.post("/{ticket_id}/assign", responses=REFUSALS, dependencies=FIELD)
 def assign(ticket_id: UUID, body: AssignBody, tickets: TicketsDep, ctx: ContextDep,
            response: Response) -> CommandResult:
     """Record the responder who accepted the rescue."""
-    return _run(tickets, ctx, response, ticket_id, "assign", body,
-                responder=body.responder.model_dump())
+    return _answer(tickets.assign_responder(AssignResponder(
+        ticket_id=ticket_id, at=body.at, responder=body.responder.model_dump()), ctx), response)
 
 
 @router.post("/{ticket_id}/arrive", responses=REFUSALS, dependencies=FIELD)
 def arrive(ticket_id: UUID, body: AtBody, tickets: TicketsDep, ctx: ContextDep,
            response: Response) -> CommandResult:
     """Record the rescuer's arrival on site (the 30-minute clock stops here)."""
-    return _run(tickets, ctx, response, ticket_id, "arrive", body)
+    return _answer(tickets.arrive_on_site(ArriveOnSite(ticket_id=ticket_id, at=body.at), ctx),
+                   response)
 
 
 @router.post("/{ticket_id}/release", responses=REFUSALS, dependencies=FIELD)
 def release(ticket_id: UUID, body: ReleaseBody, tickets: TicketsDep, ctx: ContextDep,
             response: Response) -> CommandResult:
     """Record that the trapped passengers are out."""
-    return _run(tickets, ctx, response, ticket_id, "release", body,
-                released_count=body.released_count, released_by=body.released_by)
+    return _answer(tickets.release_passengers(ReleasePassengers(
+        ticket_id=ticket_id, at=body.at, released_count=body.released_count,
+        released_by=body.released_by), ctx), response)
 
 
 @router.post("/{ticket_id}/cancel", responses=REFUSALS, dependencies=OPS)
 def cancel(ticket_id: UUID, body: CancelBody, tickets: TicketsDep, ctx: ContextDep,
            response: Response) -> CommandResult:
     """Cancel a false or duplicate alarm."""
-    return _run(tickets, ctx, response, ticket_id, "cancel", body, reason=body.reason,
-                note=body.note)
+    return _answer(tickets.cancel_ticket(CancelTicket(
+        ticket_id=ticket_id, at=body.at, reason=body.reason, note=body.note), ctx), response)
 
 
 @router.post("/{ticket_id}/fault-report", responses=REFUSALS, dependencies=FIELD)
 def fault_report(ticket_id: UUID, body: FaultReportBody, tickets: TicketsDep, ctx: ContextDep,
                  response: Response) -> CommandResult:
     """File the fault analysis report (cause codes from the reference table)."""
-    return _run(tickets, ctx, response, ticket_id, "file_fault_report", body,
-                cause_root=body.cause.root, cause_sub=body.cause.sub,
-                description=body.description)
+    return _answer(tickets.file_fault_report(FileFaultReport(
+        ticket_id=ticket_id, at=body.at, cause_root=body.cause.root, cause_sub=body.cause.sub,
+        description=body.description), ctx), response)
 
 
 @router.post("/{ticket_id}/close", responses=REFUSALS, dependencies=OPS)
 def close(ticket_id: UUID, body: AtBody, tickets: TicketsDep, ctx: ContextDep,
           response: Response) -> CommandResult:
     """Close a released ticket."""
-    return _run(tickets, ctx, response, ticket_id, "close", body)
+    return _answer(tickets.close_ticket(CloseTicket(ticket_id=ticket_id, at=body.at), ctx),
+                   response)
 
 
 @router.post("/{ticket_id}/corrections", responses=REFUSALS, dependencies=OPS)
 def correct_time(ticket_id: UUID, body: CorrectionBody, tickets: TicketsDep, ctx: ContextDep,
                  response: Response) -> CommandResult:
     """Correct a node's business time with a reason (history is kept, not edited)."""
-    return _run(tickets, ctx, response, ticket_id, "correct_time", body, node=body.node,
-                new=body.new, reason=body.reason)
+    return _answer(tickets.correct_time(CorrectTime(
+        ticket_id=ticket_id, at=body.at, node=body.node, new=body.new, reason=body.reason),
+        ctx), response)
 
 
 @router.get("/{ticket_id}", responses={404: {"description": "No such ticket"}})
