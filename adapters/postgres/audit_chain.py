@@ -8,7 +8,6 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
-from adapters.postgres import audit_chain_upgrade
 from projections import audit_checkpoint
 from projections.audit_chain import GENESIS, ChainLink, Hasher, StoredRecord, Verification, verify
 
@@ -25,8 +24,7 @@ class PostgresAuditChain(PostgresTrackingRecorder):
         super().__init__(datastore, tracking_table_name="audit_chain_tracking", **kwargs)
         self.key, self.hasher, self.grace_seconds = key, Hasher(key), grace_seconds
         self.applications = tuple(applications)
-        self._beaten_at = 0.0
-        self.sql_create_statements.extend(audit_chain_upgrade.create_statements(self.schema))
+        self._beaten_at = 0.0  # its tables are made by migrations (adapters/postgres/migrations)
 
     @property
     def schema(self) -> str:
@@ -34,11 +32,6 @@ class PostgresAuditChain(PostgresTrackingRecorder):
 
     def _q(self, text: str, *tables: str) -> SQL:
         return SQL(text).format(Identifier(self.schema), *map(Identifier, tables))
-
-    def create_table(self) -> None:
-        super().create_table()
-        with self.datastore.get_connection() as conn:
-            audit_chain_upgrade.upgrade(conn, self.schema, self.key)
 
     def extend(self, limit: int = 1000) -> int:
         """Chain the next stored events of every log (up to `limit` each); how many chained."""

@@ -1,9 +1,8 @@
-"""The audit chain's tables, and the one-off upgrade of unkeyed (sha256) chains to keyed ones.
+"""The one-off upgrade of unkeyed (sha256) audit chains to keyed ones (migration 0003).
 
-Older versions chained only the ticket log, with plain SHA-256. At the first start with a key,
-the old table gains `application` and `kind` columns; then each unkeyed chain is verified with
-plain SHA-256 and, only if it verifies, re-chained with the key (logged). A chain that does not
-verify is left as it is, so `audit verify` keeps reporting its links as untrusted.
+Older versions chained only the ticket log, with plain SHA-256. Each unkeyed chain is verified
+with plain SHA-256 and, only if it verifies, re-chained with the key (logged). A chain that does
+not verify is left as it is, so `audit verify` keeps reporting its links as untrusted.
 """
 
 from collections.abc import Iterator
@@ -18,44 +17,16 @@ log = structlog.get_logger(__name__)
 BATCH = 1000
 
 
-def create_statements(schema: str) -> list[Composed]:
-    return [SQL(text).format(Identifier(schema)) for text in (
-        ("CREATE TABLE IF NOT EXISTS {0}.audit_chain ("
-        "application text NOT NULL, notification_id bigint NOT NULL, "
-        "originator_id uuid NOT NULL, originator_version bigint NOT NULL, "
-        "record_hash text NOT NULL, chain_hash text NOT NULL, kind text NOT NULL, "
-        "PRIMARY KEY (application, notification_id))"),
-        ("CREATE TABLE IF NOT EXISTS {0}.audit_chain_beats ("
-        "application text PRIMARY KEY, position bigint NOT NULL, at_us bigint NOT NULL, "
-        "signature text NOT NULL)"))]
-
-
-def upgrade(conn: Connection, schema: str, key: bytes) -> None:
-    """Bring a chain table written by an older version to the keyed format (idempotent)."""
-    if not _has_kind_column(conn, schema):
-        with conn.transaction():
-            conn.execute(_q("LOCK TABLE {0}.audit_chain IN ACCESS EXCLUSIVE MODE", schema))
-            if not _has_kind_column(conn, schema):
-                conn.execute(_q(
-                    "ALTER TABLE {0}.audit_chain "
-                    "ADD COLUMN application text NOT NULL DEFAULT 'tickets', "
-                    "ADD COLUMN kind text NOT NULL DEFAULT 'sha256', "
-                    "DROP CONSTRAINT audit_chain_pkey, "
-                    "ADD PRIMARY KEY (application, notification_id)", schema))
-                conn.execute(_q("ALTER TABLE {0}.audit_chain ALTER COLUMN application "
-                                "DROP DEFAULT, ALTER COLUMN kind DROP DEFAULT", schema))
-                log.warning("audit_chain_table_upgraded", columns=["application", "kind"])
-    # Tiny (empty once re-keyed): finding unkeyed links never scans the chain at each start.
-    conn.execute(_q("CREATE INDEX IF NOT EXISTS audit_chain_unkeyed ON {0}.audit_chain "
-                    "(application) WHERE kind = 'sha256'", schema))
+def rekey_unkeyed(conn: Connection, schema: str, key: bytes) -> None:
+    """Re-chain with the key every unkeyed chain that verifies (idempotent; run by migration
+    0003 inside its transaction)."""
     if conn.execute(_q("SELECT EXISTS (SELECT 1 FROM {0}.audit_chain WHERE kind = 'sha256')",
                        schema)).fetchone()["exists"]:
-        with conn.transaction():
-            # Readers go on; the chainer waits until the re-keyed chain is committed.
-            conn.execute(_q("LOCK TABLE {0}.audit_chain IN EXCLUSIVE MODE", schema))
-            for row in conn.execute(_q("SELECT DISTINCT application FROM {0}.audit_chain "
-                                       "WHERE kind = %s", schema), (LEGACY,)).fetchall():
-                _rekey(conn, schema, row["application"], key)
+        # Readers go on; the chainer waits until the re-keyed chain is committed.
+        conn.execute(_q("LOCK TABLE {0}.audit_chain IN EXCLUSIVE MODE", schema))
+        for row in conn.execute(_q("SELECT DISTINCT application FROM {0}.audit_chain "
+                                   "WHERE kind = %s", schema), (LEGACY,)).fetchall():
+            _rekey(conn, schema, row["application"], key)
 
 
 def _rekey(conn: Connection, schema: str, application: str, key: bytes) -> None:
@@ -93,7 +64,7 @@ def _insert(curs, schema: str, rows: list[tuple]) -> int:
     return count
 
 
-def _has_kind_column(conn: Connection, schema: str) -> bool:
+def has_kind_column(conn: Connection, schema: str) -> bool:
     return conn.execute("SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE "
                         "table_schema = %s AND table_name = 'audit_chain' AND "
                         "column_name = 'kind')", (schema,)).fetchone()["exists"]

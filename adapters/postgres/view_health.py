@@ -25,19 +25,7 @@ def describe(error: BaseException) -> str:
     return mask_phones(text)[:MAX_ERROR]
 
 
-TABLE = """CREATE TABLE IF NOT EXISTS view_health (
-    view text PRIMARY KEY,
-    failures bigint NOT NULL DEFAULT 0,
-    consecutive_failures integer NOT NULL DEFAULT 0,
-    last_error text,
-    last_error_at timestamptz,
-    last_ok_at timestamptz,
-    position bigint NOT NULL DEFAULT 0,
-    newest bigint NOT NULL DEFAULT 0,
-    lag bigint NOT NULL DEFAULT 0,
-    behind_since timestamptz,
-    updated_at timestamptz NOT NULL DEFAULT now())"""
-
+# The table is made by migration 0002 (adapters/postgres/migrations).
 # behind_since: when an observer first saw the view behind the log at its current position.
 # Cleared when it catches up, restarted when the position moves: so "now - behind_since" is
 # how long the view has lagged without progress, whoever looked (supervisor or API).
@@ -65,13 +53,6 @@ READ = """SELECT view, failures, consecutive_failures, last_error, last_error_at
         position, newest, lag, behind_since, updated_at,
         extract(epoch FROM now() - behind_since) AS behind_seconds
     FROM view_health ORDER BY view"""
-
-
-def create_table(conn: psycopg.Connection) -> None:
-    """Idempotent; the schema lock keeps concurrent starters (API workers) apart."""
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(hashtext('liftrescue_schema'))")
-        conn.execute(TABLE)
 
 
 def observe(conn: psycopg.Connection, view: str, position: int, newest: int,

@@ -133,7 +133,6 @@ class Supervisor:
     def run(self, stop: threading.Event) -> None:
         try:
             with psycopg.connect(self.database_url, autocommit=True) as conn:
-                view_health.create_table(conn)
                 for view in self.views:
                     self._failed(conn, view, self._start_logged(view), *position(conn, view))
                 while not stop.wait(CHECK_SECONDS):

@@ -42,8 +42,6 @@ def run_projections(services: Services, stop: threading.Event) -> None:
 
 def run_dispatcher(services: Services, stop: threading.Event) -> None:
     """Fire due deadlines: notify, escalate, warn of overdue tickets."""
-    from dispatch.dispatcher import Dispatcher
-
     settings = services.settings
     settings.require_sms_gateway()
     if services.sms.channel == "log":
@@ -52,14 +50,9 @@ def run_dispatcher(services: Services, stop: threading.Event) -> None:
     elif settings.sms_receipt_secret is None:
         log.warning("sms_receipts_off", detail="no LIFTRESCUE_SMS_RECEIPT_SECRET: a message "
                     "nobody got is caught only by the accept timeout")
-    dispatcher = Dispatcher(tickets=services.tickets, registry=services.registry,
-                            deadlines=services.deadlines, sms=services.sms,
-                            stations_covering=services.registry_queries.stations_covering,
-                            accept_timeout=settings.accept_timeout_seconds,
-                            overtime_minutes=settings.overtime_minutes)
     while not stop.is_set():
         try:
-            fired = dispatcher.run_once()
+            fired = services.dispatcher.run_once()
         except Exception:  # noqa: BLE001 - a failed round is retried on the next tick
             log.exception("dispatcher_round_failed")
             fired = 0

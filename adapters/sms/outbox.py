@@ -22,10 +22,6 @@ from dispatch.policy import Recipient
 from domain.values import mask_mobile
 
 log = structlog.get_logger(__name__)
-OUTBOX = """CREATE TABLE IF NOT EXISTS sms_outbox (
-    key text PRIMARY KEY, ticket_id text NOT NULL, recipients jsonb NOT NULL, text text NOT NULL,
-    gateway text NOT NULL, status text NOT NULL, attempts int NOT NULL DEFAULT 0, error text,
-    created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now())"""
 
 
 class SmsOutbox:

@@ -18,11 +18,6 @@ from domain.errors import InvalidValue
 from domain.values import mask_mobile
 
 log = structlog.get_logger(__name__)
-RECEIPTS = """CREATE TABLE IF NOT EXISTS sms_receipts (
-    id bigserial PRIMARY KEY, key text NOT NULL, mobile text NOT NULL,
-    status text NOT NULL CHECK (status IN ('delivered', 'failed')), at timestamptz NOT NULL,
-    error text, received_at timestamptz NOT NULL DEFAULT now(),
-    UNIQUE (key, mobile, status, at))"""
 
 # The dispatcher keys a level's SMS by the ticket version it was sent at; the StationNotified
 # that follows is that version + 1, which is the version the await_accept deadline row carries.

@@ -10,8 +10,10 @@ from psycopg.rows import dict_row
 
 from adapters import reference
 from adapters.postgres.connection import eventsourcing_env, open_pool
+from adapters.postgres.migrations.runner import migrate_database
 from adapters.postgres.registry_queries import RegistryQueries
 from adapters.postgres.views.registry import PostgresRegistryView
+from adapters.runtime.audit_key import TEST_KEY
 from dispatch.commands import Context
 from dispatch.errors import NotFound
 from dispatch.registry import Catalogue, RegistryApp
@@ -37,6 +39,7 @@ OPS = ["lift", "bind", "update_station", "lift", "unbind", "batch", "add_worker"
 
 @pytest.fixture()
 def registry(database_url):
+    migrate_database(database_url, TEST_KEY)
     pool = open_pool(database_url, size=2, name="property")
     queries = RegistryQueries(pool)
     app = RegistryApp(eventsourcing_env(database_url, pool_size=2, lock_timeout=5),

@@ -13,18 +13,17 @@ from psycopg_pool import ConnectionPool
 
 from projections.deadlines import DeadlinesViewPort
 
-TABLE = """CREATE TABLE IF NOT EXISTS dispatch_deadlines (
-    ticket_id text PRIMARY KEY, ticket_no text, lift jsonb, trapped_count int, unit_id text,
-    stage text NOT NULL, level int NOT NULL DEFAULT 1, version int NOT NULL,
-    since timestamptz NOT NULL, notified_at timestamptz)"""
-INDEX = "CREATE INDEX IF NOT EXISTS dispatch_deadlines_due ON dispatch_deadlines (stage, since)"
-
 
 class PostgresDeadlinesView(PostgresTrackingRecorder, DeadlinesViewPort):
+    # Table made by migrations; a new shape bumps SHAPE_VERSION (rows cleared, log replayed:
+    # stop the dispatcher meanwhile, a half-replayed row can look due).
+    VIEW, SHAPE_VERSION, TRACKING_TABLE = "deadlines", 1, "deadlines_tracking"
+    TABLES = ("dispatch_deadlines",)
+    REPLAY_KEEPS_ROWS = False
+
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any):
-        kwargs.setdefault("tracking_table_name", "deadlines_tracking")
+        kwargs.setdefault("tracking_table_name", self.TRACKING_TABLE)
         super().__init__(datastore, **kwargs)
-        self.sql_create_statements.extend([SQL(TABLE), SQL(INDEX)])
 
     def _write(self, statement: SQL, params: list[Any], tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as curs:

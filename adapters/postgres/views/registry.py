@@ -11,20 +11,6 @@ from psycopg.types.json import Jsonb
 from projections.registry import RegistryViewPort
 
 log = structlog.get_logger(__name__)
-TABLES = [
-    """CREATE TABLE IF NOT EXISTS units_view (
-        unit_id text PRIMARY KEY, name text, has_rescue_info boolean NOT NULL DEFAULT false)""",
-    """CREATE TABLE IF NOT EXISTS stations_view (
-        station_id text PRIMARY KEY, unit_id text NOT NULL, name text, district text,
-        coverage jsonb, lead_name text, workers jsonb NOT NULL DEFAULT '{}')""",
-    """CREATE TABLE IF NOT EXISTS lifts_view (
-        lift_id text PRIMARY KEY, registration_code text UNIQUE, rescue_code text,
-        unit_id text, station_id text, district text, street text, site_type text,
-        using_unit_code text, using_unit_name text, address text, safety_manager_name text,
-        in_service boolean NOT NULL DEFAULT true)""",
-    "CREATE INDEX IF NOT EXISTS lifts_view_unit ON lifts_view (unit_id, using_unit_code)",
-    "CREATE INDEX IF NOT EXISTS lifts_view_rescue ON lifts_view (rescue_code)",
-]
 KEYS = {"units_view": "unit_id", "stations_view": "station_id", "lifts_view": "lift_id"}
 
 
@@ -33,10 +19,14 @@ def _values(fields: dict[str, Any]) -> list[Any]:
 
 
 class PostgresRegistryView(PostgresTrackingRecorder, RegistryViewPort):
+    # Tables made by migrations; a new shape bumps SHAPE_VERSION (rows cleared, log replayed).
+    VIEW, SHAPE_VERSION, TRACKING_TABLE = "registry_view", 1, "registry_view_tracking"
+    TABLES = ("units_view", "stations_view", "lifts_view")
+    REPLAY_KEEPS_ROWS = False
+
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any):
-        kwargs.setdefault("tracking_table_name", "registry_view_tracking")
+        kwargs.setdefault("tracking_table_name", self.TRACKING_TABLE)
         super().__init__(datastore, **kwargs)
-        self.sql_create_statements.extend(SQL(t) for t in TABLES)
 
     def insert_row(self, table: str, row_id: str, row: dict[str, Any],
                    tracking: Tracking) -> None:

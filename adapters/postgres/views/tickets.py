@@ -25,17 +25,6 @@ COLUMNS = {
     "cancel_reason": "text", "cause_root": "text", "cause_sub": "text", "version": "int",
 }
 NAMES = list(COLUMNS)
-TABLE = ("CREATE TABLE IF NOT EXISTS tickets_view ("
-         + ", ".join(f"{k} {v}" for k, v in COLUMNS.items()) + ")")
-# Columns added after the first release: (column, type). A table that lacks one gets it (NULL in
-# old rows) and the log is replayed onto the rows (see PostgresTicketsView.create_table).
-ADDED = [("maint_notified_at", "timestamptz")]
-INDEXES = [
-    "CREATE INDEX IF NOT EXISTS tickets_view_received ON tickets_view (received_at DESC)",
-    "CREATE INDEX IF NOT EXISTS tickets_view_unit ON tickets_view (unit_id, received_at DESC)",
-    "CREATE INDEX IF NOT EXISTS tickets_view_open ON tickets_view (status) "
-    "WHERE status IN ('received', 'notified', 'assigned')",
-]
 UPSERT = SQL("INSERT INTO tickets_view ({cols}) VALUES ({vals}) ON CONFLICT (ticket_id) "
              "DO UPDATE SET {sets}").format(
     cols=SQL(", ").join(map(Identifier, NAMES)), vals=SQL(", ").join(SQL("%s") for _ in NAMES),
@@ -43,35 +32,15 @@ UPSERT = SQL("INSERT INTO tickets_view ({cols}) VALUES ({vals}) ON CONFLICT (tic
 
 
 class PostgresTicketsView(PostgresTrackingRecorder, TicketsViewPort):
+    # The table and its columns are made by migrations (adapters/postgres/migrations); a new
+    # shape bumps SHAPE_VERSION and `liftrescue migrate` replays the log onto the kept rows.
+    VIEW, SHAPE_VERSION, TABLES, TRACKING_TABLE = "tickets_view", 2, ("tickets_view",), \
+        "tickets_view_tracking"
+    REPLAY_KEEPS_ROWS = True  # each row restarts at its AlarmReceived: readers keep old rows
+
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any):
-        kwargs.setdefault("tracking_table_name", "tickets_view_tracking")
+        kwargs.setdefault("tracking_table_name", self.TRACKING_TABLE)
         super().__init__(datastore, **kwargs)
-        self.sql_create_statements.extend([SQL(TABLE), *map(SQL, INDEXES)])
-
-    def create_table(self) -> None:
-        """Create the table, or bring an older one up to this shape: missing columns are added
-        and the tracking position is reset, so the follower replays the log onto the rows
-        (each row restarts at its AlarmReceived; readers keep the old rows meanwhile)."""
-        missing = self._missing_columns()
-        super().create_table()
-        if not missing:
-            return
-        with self.datastore.transaction(commit=True) as curs:
-            for column, kind in ADDED:
-                curs.execute(SQL("ALTER TABLE tickets_view ADD COLUMN IF NOT EXISTS {} " + kind)
-                             .format(Identifier(column)))
-            curs.execute(SQL("DELETE FROM {} WHERE application_name <> %s").format(
-                Identifier(self.tracking_table_name)), (self.table_migration_identifier,))
-        log.warning("tickets_view_replay", added=missing,
-                    reason="older view shape: the log is replayed onto every row")
-
-    def _missing_columns(self) -> list[str]:
-        """Columns of ADDED that an existing tickets_view lacks ([] when there is no table)."""
-        with self.datastore.get_connection() as conn, conn.cursor() as cur:
-            have = {r["column_name"] for r in cur.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = "
-                "current_schema() AND table_name = 'tickets_view'").fetchall()}
-        return [c for c, _ in ADDED if have and c not in have]
 
     def apply(self, ticket_id: str, event: Any, tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as curs:
