@@ -18,6 +18,20 @@ def pytest_configure(config: pytest.Config) -> None:
     configure_logging("WARNING", "console")
 
 
+# A test needs a server when it uses one of these fixtures (directly or through others) or
+# lives where every test does; `pytest -m "not pg"` is the fast tier without them.
+SERVER_FIXTURES = {"pg_admin_url", "database_url", "kafka_bootstrap"}
+SERVER_FOLDERS = ("e2e", "integration", "faults")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        folders = item.path.relative_to(Path(__file__).parent).parts[:-1]
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & SERVER_FIXTURES or any(f in SERVER_FOLDERS for f in folders):
+            item.add_marker(pytest.mark.pg)
+
+
 @pytest.fixture(scope="session")
 def pg_admin_url() -> Iterator[str]:
     """A URL to a server where tests may create databases."""
