@@ -13,6 +13,7 @@ from adapters.postgres.tokens import Principal
 ALL_ROLES = ("admin", "operator", "unit", "auditor")
 OPERATORS = ("admin", "operator")
 FIELD_WORK = ("admin", "operator", "unit")  # what a unit's own rescuers report
+EDITORS = ("admin", "unit")  # who keeps registry records (a unit only its own)
 bearer = HTTPBearer(auto_error=False, description="Token from `liftrescue tokens create`")
 
 
@@ -58,10 +59,16 @@ def require(*roles: str) -> Callable[[Principal], Principal]:
     return check
 
 
+# One check per role set, made once: FastAPI runs a dependency once per request by identity.
+editor, admin = require(*EDITORS), require("admin")
 PrincipalDep = Annotated[Principal, Depends(authenticate)]
 Operator = Annotated[Principal, Depends(require(*OPERATORS))]
 FieldWorker = Annotated[Principal, Depends(require(*FIELD_WORK))]
 Reader = Annotated[Principal, Depends(require(*ALL_ROLES))]
+Editor = Annotated[Principal, Depends(editor)]
+Admin = Annotated[Principal, Depends(admin)]
+EDITOR_ONLY = [Depends(editor)]  # route-level: the role is refused (403) before any lookup
+ADMIN_ONLY = [Depends(admin)]
 
 
 def unit_scope(principal: Principal) -> str | None:

@@ -1,28 +1,68 @@
-"""Request-scoped dependencies: services, the acting principal, command context.
+"""Request-scoped dependencies: services, command context, the caller's unit scope, the
+registry records a caller may touch, ETags and the `?after=` wait for a view.
 
-All async (none does I/O): FastAPI runs a sync dependency in the thread pool, one hop each."""
+Async where no I/O happens: FastAPI runs a sync dependency in the thread pool, one hop each.
+Record lookups read the event store, so they are sync and take that hop."""
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import structlog
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Query, Request, Response
 from starlette.exceptions import HTTPException
 
 from adapters.bootstrap import Services
-from adapters.http.auth import authenticate, unit_scope
+from adapters.http.auth import PrincipalDep, Reader, authenticate, unit_scope
+from adapters.postgres.registry_queries import RegistryQueries
+from adapters.postgres.ticket_queries import TicketQueries
 from adapters.postgres.tokens import Principal
+from adapters.projection_runtime.supervisor import by_name, wait_for
+from adapters.runtime.settings import Settings
 from dispatch.commands import Context
+from dispatch.errors import NotFound
+from dispatch.registry import RegistryApp
 from dispatch.tickets import TicketApp
+from domain.registry.lift import Lift
+from domain.registry.station import RescueStation
+from domain.registry.unit import MaintenanceUnit
 
 
+# ---- services ------------------------------------------------------------------------
 async def get_services(request: Request) -> Services:
     return request.app.state.services
 
 
-async def get_tickets(request: Request) -> TicketApp:
-    return request.app.state.services.tickets
+ServicesDep = Annotated[Services, Depends(get_services)]
 
 
+async def get_tickets(services: ServicesDep) -> TicketApp:
+    return services.tickets
+
+
+async def get_registry(services: ServicesDep) -> RegistryApp:
+    return services.registry
+
+
+async def get_ticket_queries(services: ServicesDep) -> TicketQueries:
+    return services.ticket_queries
+
+
+async def get_registry_queries(services: ServicesDep) -> RegistryQueries:
+    return services.registry_queries
+
+
+async def get_settings(services: ServicesDep) -> Settings:
+    return services.settings
+
+
+TicketsDep = Annotated[TicketApp, Depends(get_tickets)]
+RegistryDep = Annotated[RegistryApp, Depends(get_registry)]
+TicketQueriesDep = Annotated[TicketQueries, Depends(get_ticket_queries)]
+RegistryQueriesDep = Annotated[RegistryQueries, Depends(get_registry_queries)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+# ---- command context -----------------------------------------------------------------
 def _expected_version(if_match: str | None) -> int | None:
     if if_match is None or if_match.strip() == "*":
         return None
@@ -32,14 +72,121 @@ def _expected_version(if_match: str | None) -> int | None:
     return int(raw)
 
 
-async def get_context(principal: Annotated[Principal, Depends(authenticate)],
-                if_match: Annotated[str | None, Header()] = None) -> Context:
-    """Actor = the token's subject; unit tokens are confined to their unit's tickets."""
+def context_of(principal: Principal, expected_version: int | None = None) -> Context:
+    """A command's context: actor = the principal, unit tokens confined to their unit."""
     correlation_id = structlog.contextvars.get_contextvars().get("correlation_id", "")
     return Context(actor=principal.subject, correlation_id=correlation_id,
-                   expected_version=_expected_version(if_match), unit_id=unit_scope(principal))
+                   expected_version=expected_version, unit_id=unit_scope(principal))
 
 
-ServicesDep = Annotated[Services, Depends(get_services)]
-TicketsDep = Annotated[TicketApp, Depends(get_tickets)]
+async def get_context(principal: Annotated[Principal, Depends(authenticate)],
+                      if_match: Annotated[str | None, Header()] = None) -> Context:
+    """Actor = the token's subject; If-Match = the expected version."""
+    return context_of(principal, _expected_version(if_match))
+
+
 ContextDep = Annotated[Context, Depends(get_context)]
+
+
+# ---- the caller's unit scope ---------------------------------------------------------
+def own(principal: Principal, unit_id: str, label: str = "maintenance unit",
+        shown: str | None = None) -> None:
+    """A unit token touching another unit's resource sees nothing there: the same 404 as for
+    a `label` `shown` (default: the unit) that does not exist."""
+    scope = unit_scope(principal)
+    if scope is not None and scope != unit_id:
+        raise NotFound(f"no {label} {shown or unit_id}")
+
+
+async def current_unit_scope(principal: Reader) -> str | None:
+    return unit_scope(principal)
+
+
+async def unit_filter(principal: Reader, unit_id: str | None = None) -> str | None:
+    """`?unit_id=`: unit tokens are confined to their unit (asking for another is 404)."""
+    confined = unit_scope(principal)
+    if confined is None:
+        return unit_id
+    own(principal, unit_id or confined)
+    return confined
+
+
+CurrentUnitScope = Annotated[str | None, Depends(current_unit_scope)]
+UnitFilter = Annotated[str | None, Depends(unit_filter)]
+
+
+# ---- registry records the caller may touch -------------------------------------------
+def owned_station(registry: RegistryApp, principal: Principal,
+                  station_id: str) -> RescueStation:
+    """The station, or 404 if missing or another unit's."""
+    station = registry.station(station_id)
+    own(principal, station.unit_id, "rescue station", station_id)
+    return station
+
+
+async def owned_unit_id(unit_id: str, principal: PrincipalDep) -> str:
+    own(principal, unit_id)
+    return unit_id
+
+
+def get_owned_unit(unit_id: Annotated[str, Depends(owned_unit_id)],
+                   registry: RegistryDep) -> MaintenanceUnit:
+    return registry.unit(unit_id)
+
+
+def get_owned_station(station_id: str, registry: RegistryDep,
+                      principal: PrincipalDep) -> RescueStation:
+    return owned_station(registry, principal, station_id)
+
+
+def get_owned_lift(registration_code: str, registry: RegistryDep,
+                   principal: PrincipalDep) -> Lift:
+    lift = registry.lift(registration_code)
+    own(principal, lift.unit_id, "lift", registration_code)
+    return lift
+
+
+OwnedUnitId = Annotated[str, Depends(owned_unit_id)]
+OwnedUnit = Annotated[MaintenanceUnit, Depends(get_owned_unit)]
+OwnedStation = Annotated[RescueStation, Depends(get_owned_station)]
+OwnedLift = Annotated[Lift, Depends(get_owned_lift)]
+
+
+# ---- answers: ETag and the view catch-up ---------------------------------------------
+class ETag:
+    """Sets the version a client sends back as If-Match to change this record safely."""
+
+    def __init__(self, response: Response):
+        self.response = response
+
+    def __call__(self, record: Any) -> None:
+        self.response.headers["ETag"] = f'"{record.version}"'
+
+
+ETagDep = Annotated[ETag, Depends()]
+AFTER = "wait (≤ 2 s) for this notification"
+
+
+def view_caught_up(view: str) -> Callable[..., bool | None]:
+    """`?after=<notification_id>`: wait (≤ 2 s) until `view` has caught up; the answer says
+    whether it did (X-View-Caught-Up: false means the rows may be older)."""
+
+    def wait(services: ServicesDep, response: Response, after: Annotated[
+            int | None, Query(ge=0, description=AFTER)] = None) -> bool | None:
+        if not after:
+            return None
+        caught_up = wait_for(services.pool, by_name(view), after)
+        response.headers["X-View-Caught-Up"] = "true" if caught_up else "false"
+        return caught_up
+
+    return wait
+
+
+async def registry_wait(services: ServicesDep) -> Callable[[int], bool]:
+    """Waits (≤ 2 s) for the registry view to reach a notification: True if it did."""
+    return lambda after: wait_for(services.pool, by_name("registry_view"), after)
+
+
+RegistryWait = Annotated[Callable[[int], bool], Depends(registry_wait)]
+RegistryCaughtUp = Annotated[bool | None, Depends(view_caught_up("registry_view"))]
+TicketsCaughtUp = Annotated[bool | None, Depends(view_caught_up("tickets_view"))]

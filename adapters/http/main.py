@@ -13,17 +13,16 @@ from adapters.bootstrap import Services
 from adapters.http import middleware, problems
 from adapters.http.console import board, pages, registry_pages, reports as console_reports
 from adapters.http.console.rendering import build_templates
-from adapters.http.routes import metrics
 from adapters.http.routes import (
-    alarms, audit, dossier, health, lifts, notifications, registry, reports, sms_receipts,
-    tickets,
+    alarms, audit, dossier, health, lifts, metrics, notifications, reports, sms_receipts,
+    stations, tickets, units,
 )
 
 # Every resource's router; new resources add theirs here.
-ROUTERS = [alarms.router, reports.router, tickets.router, dossier.router, registry.router,
-           lifts.router,
-           notifications.router, sms_receipts.router, audit.router, health.router, pages.router, board.router,
-           console_reports.router, registry_pages.router, metrics.router]
+ROUTERS = [alarms.router, reports.router, tickets.router, dossier.router, units.router,
+           stations.router, lifts.router, notifications.router, sms_receipts.router,
+           audit.router, health.router, metrics.router,
+           pages.router, board.router, console_reports.router, registry_pages.router]
 STATIC = Path(__file__).parent / "console" / "static"
 
 DESCRIPTION = """Event-sourced dispatch for elevator entrapments: alarms become tickets,

@@ -3,7 +3,11 @@
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
-    BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
@@ -114,9 +118,3 @@ class BatchUpdate(NoNullFields):
                                                                  max_length=5000)] | None = None
     site_type: Short | None = None
     safety_manager: Contact | None = None
-
-
-class Created(BaseModel):
-    id: str
-    version: int
-    notification_id: int | None

@@ -11,9 +11,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from adapters.http.auth import unit_scope
-from adapters.http.console.pages import render
-from adapters.http.console.session import COOKIE, ConsolePrincipal
+from adapters.http.console.rendering import render
+from adapters.http.console.session import COOKIE, ConsoleScope
+from adapters.http.deps import ServicesDep, SettingsDep, TicketQueriesDep
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 POLL_SECONDS = 1.0
@@ -22,33 +22,27 @@ STREAM_SECONDS = 300  # the browser reconnects by itself; bounded streams never 
 RECHECK_SECONDS = 2.0
 
 
-def board_rows(request: Request, principal) -> list[dict]:  # noqa: ANN001
-    return request.app.state.services.ticket_queries.board(unit_scope(principal))
-
-
 @router.get("/board")
-def board(request: Request, principal: ConsolePrincipal) -> HTMLResponse:
-    services = request.app.state.services
+def board(request: Request, scope: ConsoleScope, queries: TicketQueriesDep,
+          settings: SettingsDep) -> HTMLResponse:
     # The signature is read before the rows: a change in between shows up as an event.
-    since = services.ticket_queries.board_signature(unit_scope(principal))
-    return render(request, "board.html", rows=board_rows(request, principal), since=since,
-                  limit=services.settings.overtime_minutes)
+    since = queries.board_signature(scope)
+    return render(request, "board.html", rows=queries.board(scope), since=since,
+                  limit=settings.overtime_minutes)
 
 
 @router.get("/board/rows")
-def rows(request: Request, principal: ConsolePrincipal) -> HTMLResponse:
-    services = request.app.state.services
-    return render(request, "board_rows.html", rows=board_rows(request, principal),
-                  limit=services.settings.overtime_minutes)
+def rows(request: Request, scope: ConsoleScope, queries: TicketQueriesDep,
+         settings: SettingsDep) -> HTMLResponse:
+    return render(request, "board_rows.html", rows=queries.board(scope),
+                  limit=settings.overtime_minutes)
 
 
 @router.get("/board/stream")
-async def stream(request: Request, principal: ConsolePrincipal,
+async def stream(request: Request, scope: ConsoleScope, services: ServicesDep,
                  since: str | None = None) -> StreamingResponse:
     """`since` = the signature the page was rendered with, so no change slips in between."""
-    services = request.app.state.services
     queries, session = services.ticket_queries, request.cookies.get(COOKIE, "")
-    scope = unit_scope(principal)
 
     async def still_valid() -> bool:
         try:

@@ -4,6 +4,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from fastapi import Request
+from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from adapters.http.console.event_fields import event_fields
@@ -27,6 +29,14 @@ NAV = {
     "unit": [("/console/board", "本单位工单 Our tickets"), *READS],
     "auditor": [("/console/board", "工单 Board"), *READS],
 }
+
+
+def render(request: Request, name: str, **context) -> HTMLResponse:
+    """A console page, with the signed-in user and their navigation."""
+    principal = getattr(request.state, "principal", None)
+    nav = NAV.get(principal.role, []) if principal else []
+    return request.app.state.templates.TemplateResponse(
+        request, name, {"principal": principal, "nav": nav, **context})
 
 
 def build_templates(timezone: str) -> Jinja2Templates:

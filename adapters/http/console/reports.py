@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from adapters.http.auth import unit_scope
 from adapters.http.console.charts import bar_chart, hours
-from adapters.http.console.pages import render
-from adapters.http.console.session import ConsolePrincipal
+from adapters.http.console.rendering import render
+from adapters.http.console.session import ConsoleScope
+from adapters.http.deps import RegistryQueriesDep, SettingsDep, TicketQueriesDep
 from adapters.http.windows import local_date
 from adapters.postgres.ticket_queries import GROUPS
 
@@ -26,8 +26,8 @@ class Window:
     """A [from, to) window of local dates from the query string; bad dates fall back to the
     last 30 days and say so."""
 
-    def __init__(self, request: Request):
-        zone = ZoneInfo(request.app.state.services.settings.timezone)
+    def __init__(self, request: Request, timezone: str):
+        zone = ZoneInfo(timezone)
         today = datetime.now(zone).date()
         self.error = None
         try:
@@ -51,20 +51,20 @@ def _date(value: str | None) -> date | None:
 
 
 @router.get("/overtime")
-def overtime(request: Request, principal: ConsolePrincipal) -> HTMLResponse:
-    services = request.app.state.services
-    scope, window = unit_scope(principal), Window(request)
+def overtime(request: Request, scope: ConsoleScope, queries: TicketQueriesDep,
+             settings: SettingsDep) -> HTMLResponse:
+    window = Window(request, settings.timezone)
     page = render(request, "overtime.html", window=window, reasons=REASON_LABELS,
-                  limit=services.settings.overtime_minutes,
-                  rows=services.ticket_queries.overtime(scope, None, window.start, window.end),
-                  overdue=services.ticket_queries.open_overdue(scope))
+                  limit=settings.overtime_minutes,
+                  rows=queries.overtime(scope, None, window.start, window.end),
+                  overdue=queries.open_overdue(scope))
     return window.status(page)
 
 
 @router.get("/stats")
-def stats(request: Request, principal: ConsolePrincipal) -> HTMLResponse:
-    queries = request.app.state.services.ticket_queries
-    scope, window = unit_scope(principal), Window(request)
+def stats(request: Request, scope: ConsoleScope, queries: TicketQueriesDep,
+          settings: SettingsDep) -> HTMLResponse:
+    window = Window(request, settings.timezone)
     group = request.query_params.get("group_by", "station")
     group = group if group in GROUPS else "station"
     try:
@@ -94,8 +94,7 @@ def labelled(counts: list[dict]) -> list[tuple[str, int]]:
 
 
 @router.get("/data-gaps")
-def data_gaps(request: Request, principal: ConsolePrincipal) -> HTMLResponse:
-    services = request.app.state.services
-    scope = unit_scope(principal)
-    return render(request, "data_gaps.html", gaps=services.registry_queries.data_gaps(scope),
-                  missing_reports=services.ticket_queries.missing_fault_reports(scope))
+def data_gaps(request: Request, scope: ConsoleScope, registry: RegistryQueriesDep,
+              queries: TicketQueriesDep) -> HTMLResponse:
+    return render(request, "data_gaps.html", gaps=registry.data_gaps(scope),
+                  missing_reports=queries.missing_fault_reports(scope))

@@ -4,34 +4,14 @@ import base64
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
 from starlette.exceptions import HTTPException
 
-from adapters.http.auth import Reader, unit_scope
-from adapters.http.deps import ServicesDep
-from adapters.http.routes.registry import own
+from adapters.http.deps import SettingsDep, TicketQueriesDep, TicketsCaughtUp, UnitFilter
 from adapters.http.windows import From, To  # bounded: year 1 / 9999 are 422, not 500
-from adapters.postgres.tokens import Principal
-from adapters.projection_runtime.supervisor import by_name, wait_for
 from projections.tickets import ORDER, minutes
 
 router = APIRouter(prefix="/v1", tags=["projections"])
-After = Annotated[int | None, Query(ge=0, description="wait (≤ 2 s) for this notification")]
-
-
-def scope(principal: Principal, unit_id: str | None) -> str | None:
-    """Unit tokens are confined to their unit (asking for another is 404)."""
-    confined = unit_scope(principal)
-    if confined is None:
-        return unit_id
-    own(principal, unit_id or confined)
-    return confined
-
-
-def caught_up(services, after: int | None, response: Response) -> None:  # noqa: ANN001
-    if after:
-        ok = wait_for(services.pool, by_name("tickets_view"), after)
-        response.headers["X-View-Caught-Up"] = "true" if ok else "false"
 
 
 def dynamic_item(row: dict[str, Any]) -> dict[str, Any]:
@@ -57,12 +37,10 @@ def dynamic_item(row: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/dynamics")
-def dynamics(services: ServicesDep, principal: Reader, response: Response,
-             unit_id: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 15,
-             after: After = None) -> dict[str, Any]:
+def dynamics(_: TicketsCaughtUp, unit_id: UnitFilter, queries: TicketQueriesDep,
+             limit: Annotated[int, Query(ge=1, le=200)] = 15) -> dict[str, Any]:
     """Newest tickets first, with every node time and the per-ticket timeline (困人动态)."""
-    caught_up(services, after, response)
-    rows = services.ticket_queries.dynamics(scope(principal, unit_id), limit)
+    rows = queries.dynamics(unit_id, limit)
     return {"items": [dynamic_item(r) for r in rows]}
 
 
@@ -77,17 +55,14 @@ def _cursor(raw: str | None) -> tuple[datetime, str] | None:
 
 
 @router.get("/tickets")
-def list_tickets(services: ServicesDep, principal: Reader, response: Response,
-                 unit_id: str | None = None,
+def list_tickets(_: TicketsCaughtUp, unit_id: UnitFilter, queries: TicketQueriesDep,
                  status: Literal["received", "notified", "assigned", "arrived", "released",
                                  "closed", "cancelled"] | None = None,
                  start: From = None, to: To = None,
                  limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                 cursor: str | None = None, after: After = None) -> dict[str, Any]:
+                 cursor: str | None = None) -> dict[str, Any]:
     """Tickets newest first, filtered and paged (`next_cursor`)."""
-    caught_up(services, after, response)
-    rows = services.ticket_queries.tickets(scope(principal, unit_id), status, start, to, limit,
-                                           _cursor(cursor))
+    rows = queries.tickets(unit_id, status, start, to, limit, _cursor(cursor))
     items = [dynamic_item(r) for r in rows]
     next_cursor = None
     if len(rows) == limit:
@@ -98,54 +73,49 @@ def list_tickets(services: ServicesDep, principal: Reader, response: Response,
 
 
 @router.get("/overtime")
-def overtime(services: ServicesDep, principal: Reader, response: Response,
-             unit_id: str | None = None, station_id: str | None = None,
-             start: From = None, to: To = None, after: After = None) -> dict[str, Any]:
+def overtime(_: TicketsCaughtUp, unit_id: UnitFilter, queries: TicketQueriesDep,
+             settings: SettingsDep, station_id: str | None = None,
+             start: From = None, to: To = None) -> dict[str, Any]:
     """Tickets whose rescuer did not reach the site within the limit (30 min) of the maintenance
     side's notification: arrived late, never arrived (released by others), or still open."""
-    caught_up(services, after, response)
-    return {"threshold_minutes": services.settings.overtime_minutes,
-            "items": services.ticket_queries.overtime(scope(principal, unit_id), station_id,
-                                                      start, to)}
+    return {"threshold_minutes": settings.overtime_minutes,
+            "items": queries.overtime(unit_id, station_id, start, to)}
 
 
 @router.get("/overtime/open")
-def overtime_open(services: ServicesDep, principal: Reader, unit_id: str | None = None,
-                  ) -> dict[str, Any]:
+def overtime_open(unit_id: UnitFilter, queries: TicketQueriesDep,
+                  settings: SettingsDep) -> dict[str, Any]:
     """Open tickets notified longer ago than the limit, rescuer not yet on site (live)."""
-    return {"threshold_minutes": services.settings.overtime_minutes,
-            "items": services.ticket_queries.open_overdue(scope(principal, unit_id))}
+    return {"threshold_minutes": settings.overtime_minutes,
+            "items": queries.open_overdue(unit_id)}
 
 
 @router.get("/stats/tickets")
-def stats_tickets(services: ServicesDep, principal: Reader,
-                  group_by: Literal["station", "unit", "district", "site_type", "hour", "cause"],
-                  unit_id: str | None = None, start: From = None, to: To = None,
-                  ) -> dict[str, Any]:
+def stats_tickets(group_by: Literal["station", "unit", "district", "site_type", "hour",
+                                   "cause"],
+                  unit_id: UnitFilter, queries: TicketQueriesDep, start: From = None,
+                  to: To = None) -> dict[str, Any]:
     """Entrapment tickets counted by station, unit, district, site type, hour or cause; station
     and unit are keyed by id (null: none) with the name beside it."""
-    rows = services.ticket_queries.counts(group_by, scope(principal, unit_id), start, to)
+    rows = queries.counts(group_by, unit_id, start, to)
     return {"group_by": group_by, "items": rows}
 
 
 @router.get("/stats/entrapment-rate")
-def entrapment_rate(services: ServicesDep, principal: Reader, unit_id: str | None = None,
-                    start: From = None, to: To = None) -> dict[str, Any]:
+def entrapment_rate(unit_id: UnitFilter, queries: TicketQueriesDep, start: From = None,
+                    to: To = None) -> dict[str, Any]:
     """困人率: lifts in service per entrapment ticket, and tickets per 10,000 lifts."""
-    return services.ticket_queries.entrapment_rate(scope(principal, unit_id), start, to)
+    return queries.entrapment_rate(unit_id, start, to)
 
 
 @router.get("/stats/lifts")
-def stats_lifts(services: ServicesDep, principal: Reader, unit_id: str | None = None,
-                start: From = None, to: To = None,
-                min_tickets: Annotated[int, Query(ge=1)] = 2) -> dict[str, Any]:
+def stats_lifts(unit_id: UnitFilter, queries: TicketQueriesDep, start: From = None,
+                to: To = None, min_tickets: Annotated[int, Query(ge=1)] = 2) -> dict[str, Any]:
     """Lifts with at least `min_tickets` entrapments in the window (单台电梯困人数)."""
-    return {"items": services.ticket_queries.per_lift(scope(principal, unit_id), start, to,
-                                                      min_tickets)}
+    return {"items": queries.per_lift(unit_id, start, to, min_tickets)}
 
 
 @router.get("/fault-reports/missing")
-def missing_fault_reports(services: ServicesDep, principal: Reader,
-                          unit_id: str | None = None) -> dict[str, Any]:
+def missing_fault_reports(unit_id: UnitFilter, queries: TicketQueriesDep) -> dict[str, Any]:
     """Released tickets still waiting for their fault analysis report."""
-    return {"items": services.ticket_queries.missing_fault_reports(scope(principal, unit_id))}
+    return {"items": queries.missing_fault_reports(unit_id)}

@@ -1,0 +1,159 @@
+"""Answers of the registry API: `XPublic` records built from an aggregate (never the aggregate
+itself), `XChanged` = the record plus the notification id of the change, lists from the views."""
+
+from typing import Any, Self
+
+from pydantic import BaseModel
+
+
+class Created(BaseModel):
+    id: str
+    version: int
+    notification_id: int | None
+
+
+class ContactPublic(BaseModel):
+    name: str
+    mobile: str
+
+
+class UnitPublic(BaseModel):
+    id: str
+    version: int
+    name: str
+    emergency_lead: ContactPublic | None
+    has_rescue_info: bool
+
+    @classmethod
+    def of(cls, unit: Any, **extra: Any) -> Self:
+        return cls(id=str(unit.id), version=unit.version, name=unit.name,
+                   emergency_lead=unit.emergency_lead, has_rescue_info=unit.has_rescue_info,
+                   **extra)
+
+
+class UnitChanged(UnitPublic):
+    notification_id: int | None
+
+
+class CoveragePublic(BaseModel):
+    districts: list[str]
+    streets: str | None
+
+
+class WorkerPublic(BaseModel):
+    worker_id: str
+    name: str
+    mobile: str
+    note: str | None
+
+
+class StationPublic(BaseModel):
+    id: str
+    version: int
+    unit_id: str
+    name: str
+    district: str
+    lead: ContactPublic
+    coverage: CoveragePublic
+    workers: list[WorkerPublic]
+
+    @classmethod
+    def of(cls, station: Any, **extra: Any) -> Self:
+        return cls(id=str(station.id), version=station.version, unit_id=station.unit_id,
+                   name=station.name, district=station.district, lead=station.lead,
+                   coverage=station.coverage, workers=[
+                       {"worker_id": k, **v} for k, v in station.workers.items()], **extra)
+
+
+class StationChanged(StationPublic):
+    notification_id: int | None
+
+
+class WorkerAdded(BaseModel):
+    worker_id: str
+    notification_id: int | None
+
+
+class UsingUnitPublic(BaseModel):
+    code: str
+    name: str
+
+
+class LiftPublic(BaseModel):
+    registration_code: str
+    version: int
+    rescue_code: str | None
+    unit_id: str
+    using_unit: UsingUnitPublic
+    address: str
+    district: str
+    street: str | None
+    site_type: str | None
+    safety_manager: ContactPublic | None
+    station_id: str | None
+
+    @classmethod
+    def of(cls, lift: Any, **extra: Any) -> Self:
+        return cls(version=lift.version, **{name: getattr(lift, name) for name in (
+            "registration_code", "rescue_code", "unit_id", "using_unit", "address", "district",
+            "street", "site_type", "safety_manager", "station_id")}, **extra)
+
+
+class LiftChanged(LiftPublic):
+    notification_id: int | None
+
+
+class LiftRow(BaseModel):
+    """A lift as the registry view lists it."""
+
+    registration_code: str
+    rescue_code: str | None
+    unit_id: str
+    station_id: str | None
+    district: str
+    street: str | None
+    site_type: str | None
+    using_unit_code: str
+    using_unit_name: str
+    address: str
+    safety_manager_name: str | None
+
+
+class LiftPage(BaseModel):
+    items: list[LiftRow]
+    next_cursor: str | None
+
+
+class Bound(BaseModel):
+    bound: int
+    notification_id: int | None
+
+
+class Unbound(BaseModel):
+    unbound: int
+    notification_id: int | None
+
+
+class Updated(BaseModel):
+    updated: int
+    notification_id: int | None
+
+
+class StationRef(BaseModel):
+    station_id: str
+    name: str
+
+
+class UnitRef(BaseModel):
+    unit_id: str
+    name: str
+
+
+class DataGaps(BaseModel):
+    """What maintenance units must still fill in."""
+
+    missing_safety_manager: list[str]
+    missing_site_type: list[str]
+    unbound_lifts: list[str]
+    stations_without_workers: list[StationRef]
+    unit_missing_rescue_info: list[UnitRef]

@@ -1,0 +1,45 @@
+"""Maintenance units: registration, rescue info, and what they must still fill in."""
+
+from fastapi import APIRouter, status
+
+from adapters.http.auth import ADMIN_ONLY, EDITOR_ONLY
+from adapters.http.deps import (
+    ContextDep, ETagDep, OwnedUnit, OwnedUnitId, RegistryCaughtUp, RegistryDep,
+    RegistryQueriesDep, UnitFilter,
+)
+from adapters.http.registry_public import Created, DataGaps, UnitChanged, UnitPublic
+from adapters.http.registry_schemas import RescueInfo, UnitCreate
+
+router = APIRouter(prefix="/v1", tags=["registry"])
+
+
+@router.post("/units", status_code=status.HTTP_201_CREATED, dependencies=ADMIN_ONLY)
+def register_unit(body: UnitCreate, registry: RegistryDep, ctx: ContextDep,
+                  etag: ETagDep) -> Created:
+    """Register a maintenance unit (admin)."""
+    lead = body.emergency_lead.model_dump() if body.emergency_lead else None
+    unit, nid = registry.register_unit(body.name, lead, ctx)
+    etag(unit)
+    return Created(id=str(unit.id), version=unit.version, notification_id=nid)
+
+
+@router.get("/units/{unit_id}")
+def get_unit(unit: OwnedUnit, etag: ETagDep) -> UnitPublic:
+    etag(unit)
+    return UnitPublic.of(unit)
+
+
+@router.put("/units/{unit_id}/rescue-info", dependencies=EDITOR_ONLY)
+def set_rescue_info(unit_id: OwnedUnitId, body: RescueInfo, registry: RegistryDep,
+                    ctx: ContextDep, etag: ETagDep) -> UnitChanged:
+    """Name the unit's emergency lead (required before its lifts can be registered)."""
+    unit, nid = registry.set_rescue_info(unit_id, body.emergency_lead.model_dump(), ctx)
+    etag(unit)
+    return UnitChanged.of(unit, notification_id=nid)
+
+
+@router.get("/data-gaps")
+def data_gaps(unit_id: UnitFilter, _: RegistryCaughtUp,
+              queries: RegistryQueriesDep) -> DataGaps:
+    """What maintenance units must still fill in, from the registry view."""
+    return DataGaps(**queries.data_gaps(unit_id))
