@@ -1,4 +1,4 @@
-"""Correlation ids, request logs and Idempotency-Key replay, as plain ASGI middleware.
+"""Correlation ids, request logs and latency, Idempotency-Key replay, as plain ASGI middleware.
 
 Plain ASGI (not BaseHTTPMiddleware) keeps the per-request overhead small; blocking store calls
 run in the thread pool, never on the event loop.
@@ -20,6 +20,7 @@ from adapters.http.body_limit import BodyLimitMiddleware
 from adapters.http.console.csrf import SESSION_COOKIE, ConsoleCsrfMiddleware
 from adapters.http.plain_asgi import header, send_problem, send_raw
 from adapters.http.security_headers import SecurityHeadersMiddleware
+from adapters.http.timing import observe_request
 from adapters.postgres.tokens import digest
 
 log = structlog.get_logger("liftrescue.http")
@@ -42,7 +43,8 @@ async def caller_scope(scope: Scope) -> str | None:
 
 
 class CorrelationMiddleware:
-    """Bind a correlation id (client's X-Correlation-ID or new) to logs and the response."""
+    """Bind a correlation id (client's X-Correlation-ID or new) to logs and the response; time
+    every request (outermost, so refusals by the inner middleware are timed too)."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -67,8 +69,10 @@ class CorrelationMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            elapsed = time.perf_counter() - started
+            observe_request(scope, status, elapsed)
             log.info("request", method=scope["method"], path=scope["path"], status=status,
-                     ms=round((time.perf_counter() - started) * 1000, 1))
+                     ms=round(elapsed * 1000, 1))
 
 
 class IdempotencyMiddleware:

@@ -18,6 +18,8 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 
+from adapters.metrics import GROUP_COMMIT_BATCH
+
 MAX_BATCH = 256
 
 
@@ -73,6 +75,7 @@ class GroupCommit:
             self._commit(batch)
 
     def _commit(self, batch: list[_Slot]) -> None:
+        GROUP_COMMIT_BATCH.observe(len(batch))
         if len(batch) == 1:
             self._alone(batch[0])
             return

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     db_lock_timeout_seconds: int = 5
     group_commit: bool = Field(True, description="Save concurrent ticket commands in shared "
                                "transactions (one disk flush per batch)")
+    metrics_port: int | None = Field(None, description="`serve` of a role other than api: "
+                                     "its own counters at http://host:PORT/metrics")
     log_level: str = "INFO"
     log_format: Literal["json", "console"] = "json"
     environment: Literal["development", "production", "test"] = "development"

@@ -6,6 +6,7 @@ from adapters.http.auth import OPERATORS, require
 from adapters.http.deps import ContextDep, TicketsDep
 from adapters.http.presenters import command_result
 from adapters.http.schemas import AlarmCreate, CommandResult
+from adapters.metrics import alarm_received
 from dispatch.commands import ReceiveAlarm
 
 router = APIRouter(prefix="/v1/alarms", tags=["tickets"])
@@ -23,6 +24,7 @@ def receive_alarm(body: AlarmCreate, tickets: TicketsDep, ctx: ContextDep,
         lift=body.lift, source=body.source, source_ref=body.source_ref,
         received_at=body.received_at, trapped_count=body.trapped_count, caller=caller,
         dispatch=body.dispatch, note=body.note), ctx)
+    alarm_received("http", outcome)
     if not outcome.created:
         response.status_code = status.HTTP_200_OK
     response.headers["ETag"] = f'"{outcome.ticket.version}"'
