@@ -21,6 +21,7 @@ from adapters.cli import tokens as cli_tokens
 from adapters.runtime import roles as workers
 from adapters.bootstrap import Services, bootstrap
 from adapters.http.main import create_app
+from adapters.metrics import serve_role_metrics, share_between_workers
 from adapters.runtime.broker import start_dev_broker
 from adapters.runtime.devlock import claim_port, hold_dev_lock
 from adapters.runtime.embedded import database_url_for
@@ -49,6 +50,7 @@ def _serve_api(settings: Settings, database_url: str, *, with_workers: bool = Fa
 
 def _serve_api_processes(settings: Settings) -> None:
     """Production API: the factory runs in every worker process."""
+    share_between_workers(settings.api_workers)  # one /metrics whichever worker answers
     uvicorn.run("adapters.http.asgi:create", factory=True, host=settings.host,
                 port=settings.port, workers=settings.api_workers, log_config=None,
                 access_log=False, timeout_graceful_shutdown=GRACE_SECONDS)
@@ -56,6 +58,7 @@ def _serve_api_processes(settings: Settings) -> None:
 
 def _serve_role(settings: Settings, database_url: str, role: str) -> None:
     services = bootstrap(settings, database_url)
+    serve_role_metrics(settings.metrics_port)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:

@@ -20,6 +20,8 @@ from adapters.bootstrap import Services
 from adapters.kafka.dead_letters import dead_letter
 from adapters.kafka.intake_messages import STEPS, AlarmMessage, parse
 from adapters.kafka.topics import CONSUMER_DEFAULTS, ensure_topics, require_bootstrap, topics_of
+from adapters.metrics import alarm_received
+from adapters.postgres.operational_figures import DeadLetterTally
 from dispatch.commands import Context, TicketStep
 from dispatch.errors import ConcurrentUpdate, TicketNotFound, VersionMismatch
 from domain.errors import DomainError
@@ -43,6 +45,7 @@ class Intake:
         self.settings = settings
         self.topic, self.dlq = settings.kafka_alarms_topic, settings.kafka_dlq_topic
         self.workers = min(WORKERS, max(1, settings.db_pool_size))
+        self.dead_letters = DeadLetterTally(services.pool)  # read by the API's /metrics
 
     def run(self, stop: threading.Event) -> None:
         """Consume until `stop` is set; a broker failure restarts from the committed offsets."""
@@ -95,7 +98,9 @@ class Intake:
             for future in [pool.submit(self._handle_all, rs, dlq, stop) for rs in groups.values()]:
                 future.result()
             dlq.flush(timeout=30)
+            self.dead_letters.flush()
         except (Stopped, KafkaError) as exc:
+            self.dead_letters.discard()
             # Nothing committed: redelivered from the last commit (commands are idempotent).
             log.warning("intake_batch_not_committed", error=repr(exc))
             for tp in batches:
@@ -108,7 +113,8 @@ class Intake:
         requests = [(m.command(), _context(r, m.source)) for r, m in items]
         while True:
             try:
-                self.app.receive_alarms(requests)
+                for outcome in self.app.receive_alarms(requests):
+                    alarm_received("kafka", outcome)
                 return
             except REJECTED:
                 break  # one bad alarm: let each be judged (and dead-lettered) on its own
@@ -126,12 +132,14 @@ class Intake:
     def handle(self, record: Any, message: Any, dlq: KafkaProducer, stop: threading.Event) -> None:
         """Store one message's command, or dead-letter it; retry while the database is down."""
         if isinstance(message, str):
+            self.dead_letters.add("malformed")
             return dead_letter(dlq, self.dlq, record, "malformed", message)
         while True:
             try:
                 return self.apply(message, _context(record, message.source))
             except REJECTED as exc:
                 code = getattr(exc, "code", type(exc).__name__)
+                self.dead_letters.add("rejected")
                 return dead_letter(dlq, self.dlq, record, "rejected", f"{code}: {exc}")
             except TRANSIENT as exc:
                 log.warning("intake_transient_error", error=repr(exc), offset=record.offset)
@@ -141,7 +149,7 @@ class Intake:
     def apply(self, message: Any, ctx: Context) -> None:
         """The HTTP commands; a node already recorded with the same time is a redelivery."""
         if isinstance(message, AlarmMessage):
-            self.app.receive_alarm(message.command(), ctx)
+            alarm_received("kafka", self.app.receive_alarm(message.command(), ctx))
             return
         kind, event_type = STEPS[message.kind]
         ticket_id = self.app.ticket_id_for_source(message.source, message.source_ref)
