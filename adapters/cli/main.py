@@ -15,6 +15,7 @@ from adapters.cli import audit as cli_audit
 from adapters.cli import import_csv as cli_import
 from adapters.cli import kafka as cli_kafka
 from adapters.cli import load as cli_load
+from adapters.cli import migrate as cli_migrate
 from adapters.cli import projections as cli_projections
 from adapters.cli import schemas as cli_schemas
 from adapters.cli import tokens as cli_tokens
@@ -34,18 +35,18 @@ log = structlog.get_logger("liftrescue")
 GRACE_SECONDS = 10
 
 
-def _serve_api(settings: Settings, database_url: str, *, with_workers: bool = False,
-               sock: socket.socket | None = None) -> None:
-    def build() -> Services:
-        services = bootstrap(settings, database_url)
-        if with_workers:
-            workers.start_all(services)
+def _serve_api(services: Services, sock: socket.socket) -> None:
+    """The API and every role in threads, on services built once (dev)."""
+    settings = services.settings
+
+    def started() -> Services:
+        workers.start_all(services)
         return services
 
-    config = uvicorn.Config(create_app(build), host=settings.host, port=settings.port,
+    config = uvicorn.Config(create_app(started), host=settings.host, port=settings.port,
                             log_config=None, access_log=False,
                             timeout_graceful_shutdown=GRACE_SECONDS)
-    uvicorn.Server(config).run(sockets=[sock] if sock else None)
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def _serve_api_processes(settings: Settings) -> None:
@@ -75,44 +76,42 @@ def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:
     lock = hold_dev_lock(settings.state_dir, settings.port)  # noqa: F841 - held until exit
     sock = claim_port(settings.host, settings.port)
     url = database_url_for(settings)
-    token = _dev_admin_token(settings, url)
-    if args.demo:
-        _seed_demo(settings, url)
     if not settings.kafka_bootstrap:
         settings = settings.model_copy(update={"kafka_bootstrap": start_dev_broker(settings)})
+    services = bootstrap(settings, url)  # once: migrations, then every service and role
+    try:
+        token = _dev_admin_token(services)
+        if args.demo:
+            _seed_demo(services)
+    except BaseException:
+        services.close()
+        raise
     print(f"LiftRescue dev: API on http://{settings.host}:{settings.port} "
           f"(docs at /docs), state in {settings.state_dir.resolve()}\n"
           f"admin token: {token}\n"
           f"  (also in {settings.state_dir / 'admin-token'}; "
           f"curl -H 'Authorization: Bearer {token[:6]}…')\n"
           f"Kafka bootstrap: {settings.kafka_bootstrap}", flush=True)
-    _serve_api(settings, url, with_workers=True, sock=sock)
+    _serve_api(services, sock)
 
 
-def _seed_demo(settings: Settings, url: str) -> None:
+def _seed_demo(services: Services) -> None:
     from adapters.cli import demo
 
-    services = bootstrap(settings, url)
-    try:
-        made = demo.seed(services, settings.state_dir)
-    finally:
-        services.close()
-    tokens = settings.state_dir / "demo-tokens"
+    state_dir = services.settings.state_dir
+    made = demo.seed(services, state_dir)
+    tokens = state_dir / "demo-tokens"
     print(("demo data seeded" if made else "demo data already present") +
           (f"; log in as operator, unit or auditor with the tokens in {tokens}"
            if tokens.exists() else ""), flush=True)
 
 
-def _dev_admin_token(settings: Settings, url: str) -> str:
+def _dev_admin_token(services: Services) -> str:
     """Reuse the dev admin token kept in the state folder, or issue a new one."""
-    path = settings.state_dir / "admin-token"
-    services = bootstrap(settings, url)
-    try:
-        if path.exists() and services.tokens.verify(path.read_text().strip()):
-            return path.read_text().strip()
-        token, _ = services.tokens.create(role="admin", name="dev")
-    finally:
-        services.close()
+    path = services.settings.state_dir / "admin-token"
+    if path.exists() and services.tokens.verify(path.read_text().strip()):
+        return path.read_text().strip()
+    token, _ = services.tokens.create(role="admin", name="dev")
     path.write_text(token)
     path.chmod(0o600)
     return token
@@ -160,6 +159,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("role", choices=["api", *workers.ROLES])
     serve.set_defaults(run=cmd_serve)
     cli_tokens.register(sub)
+    cli_migrate.register(sub)
     cli_audit.register(sub)
     cli_import.register(sub)
     cli_projections.register(sub)
