@@ -37,7 +37,9 @@ Text = str | None
 class Public(BaseModel):
     """Only declared fields are read from a stored event or dict; every one is always written."""
 
+    # Errors never echo a stored value (a phone) into a log.
     model_config = ConfigDict(extra="ignore", frozen=True, from_attributes=True,
+                              hide_input_in_errors=True,
                               json_schema_serialization_defaults_required=True,
                               json_schema_extra={"additionalProperties": False})
 
