@@ -1,5 +1,6 @@
 """The public v1 event schema: an allow-list per type, masked phones, generated JSON Schemas."""
 
+import argparse
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -130,3 +131,18 @@ def test_committed_schemas_equal_a_fresh_generation():
     for name, body in generated.items():
         jsonschema.Draft202012Validator.check_schema(body)
         assert body["$schema"].endswith("2020-12/schema") and body["$id"], name
+
+
+def test_export_writes_every_file_and_check_names_a_stale_one(tmp_path, capsys):
+    def run(check: bool) -> None:
+        cli_schemas.cmd_export(argparse.Namespace(out=str(tmp_path), check=check), None)
+
+    with pytest.raises(SystemExit, match="lift.ticket-events.v1.json"):
+        run(check=True)  # nothing written yet
+    run(check=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(cli_schemas.generate())
+    run(check=True)
+    assert "up to date" in capsys.readouterr().out
+    (tmp_path / "lift.alarms.v1.json").write_text("{}\n")
+    with pytest.raises(SystemExit, match="lift.alarms.v1.json"):
+        run(check=True)
