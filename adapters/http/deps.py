@@ -4,11 +4,12 @@ registry records a caller may touch, ETags and the `?after=` wait for a view.
 Async where no I/O happens: FastAPI runs a sync dependency in the thread pool, one hop each.
 Record lookups read the event store, so they are sync and take that hop."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import structlog
 from fastapi import Depends, Header, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from adapters.bootstrap import Services
@@ -99,6 +100,7 @@ def own(principal: Principal, unit_id: str, label: str = "maintenance unit",
 
 
 async def current_unit_scope(principal: Reader) -> str | None:
+    """The unit the caller is confined to (None = every unit)."""
     return unit_scope(principal)
 
 
@@ -124,13 +126,23 @@ def owned_station(registry: RegistryApp, principal: Principal,
     return station
 
 
+def owned_lift(registry: RegistryApp, principal: Principal, code: str) -> Lift:
+    """The lift, or 404 if missing or another unit's."""
+    lift = registry.lift(code)
+    own(principal, lift.unit_id, "lift", code)
+    return lift
+
+
 async def owned_unit_id(unit_id: str, principal: PrincipalDep) -> str:
+    """The unit of the path, or 404 if it is another unit's (no lookup)."""
     own(principal, unit_id)
     return unit_id
 
 
-def get_owned_unit(unit_id: Annotated[str, Depends(owned_unit_id)],
-                   registry: RegistryDep) -> MaintenanceUnit:
+OwnedUnitId = Annotated[str, Depends(owned_unit_id)]
+
+
+def get_owned_unit(unit_id: OwnedUnitId, registry: RegistryDep) -> MaintenanceUnit:
     return registry.unit(unit_id)
 
 
@@ -141,12 +153,9 @@ def get_owned_station(station_id: str, registry: RegistryDep,
 
 def get_owned_lift(registration_code: str, registry: RegistryDep,
                    principal: PrincipalDep) -> Lift:
-    lift = registry.lift(registration_code)
-    own(principal, lift.unit_id, "lift", registration_code)
-    return lift
+    return owned_lift(registry, principal, registration_code)
 
 
-OwnedUnitId = Annotated[str, Depends(owned_unit_id)]
 OwnedUnit = Annotated[MaintenanceUnit, Depends(get_owned_unit)]
 OwnedStation = Annotated[RescueStation, Depends(get_owned_station)]
 OwnedLift = Annotated[Lift, Depends(get_owned_lift)]
@@ -164,26 +173,26 @@ class ETag:
 
 
 ETagDep = Annotated[ETag, Depends()]
-AFTER = "wait (≤ 2 s) for this notification"
+After = Annotated[int | None, Query(ge=0, description="wait (≤ 2 s) for this notification")]
 
 
-def view_caught_up(view: str) -> Callable[..., bool | None]:
+def view_caught_up(view: str) -> Callable[..., Awaitable[bool | None]]:
     """`?after=<notification_id>`: wait (≤ 2 s) until `view` has caught up; the answer says
     whether it did (X-View-Caught-Up: false means the rows may be older)."""
 
-    def wait(services: ServicesDep, response: Response, after: Annotated[
-            int | None, Query(ge=0, description=AFTER)] = None) -> bool | None:
-        if not after:
+    async def caught_up(services: ServicesDep, response: Response,
+                        after: After = None) -> bool | None:
+        if not after:  # no wait asked: no thread hop either
             return None
-        caught_up = wait_for(services.pool, by_name(view), after)
-        response.headers["X-View-Caught-Up"] = "true" if caught_up else "false"
-        return caught_up
+        done = await run_in_threadpool(wait_for, services.pool, by_name(view), after)
+        response.headers["X-View-Caught-Up"] = "true" if done else "false"
+        return done
 
-    return wait
+    return caught_up
 
 
 async def registry_wait(services: ServicesDep) -> Callable[[int], bool]:
-    """Waits (≤ 2 s) for the registry view to reach a notification: True if it did."""
+    """Waits (≤ 2 s, blocking) for the registry view to reach a notification: True if it did."""
     return lambda after: wait_for(services.pool, by_name("registry_view"), after)
 
 

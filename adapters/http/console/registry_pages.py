@@ -13,7 +13,7 @@ from adapters.http.auth import EDITORS, unit_scope
 from adapters.http.console.rendering import render
 from adapters.http.console.session import ConsolePrincipal
 from adapters.http.deps import (
-    RegistryDep, RegistryQueriesDep, RegistryWait, context_of, own, owned_station,
+    RegistryDep, RegistryQueriesDep, RegistryWait, context_of, own, owned_lift, owned_station,
 )
 from adapters.http.registry_schemas import RescueInfo, WorkerCreate
 from dispatch.errors import NotFound
@@ -169,7 +169,7 @@ def _binding(request: Request, principal, registry, queries,  # noqa: ANN001
             raise ValueError("station_id: 请选择救援站 (choose a station)")
         owned_station(registry, principal, station_id)
         for code in codes:
-            own(principal, registry.lift(code).unit_id, "lift", code)
+            owned_lift(registry, principal, code)
         outcome["count"], nid = getattr(registry, op)(station_id, codes, context_of(principal))
         return nid
 

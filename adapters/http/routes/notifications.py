@@ -6,14 +6,14 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from adapters.http.auth import Reader, unit_scope
-from adapters.http.deps import ServicesDep
+from adapters.http.deps import CurrentUnitScope, ServicesDep
 
 router = APIRouter(prefix="/v1/notifications", tags=["dispatch"])
 
 
 @router.get("")
-def notifications(ticket_id: UUID, services: ServicesDep, principal: Reader) -> dict[str, Any]:
+def notifications(ticket_id: UUID, scope: CurrentUnitScope,
+                  services: ServicesDep) -> dict[str, Any]:
     """Messages sent for a ticket, oldest first; recipients carry cc and delivery status."""
-    services.tickets.ticket(ticket_id, unit_id=unit_scope(principal))  # 404 if not visible
+    services.tickets.ticket(ticket_id, unit_id=scope)  # 404 if not visible
     return {"items": services.sms.for_ticket(str(ticket_id))}
