@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from adapters.bootstrap import Services
-from adapters.http.auth import PrincipalDep, Reader, authenticate, unit_scope
+from adapters.http.auth import Reader, authenticate, unit_scope
 from adapters.postgres.registry_queries import RegistryQueries
 from adapters.postgres.ticket_queries import TicketQueries
 from adapters.postgres.tokens import Principal
@@ -133,7 +133,7 @@ def owned_lift(registry: RegistryApp, principal: Principal, code: str) -> Lift:
     return lift
 
 
-async def owned_unit_id(unit_id: str, principal: PrincipalDep) -> str:
+async def owned_unit_id(unit_id: str, principal: Reader) -> str:
     """The unit of the path, or 404 if it is another unit's (no lookup)."""
     own(principal, unit_id)
     return unit_id
@@ -147,12 +147,12 @@ def get_owned_unit(unit_id: OwnedUnitId, registry: RegistryDep) -> MaintenanceUn
 
 
 def get_owned_station(station_id: str, registry: RegistryDep,
-                      principal: PrincipalDep) -> RescueStation:
+                      principal: Reader) -> RescueStation:
     return owned_station(registry, principal, station_id)
 
 
 def get_owned_lift(registration_code: str, registry: RegistryDep,
-                   principal: PrincipalDep) -> Lift:
+                   principal: Reader) -> Lift:
     return owned_lift(registry, principal, registration_code)
 
 
