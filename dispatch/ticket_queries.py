@@ -15,6 +15,7 @@ class TicketQueries:
     """Mixed into TicketApp (reads its `repository`)."""
 
     repository: Repository[UUID]
+    lift_alarms: Any  # dispatch.alarm_intake.LiftAlarmsApp
 
     def ticket(self, ticket_id: UUID, version: int | None = None,
                unit_id: str | None = None) -> Ticket:
@@ -50,4 +51,9 @@ class TicketQueries:
         return events
 
     def ticket_id_for_source(self, source: str, source_ref: str) -> UUID:
-        return ticket_id_for(source, source_ref)
+        """The ticket an alarm opened, or the one it joined when it was linked."""
+        ticket_id = ticket_id_for(source, source_ref)
+        if next(iter(self.repository.event_store.get(ticket_id, lte=1)), None) is not None:
+            return ticket_id
+        alias = self.lift_alarms.alias(source, source_ref)
+        return UUID(alias.ticket_id) if alias is not None else ticket_id

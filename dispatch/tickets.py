@@ -1,25 +1,27 @@
-"""TicketApp: one method per command, each get → decide → save → notification id."""
+"""TicketApp: one method per command, each get → decide → save → notification id.
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+Alarms (open or link) are received by dispatch/alarm_intake.py, mixed in."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
+from dispatch.alarm_intake import DEFAULT_LINK_WINDOW, AlarmIntake, LiftAlarmsApp, Outcome
 from dispatch.business_time import business_time
 from dispatch.commands import (
     ArriveOnSite, AssignResponder, CancelTicket, CloseTicket, Context, CorrectTime, Escalate,
-    FileFaultReport, LinkAlarm, NotifyStation, ReceiveAlarm, ReleasePassengers, TicketCommand,
+    FileFaultReport, LinkAlarm, NotifyStation, ReleasePassengers, TicketCommand,
 )
 from dispatch.errors import ConcurrentUpdate, VersionMismatch
 from dispatch.ports import BatchSaver, FaultCauses, LiftDirectory, TicketNumbers, UnknownLifts
 from dispatch.ticket_queries import TicketQueries
 from domain.errors import InvalidValue
 from domain.ticket import Ticket
-from domain.values import mask_mobile, ticket_id_for
+from domain.values import mask_mobile
 
 SAVE_ATTEMPTS = 3
 # The event each command records: a redelivered command finds it at the same business time.
@@ -32,13 +34,6 @@ RECORDED_AS: dict[type[TicketCommand], type[Any]] = {
 }
 
 
-@dataclass(frozen=True)
-class Outcome:
-    ticket: Ticket
-    notification_id: int | None
-    created: bool = True
-
-
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -47,7 +42,7 @@ def _who(ctx: Context) -> dict[str, str]:
     return {"actor": ctx.actor, "correlation_id": ctx.correlation_id}
 
 
-class TicketApp(TicketQueries, Application[UUID]):
+class TicketApp(AlarmIntake, TicketQueries, Application[UUID]):
     """The ticket stream's use cases; one method per command."""
 
     name = "tickets"
@@ -56,7 +51,8 @@ class TicketApp(TicketQueries, Application[UUID]):
                  numbers: TicketNumbers | None = None, causes: FaultCauses | None = None,
                  lifts: LiftDirectory | None = None,
                  clock: Callable[[], datetime] = _utcnow,
-                 saver: Callable[[Callable[..., list[Any]]], BatchSaver] | None = None):
+                 saver: Callable[[Callable[..., list[Any]]], BatchSaver] | None = None,
+                 link_window: timedelta = DEFAULT_LINK_WINDOW):
         super().__init__(env)
         # Many request threads: the composition root may hand in a saver that batches their
         # saves into shared transactions (adapters/postgres/group_commit.py).
@@ -64,7 +60,9 @@ class TicketApp(TicketQueries, Application[UUID]):
         # Optional so projection runners can build a read-only instance from env alone.
         self.numbers, self.causes = numbers, causes
         self.lifts = lifts or UnknownLifts()
-        self.clock = clock
+        self.clock, self.link_window = clock, link_window
+        # Same database, its own table: built here, so inside the caller's schema lock.
+        self.lift_alarms = LiftAlarmsApp(dict(self.env))
         self.handlers: dict[type[TicketCommand], Callable[[Any, Context], Outcome]] = {
             NotifyStation: self.notify_station, Escalate: self.escalate,
             AssignResponder: self.assign_responder, ArriveOnSite: self.arrive_on_site,
@@ -72,45 +70,6 @@ class TicketApp(TicketQueries, Application[UUID]):
             FileFaultReport: self.file_fault_report, CloseTicket: self.close_ticket,
             CorrectTime: self.correct_time, LinkAlarm: self.link_alarm,
         }
-
-    # ---- alarms ---------------------------------------------------------------------------
-    def receive_alarm(self, cmd: ReceiveAlarm, ctx: Context) -> Outcome:
-        """Open a ticket for an alarm; the same (source, source_ref) returns the same ticket."""
-        ticket_id = ticket_id_for(cmd.source, cmd.source_ref)
-        ticket = self._open(cmd, ctx, None)
-        try:
-            recordings = self._store(ticket)
-        except IntegrityError:
-            # Same (source, source_ref) already stored: a retry. Insert-first saves a lookup on
-            # every new alarm; the cost is a skipped ticket number on each retry.
-            return Outcome(self.ticket(ticket_id), None, created=False)
-        return Outcome(ticket, recordings[-1].notification.id)
-
-    def receive_alarms(self, requests: Sequence[tuple[ReceiveAlarm, Context]]) -> list[Outcome]:
-        """Many alarms saved in one transaction (Kafka intake); same rules as receive_alarm."""
-        if not requests:
-            return []
-        cmds = [cmd for cmd, _ in requests]
-        # Optimistic: new alarms need no lookup; a known one makes the save fail, and then
-        # each alarm is taken on its own (which finds the existing ticket).
-        fresh: dict[UUID, tuple[ReceiveAlarm, Context]] = {}
-        for cmd, ctx in requests:
-            fresh.setdefault(ticket_id_for(cmd.source, cmd.source_ref), (cmd, ctx))
-        next_numbers = getattr(self.numbers, "next_numbers", None)
-        numbers = (next_numbers(self.clock(), len(fresh)) if next_numbers and fresh
-                   else [None] * len(fresh))
-        tickets = [self._open(cmd, ctx, no) for (cmd, ctx), no in zip(fresh.values(), numbers)]
-        try:
-            recordings = self.save(*tickets)
-        except IntegrityError:
-            return [self.receive_alarm(cmd, ctx) for cmd, ctx in requests]
-        found = {t.id: Outcome(t, r.notification.id) for t, r in zip(tickets, recordings)}
-        outcomes = []
-        for cmd in cmds:
-            outcome = found[ticket_id_for(cmd.source, cmd.source_ref)]
-            outcomes.append(outcome)
-            found[outcome.ticket.id] = Outcome(outcome.ticket, None, created=False)
-        return outcomes
 
     # ---- one method per node command ------------------------------------------------------
     def notify_station(self, cmd: NotifyStation, ctx: Context) -> Outcome:
@@ -214,18 +173,8 @@ class TicketApp(TicketQueries, Application[UUID]):
     def close(self) -> None:
         if self.saver is not None:
             self.saver.stop()
+        self.lift_alarms.close()
         super().close()
-
-    def _open(self, cmd: ReceiveAlarm, ctx: Context, ticket_no: str | None) -> Ticket:
-        received_at = self._time(cmd.received_at, "received_at")
-        caller = None
-        if cmd.caller:
-            caller = {"name": cmd.caller.get("name"), "phone": mask_mobile(cmd.caller.get("phone"))}
-        return Ticket(
-            source=cmd.source, source_ref=cmd.source_ref,
-            ticket_no=ticket_no or self.numbers.next_number(self.clock()), lift_code=cmd.lift,
-            lift=self.lifts.snapshot(cmd.lift), trapped_count=cmd.trapped_count, caller=caller,
-            dispatch=cmd.dispatch, note=cmd.note, occurred_at=received_at, **_who(ctx))
 
     def _time(self, value: datetime | None, field: str) -> datetime:
         return business_time(value, field, self.clock())

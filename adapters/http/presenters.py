@@ -35,7 +35,8 @@ def ticket_public(ticket: Ticket) -> TicketPublic:
 def command_result(outcome: Outcome) -> CommandResult:
     ticket = outcome.ticket
     return CommandResult(ticket_id=ticket.id, ticket_no=ticket.ticket_no, version=ticket.version,
-                         status=ticket.status, notification_id=outcome.notification_id)
+                         status=ticket.status, notification_id=outcome.notification_id,
+                         linked=getattr(outcome, "linked", False))
 
 
 def event_public(event: Any) -> EventPublic:

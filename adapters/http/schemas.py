@@ -150,6 +150,8 @@ class CommandResult(BaseModel):
     version: int
     status: str
     notification_id: int | None = Field(description="Pass as ?after= to read your own write")
+    linked: bool = Field(False, description="The alarm joined the lift's open ticket "
+                         "(another source, within the link window) instead of opening one")
 
 
 class NodeTimes(BaseModel):

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     timezone: str = Field("Asia/Shanghai", description="Day and hour buckets in reports")
     overtime_minutes: int = Field(30, description="Rescuer must be on site within this")
     accept_timeout_seconds: float = Field(300, description="No responder by then → escalate")
+    link_window_minutes: int = Field(60, ge=0, description="An alarm from another source for a "
+                                     "lift whose ticket is open and was received within this "
+                                     "joins that ticket (AlarmLinked); 0 = never link")
     sms_gateway: Literal["log", "http"] | None = Field(
         None, description="http = JSON gateway; log = outbox only, nobody is told. Unset: log "
         "outside production; production refuses to start the dispatcher (see sms_problem)")

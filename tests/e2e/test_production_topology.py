@@ -23,7 +23,7 @@ import pytest
 
 from adapters.runtime.broker import free_port
 from adapters.runtime.roles import ROLES as WORKER_ROLES
-from dispatch.tickets import ticket_id_for
+from domain.values import ticket_id_for
 from tests.debian_postgres import DebianPostgres, debian_postgres
 from tests.e2e.registry_helpers import make_lift, make_station, make_unit
 from tests.kafka_helpers import read_all, send, ticket_key, wait_for
