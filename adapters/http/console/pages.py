@@ -3,7 +3,6 @@
 from typing import Annotated
 from uuid import UUID
 
-import structlog
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
@@ -21,9 +20,8 @@ from adapters.http.console.session import (
     login_csrf,
     set_session_cookie,
 )
-from adapters.http.deps import ServicesDep, SettingsDep, TicketsDep
+from adapters.http.deps import ServicesDep, SettingsDep, TicketsDep, context_of
 from adapters.http.presenters import event_public, ticket_public
-from dispatch.commands import Context
 from dispatch.errors import ConcurrentUpdate, VersionMismatch
 from domain.errors import DomainError
 
@@ -97,10 +95,8 @@ def _run_action(request: Request, services: Services, ticket_id: UUID,  # noqa: 
                            error="无权执行此操作 (not allowed)")
     try:
         command = actions.to_command(action, ticket_id, form)
-        ctx = Context(principal.subject, structlog.contextvars.get_contextvars().get(
-            "correlation_id", ""), int(form["version"]) if form.get("version") else None,
-            unit_scope(principal))
-        services.tickets.handle(command, ctx)
+        version = int(form["version"]) if form.get("version") else None
+        services.tickets.handle(command, context_of(principal, version))
     except (DomainError, ValidationError, ValueError) as exc:
         message = getattr(exc, "message", None) or str(exc).splitlines()[0]
         return ticket_page(request, services, principal, ticket_id, error=message)
@@ -143,9 +139,8 @@ def _open_alarm(request: Request, tickets, principal, form: dict[str, str]):  # 
                            caller={"phone": form["caller_phone"]} if form.get("caller_phone") else None)
     except (ValidationError, ValueError) as exc:
         return render(request, "alarm.html", error=str(exc).splitlines()[0:3])
-    ctx = Context(principal.subject, structlog.contextvars.get_contextvars().get("correlation_id", ""))
     outcome = tickets.receive_alarm(ReceiveAlarm(
         lift=body.lift, source=body.source, source_ref=body.source_ref,
         trapped_count=body.trapped_count, caller=body.caller.model_dump() if body.caller else None),
-        ctx)
+        context_of(principal))
     return RedirectResponse(f"/console/tickets/{outcome.ticket.id}", status_code=303)
