@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from psycopg_pool import ConnectionPool
 
@@ -26,6 +27,12 @@ from dispatch.dispatcher import Dispatcher
 from dispatch.lift_directory import RegistryLiftDirectory
 from dispatch.registry import Catalogue, RegistryApp
 from dispatch.tickets import TicketApp
+
+if TYPE_CHECKING:
+    from adapters.kafka.intake import Intake
+    from adapters.kafka.relay import Relay
+    from adapters.projection_runtime.supervisor import Supervisor
+    from adapters.runtime.audit_checkpoints import CheckpointWriter
 
 
 @dataclass
@@ -105,3 +112,33 @@ def _build(settings: Settings, url: str, key: bytes) -> Services:
                     idempotency=IdempotencyStore(pool), tokens=tokens, audit=audit,
                     sessions=ConsoleSessions(pool, tokens), sms=sms, deadlines=deadlines,
                     dispatcher=dispatcher)
+
+
+# What a background role runs, built when it starts (adapters/runtime/roles.py): kafka-python
+# and the projection runtime load only in the processes that run them.
+def build_relay(services: Services) -> "Relay":
+    """The `relay` role: the ticket log to the events topic, from its stored position."""
+    from adapters.kafka.relay import Relay
+
+    return Relay(services.tickets, services.pool, services.settings)
+
+
+def build_intake(services: Services) -> "Intake":
+    """The `intake` role: the alarms topic to ticket commands, bad messages to the DLQ."""
+    from adapters.kafka.intake import Intake
+
+    return Intake(services.tickets, services.pool, services.settings)
+
+
+def build_supervisor(services: Services) -> "Supervisor":
+    """The `projections` role: one runner per catalogued view."""
+    from adapters.projection_runtime.supervisor import Supervisor, catalogue
+
+    return Supervisor(catalogue(), services.env, services.database_url)
+
+
+def build_checkpoints(services: Services) -> "CheckpointWriter":
+    """Beside the `audit-chain` role: signed chain heads kept outside the database."""
+    from adapters.runtime.audit_checkpoints import CheckpointWriter
+
+    return CheckpointWriter(services.audit, services.settings)

@@ -80,7 +80,8 @@ def raw_producer_seconds(app, bootstrap: str, topic: str) -> tuple[int, float]:
 
 
 def relay_seconds(services, name: str) -> tuple[int, float]:
-    relay, stop = Relay(services, name=name), threading.Event()
+    relay = Relay(services.tickets, services.pool, services.settings, name=name)
+    stop = threading.Event()
     relay._producer().send(relay.topic, value=b"warm-up").get(timeout=10)
     last, began = services.tickets.recorder.max_notification_id(), time.perf_counter()
     thread = threading.Thread(target=relay.run, args=(stop,), daemon=True)
@@ -108,7 +109,8 @@ def intake_rate(services, bootstrap: str, alarms: int) -> float:
 
     settings, app = services.settings, services.tickets
     stop = threading.Event()
-    thread = threading.Thread(target=Intake(services).run, args=(stop,), daemon=True)
+    intake = Intake(services.tickets, services.pool, services.settings)
+    thread = threading.Thread(target=intake.run, args=(stop,), daemon=True)
     thread.start()
     produce_alarms(bootstrap, settings.kafka_alarms_topic, ["warm-up"])
     base = wait_count(app, lambda c: c >= 1)

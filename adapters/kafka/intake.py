@@ -14,16 +14,17 @@ import structlog
 from eventsourcing.persistence import PersistenceError
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaError
-from psycopg_pool import PoolTimeout
+from psycopg_pool import ConnectionPool, PoolTimeout
 
-from adapters.bootstrap import Services
 from adapters.kafka.dead_letters import dead_letter
 from adapters.kafka.intake_messages import STEPS, AlarmMessage, parse
 from adapters.kafka.topics import CONSUMER_DEFAULTS, ensure_topics, require_bootstrap, topics_of
 from adapters.metrics import alarm_received
 from adapters.postgres.operational_figures import DeadLetterTally
+from adapters.runtime.settings import Settings
 from dispatch.commands import Context, TicketStep
 from dispatch.errors import ConcurrentUpdate, TicketNotFound, VersionMismatch
+from dispatch.tickets import TicketApp
 from domain.errors import DomainError
 
 log = structlog.get_logger(__name__)
@@ -39,13 +40,13 @@ class Stopped(Exception):
 
 
 class Intake:
-    def __init__(self, services: Services):
-        settings = services.settings
-        self.app, self.bootstrap = services.tickets, require_bootstrap(settings)
+    def __init__(self, tickets: TicketApp, pool: ConnectionPool, settings: Settings):
+        """Built by adapters/bootstrap.py (`build_intake`)."""
+        self.app, self.bootstrap = tickets, require_bootstrap(settings)
         self.settings = settings
         self.topic, self.dlq = settings.kafka_alarms_topic, settings.kafka_dlq_topic
         self.workers = min(WORKERS, max(1, settings.db_pool_size))
-        self.dead_letters = DeadLetterTally(services.pool)  # read by the API's /metrics
+        self.dead_letters = DeadLetterTally(pool)  # read by the API's /metrics
 
     def run(self, stop: threading.Event) -> None:
         """Consume until `stop` is set; a broker failure restarts from the committed offsets."""
@@ -165,7 +166,3 @@ def _context(record: Any, source: str) -> Context:
     where = f"{record.topic}/{record.partition}/{record.offset}"
     return Context(actor=f"kafka:{source}", correlation_id=correlation or where)
 
-
-def run(services: Services, stop: threading.Event) -> None:
-    """Worker role `intake`."""
-    Intake(services).run(stop)

@@ -15,9 +15,10 @@ from kafka import KafkaProducer
 from kafka.errors import KafkaError
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from adapters.bootstrap import Services
 from adapters.kafka.messages import encode, event_message, unit_of_alarm
 from adapters.kafka.topics import ensure_topics, require_bootstrap, topics_of
+from adapters.runtime.settings import Settings
+from dispatch.tickets import TicketApp
 
 log = structlog.get_logger(__name__)
 BATCH = 1000
@@ -57,12 +58,13 @@ def make_producer(bootstrap: str) -> KafkaProducer:
 class Relay:
     """Reads notifications after the tracked position, sends them, then advances the position."""
 
-    def __init__(self, services: Services, *, name: str = "ticket-events"):
-        settings = services.settings
-        self.app, self.bootstrap = services.tickets, require_bootstrap(settings)
+    def __init__(self, tickets: TicketApp, pool: ConnectionPool, settings: Settings, *,
+                 name: str = "ticket-events"):
+        """Built by adapters/bootstrap.py (`build_relay`)."""
+        self.app, self.bootstrap = tickets, require_bootstrap(settings)
         self.topic, self.topics = settings.kafka_events_topic, topics_of(settings)
         self.partitions = settings.kafka_partitions
-        self.position = RelayPosition(services.pool, name)
+        self.position = RelayPosition(pool, name)
         self.producer: KafkaProducer | None = None
         self.units: dict[UUID, str | None] = {}
 
@@ -147,7 +149,3 @@ class Relay:
                 log.debug("relay_producer_close_failed")
             self.producer = None
 
-
-def run(services: Services, stop: threading.Event) -> None:
-    """Worker role `relay`."""
-    Relay(services).run(stop)

@@ -1,7 +1,8 @@
 """Background roles (projections, relay, intake, dispatcher): each runs until `stop` is set.
 
 `liftrescue serve ROLE` runs one in the foreground; `liftrescue dev` runs all of them in threads
-beside the API. A role is `run(services, stop)`; add new roles to ROLES.
+beside the API. A role is `run(services, stop)`; add new roles to ROLES. Roles only run what
+adapters/bootstrap.py built (the services, and the `build_*` workers there).
 """
 
 import threading
@@ -9,7 +10,13 @@ from collections.abc import Callable
 
 import structlog
 
-from adapters.bootstrap import Services
+from adapters.bootstrap import (
+    Services,
+    build_checkpoints,
+    build_intake,
+    build_relay,
+    build_supervisor,
+)
 
 log = structlog.get_logger(__name__)
 Role = Callable[[Services, threading.Event], None]
@@ -17,12 +24,10 @@ Role = Callable[[Services, threading.Event], None]
 
 def chain_audit_log(services: Services, stop: threading.Event) -> None:
     """Keep the audit chain at the head of both event logs; checkpoint it outside the database."""
-    from adapters.runtime.audit_checkpoints import CheckpointWriter
-
     # Own thread: a slow broker must not stall the chainer, whose heartbeat tells verify it is live.
     done = threading.Event()
-    writer = threading.Thread(target=CheckpointWriter(services.audit, services.settings).run,
-                              args=(done,), name="audit-checkpoints", daemon=True)
+    writer = threading.Thread(target=build_checkpoints(services).run, args=(done,),
+                              name="audit-checkpoints", daemon=True)
     writer.start()
     try:
         while not stop.is_set():
@@ -35,9 +40,7 @@ def chain_audit_log(services: Services, stop: threading.Event) -> None:
 
 def run_projections(services: Services, stop: threading.Event) -> None:
     """Every materialised view, each kept at the head of its application's log."""
-    from adapters.projection_runtime.supervisor import Supervisor, catalogue
-
-    Supervisor(catalogue(), services.env, services.database_url).run(stop)
+    build_supervisor(services).run(stop)
 
 
 def run_dispatcher(services: Services, stop: threading.Event) -> None:
@@ -60,23 +63,19 @@ def run_dispatcher(services: Services, stop: threading.Event) -> None:
             stop.wait(settings.dispatcher_poll_seconds)
 
 
+def run_relay(services: Services, stop: threading.Event) -> None:
+    """Every ticket event to Kafka, at least once, in log order."""
+    build_relay(services).run(stop)
+
+
+def run_intake(services: Services, stop: threading.Event) -> None:
+    """Alarms and node reports from Kafka into the same commands as HTTP."""
+    build_intake(services).run(stop)
+
+
 ROLES: dict[str, Role] = {"audit-chain": chain_audit_log, "projections": run_projections,
-                          "dispatcher": run_dispatcher}
-
-
-def _kafka_role(name: str) -> Role:
-    # Imported when run, so roles without Kafka never load the client.
-    def run(services: Services, stop: threading.Event) -> None:
-        from importlib import import_module
-
-        import_module(f"adapters.kafka.{name}").run(services, stop)
-
-    return run
-
-
+                          "dispatcher": run_dispatcher, "relay": run_relay, "intake": run_intake}
 KAFKA_ROLES = ("relay", "intake")
-for _name in KAFKA_ROLES:
-    ROLES[_name] = _kafka_role(_name)
 
 
 def start_all(services: Services) -> list[threading.Thread]:
