@@ -53,6 +53,10 @@ def test_registry_answers_keep_their_shapes(client, views):
     after = answers["batch"].json()["notification_id"]
     answers["lifts"] = client.get("/v1/lifts", params={"unit_id": unit, "after": after})
     answers["data_gaps"] = client.get("/v1/data-gaps", params={"after": after})
+    worker = answers["add_worker"].json()["worker_id"]
+    removed = client.delete(f"/v1/stations/{station}/workers/{worker}")
+    assert (removed.status_code, removed.content) == (204, b"")
+    assert removed.headers["ETag"] == client.get(f"/v1/stations/{station}").headers["ETag"]
     got = {name: shape(r) for name, r in answers.items()}
     assert "X-View-Caught-Up" in answers["lifts"].headers
     assert got == json.loads(GOLDEN.read_text())
