@@ -152,6 +152,8 @@ class TicketApp(AlarmIntake, TicketQueries, Application[UUID]):
             if ctx.expected_version is not None and ticket.version != ctx.expected_version:
                 raise VersionMismatch(ctx.expected_version, ticket.version)
             decide(ticket)
+            if not ticket.pending_events:  # nothing new to record (a repeated link)
+                return Outcome(ticket, None, created=False)
             try:
                 recordings = self._store(ticket)
             except IntegrityError:

@@ -1,6 +1,5 @@
 """The entrapment ticket: one aggregate, one event stream per trapped-passenger incident.
-Its events are nested classes: their topics (`domain.ticket:Ticket.AlarmReceived`...) are
-stored with every event, so they keep this module path and these names."""
+Event topics (`domain.ticket:Ticket.AlarmReceived`...) are stored: keep this path and names."""
 
 from datetime import datetime
 from typing import Any
@@ -195,8 +194,10 @@ class Ticket(TicketRules, Aggregate):
 
     def link_alarm(self, *, source: str, source_ref: str, at: datetime, actor: str,
                    correlation_id: str) -> None:
-        """A second alarm for the same lift joins this open ticket instead of opening anew."""
+        """A second alarm for the same lift joins this open ticket (once: a retry is a no-op)."""
         self._check_open()
+        if any((a["source"], a["source_ref"]) == (source, source_ref) for a in self.linked_alarms):
+            return
         self._alarm_linked(source=source, source_ref=source_ref, occurred_at=at, actor=actor,
                            correlation_id=correlation_id)
 

@@ -15,10 +15,13 @@ router = APIRouter(prefix="/v1/alarms", tags=["tickets"])
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CommandResult,
              dependencies=[Depends(require(*OPERATORS))],
              responses={200: {"model": CommandResult,
-                              "description": "Same source + source_ref: the existing ticket"}})
+                              "description": "Same source + source_ref: the existing ticket; "
+                              "or another source's alarm for a lift whose ticket is open "
+                              "(within the link window): that ticket, `linked: true`"}})
 def receive_alarm(body: AlarmCreate, tickets: TicketsDep, ctx: ContextDep,
                   response: Response) -> CommandResult:
-    """Open a ticket for an alarm (unknown lifts are accepted and routed to operators)."""
+    """Open a ticket for an alarm, or link it to the lift's open ticket (unknown lifts are
+    accepted and routed to operators)."""
     caller = body.caller.model_dump() if body.caller else None
     outcome = tickets.receive_alarm(ReceiveAlarm(
         lift=body.lift, source=body.source, source_ref=body.source_ref,
