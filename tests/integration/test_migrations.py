@@ -26,12 +26,16 @@ NOTIFIED_AT = {CLOSED: datetime(2026, 11, 20, 0, 1, tzinfo=UTC),
                NOTIFIED: datetime(2026, 11, 20, 1, 1, tzinfo=UTC), CANCELLED: None}
 
 
-def migrate(database_url: str) -> list[str]:
-    """`liftrescue migrate` as an operator runs it; its output lines."""
+def run_migrate(database_url: str, *args: str) -> subprocess.CompletedProcess:
     env = os.environ | {"LIFTRESCUE_DATABASE_URL": database_url,
                         "LIFTRESCUE_ENVIRONMENT": "test", "LIFTRESCUE_LOG_LEVEL": "ERROR"}
-    done = subprocess.run([sys.executable, "-m", "adapters.cli", "migrate"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run([sys.executable, "-m", "adapters.cli", "migrate", *args], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+def migrate(database_url: str) -> list[str]:
+    """`liftrescue migrate` as an operator runs it; its output lines."""
+    done = run_migrate(database_url)
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines()
 
@@ -116,3 +120,18 @@ def test_a_second_migrate_is_a_no_op(upgraded, database_url, client, views):
     after = rows_of(database_url, "SELECT application_name, notification_id "
                                   "FROM tickets_view_tracking ORDER BY 1")
     assert after == before and ("tickets", 11) in after  # not replayed a second time
+
+
+def test_a_database_migrated_by_a_newer_release_is_refused(database_url, settings):
+    from adapters.bootstrap import bootstrap
+
+    migrate(database_url)
+    with psycopg.connect(database_url) as conn:
+        conn.execute("INSERT INTO schema_migrations (version, name) VALUES (9999, 'future')")
+    refused = run_migrate(database_url)
+    assert refused.returncode == 1 and "[9999]" in refused.stderr
+    assert "newer LiftRescue" in refused.stderr
+    with pytest.raises(RuntimeError, match=r"\[9999\]"):
+        bootstrap(settings)  # no role starts on it either
+    status = run_migrate(database_url, "--status").stdout.splitlines()
+    assert [line.split()[-1] for line in status] == ["applied"] * len(known())

@@ -4,10 +4,13 @@ Older chains covered only the ticket log with plain SHA-256: the table gains `ap
 `kind`, then every unkeyed chain that still verifies is re-chained with the audit key.
 """
 
+import structlog
 from psycopg import Connection
 from psycopg.sql import SQL, Identifier
 
 from adapters.postgres import audit_chain_upgrade
+
+log = structlog.get_logger(__name__)
 
 KEYED = ("CREATE TABLE {0}.audit_chain (application text NOT NULL, "
          "notification_id bigint NOT NULL, "
@@ -30,6 +33,7 @@ def apply(conn: Connection, audit_key: bytes) -> None:
                         "ADD PRIMARY KEY (application, notification_id)", schema))
         conn.execute(_q("ALTER TABLE {0}.audit_chain ALTER COLUMN application DROP DEFAULT, "
                         "ALTER COLUMN kind DROP DEFAULT", schema))
+        log.warning("audit_chain_table_upgraded", columns=["application", "kind"])
     # Tiny (empty once re-keyed): finding unkeyed links never scans the chain.
     conn.execute(_q("CREATE INDEX IF NOT EXISTS audit_chain_unkeyed ON {0}.audit_chain "
                     "(application) WHERE kind = 'sha256'", schema))
