@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from psycopg_pool import ConnectionPool
@@ -89,7 +90,8 @@ def _build(settings: Settings, url: str, key: bytes) -> Services:
     tickets = TicketApp(env, numbers=PostgresTicketNumbers(url, settings.timezone),
                         causes=reference.FaultCauseTable(),
                         lifts=RegistryLiftDirectory(registry, queries.code_for_rescue_code),
-                        saver=GroupCommit if settings.group_commit else None)
+                        saver=GroupCommit if settings.group_commit else None,
+                        link_window=timedelta(minutes=settings.link_window_minutes))
     audit = PostgresAuditChain(tickets.recorder.datastore, key=key,
                                grace_seconds=settings.audit_grace_seconds)
     # eventsourcing's own tables (events above, tracking here) are the library's: see

@@ -17,12 +17,12 @@ from kafka.errors import KafkaError
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from adapters.kafka.dead_letters import dead_letter
-from adapters.kafka.intake_messages import STEPS, AlarmMessage, parse
+from adapters.kafka.intake_messages import AlarmMessage, parse
 from adapters.kafka.topics import CONSUMER_DEFAULTS, ensure_topics, require_bootstrap, topics_of
 from adapters.metrics import alarm_received
 from adapters.postgres.operational_figures import DeadLetterTally
 from adapters.runtime.settings import Settings
-from dispatch.commands import Context, TicketStep
+from dispatch.commands import Context
 from dispatch.errors import ConcurrentUpdate, TicketNotFound, VersionMismatch
 from dispatch.tickets import TicketApp
 from domain.errors import DomainError
@@ -148,16 +148,12 @@ class Intake:
                     raise Stopped() from exc
 
     def apply(self, message: Any, ctx: Context) -> None:
-        """The HTTP commands; a node already recorded with the same time is a redelivery."""
+        """The HTTP commands; TicketApp.handle_once ignores a redelivered node."""
         if isinstance(message, AlarmMessage):
             alarm_received("kafka", self.app.receive_alarm(message.command(), ctx))
             return
-        kind, event_type = STEPS[message.kind]
         ticket_id = self.app.ticket_id_for_source(message.source, message.source_ref)
-        for event in self.app.history(ticket_id):
-            if type(event).__name__ == event_type and event.occurred_at == message.at:
-                return
-        self.app.step(TicketStep(ticket_id, kind, message.at, message.step_data()), ctx)
+        self.app.handle_once(message.command(ticket_id), ctx)
 
 
 def _context(record: Any, source: str) -> Context:
