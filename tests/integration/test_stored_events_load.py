@@ -39,8 +39,9 @@ def test_old_ticket_and_registry_events_load_and_project(database_url):
         closed_id, cancelled_id = (UUID(r["originator_id"]) for r in ROWS["tickets"]
                                    if r["originator_version"] == 1)
         closed, cancelled = tickets.ticket(closed_id), tickets.ticket(cancelled_id)
-        assert (closed.status, closed.version, closed.level) == ("closed", 9, 2)
+        assert (closed.status, closed.version, closed.level) == ("closed", 10, 2)
         assert closed.fault_report["root"] == "03" and closed.responder["name"] == "王师傅"
+        assert [(a["source"], a["source_ref"]) for a in closed.linked_alarms] == [("iot", "IOT-1")]
         assert (cancelled.status, cancelled.station["kind"]) == ("cancelled", "operators")
         history = tickets.history(closed_id) + tickets.history(cancelled_id)
         assert all(isinstance(e, Ticket.Event) for e in history)
