@@ -11,7 +11,6 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
 from dispatch.alarm_intake import DEFAULT_LINK_WINDOW, AlarmIntake, LiftAlarmsApp, Outcome
-from dispatch.business_time import business_time
 from dispatch.commands import (
     ArriveOnSite, AssignResponder, CancelTicket, CloseTicket, Context, CorrectTime, Escalate,
     FileFaultReport, LinkAlarm, NotifyStation, ReleasePassengers, TicketCommand,
@@ -21,7 +20,7 @@ from dispatch.ports import BatchSaver, FaultCauses, LiftDirectory, TicketNumbers
 from dispatch.ticket_queries import TicketQueries
 from domain.errors import InvalidValue
 from domain.ticket import Ticket
-from domain.values import mask_mobile
+from domain.values import business_time, mask_mobile
 
 SAVE_ATTEMPTS = 3
 # The event each command records: a redelivered command finds it at the same business time.
