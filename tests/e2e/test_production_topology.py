@@ -175,9 +175,10 @@ def test_each_role_in_its_own_process_routes_views_and_relays(
         after = {"after": bound.json()["notification_id"]}
         wait_for(lambda: api.get("/v1/lifts", params=after).headers.get("X-View-Caught-Up")
                  == "true", seconds=30)
-        # One alarm over HTTP, one over Kafka (the intake process), both for the bound lift.
+        # One alarm over HTTP, one over Kafka (the intake process), both for the bound lift and
+        # from one source (another source's alarm would join the open ticket: linked alarms).
         tag = uuid.uuid4().hex[:8]
-        by_http = api.post("/v1/alarms", json={"lift": lift, "source": "iot",
+        by_http = api.post("/v1/alarms", json={"lift": lift, "source": "96333",
                                                "source_ref": f"http-{tag}", "trapped_count": 2})
         assert by_http.status_code == 201, by_http.text
         alarm = {"kind": "alarm", "source": "96333", "source_ref": f"kafka-{tag}", "lift": lift,
