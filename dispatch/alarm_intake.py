@@ -95,13 +95,21 @@ class AlarmIntake:
             known = self._known(ticket_id, record, cmd)
             if known is not None:
                 return known
-            open_id = record.link_target(cmd.source, received_at, self.link_window)
-            target = self._open_ticket(UUID(open_id)) if open_id else None
-            if target is not None:
+            latest = record.latest_within(received_at, self.link_window)
+            target = self._open_ticket(UUID(latest)) if latest else None
+            if target is not None and record.source != cmd.source:
                 return self._link(record, target, cmd, ctx, received_at)
+            if target is not None:
+                # Same source, latest ticket still open: it stays the one others join, so
+                # a burst from one source for one lift does not queue on the lift's record.
+                return self._open(ticket_id, cmd, ctx, received_at, snapshot)
         record.open_ticket(ticket_id=str(ticket_id), source=cmd.source, at=received_at, **who)
         if record.pending_events:
             self.lift_alarms.save(record)
+        return self._open(ticket_id, cmd, ctx, received_at, snapshot)
+
+    def _open(self, ticket_id: UUID, cmd: ReceiveAlarm, ctx: Context, received_at: datetime,
+              snapshot: dict[str, Any] | None) -> Outcome:
         ticket = self._new_ticket(cmd, ctx, None, received_at, snapshot)
         try:
             recordings = self._store(ticket)

@@ -48,14 +48,17 @@ class LiftAlarms(Aggregate):
         self.received_at: datetime | None = None
         self.links: dict[str, str] = {}
 
-    def link_target(self, source: str, at: datetime, window: timedelta) -> str | None:
-        """The latest ticket, if an alarm from `source` at `at` may join it: it was received
-        no more than `window` before, and opened by another source (a source's own
-        references are distinct incidents by that source's own judgement)."""
-        if (self.ticket_id is None or self.received_at is None or self.source == source
-                or window <= timedelta(0)):
+    def latest_within(self, at: datetime, window: timedelta) -> str | None:
+        """The latest ticket, if it was received no more than `window` from `at`."""
+        if self.ticket_id is None or self.received_at is None or window <= timedelta(0):
             return None
         return self.ticket_id if abs(at - self.received_at) <= window else None
+
+    def link_target(self, source: str, at: datetime, window: timedelta) -> str | None:
+        """The latest ticket, if an alarm from `source` at `at` may join it: received within
+        `window`, and opened by another source (a source's own references are distinct
+        incidents by that source's own judgement)."""
+        return None if self.source == source else self.latest_within(at, window)
 
     def linked_ticket(self, source: str, source_ref: str) -> str | None:
         return self.links.get(f"{source}\x1f{source_ref}")

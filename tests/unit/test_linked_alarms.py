@@ -57,3 +57,14 @@ def test_a_zero_window_never_links():
     app.link_window = timedelta(0)
     alarm(app, "96333", "C-1")
     assert alarm(app, "iot", "S-1").created
+
+
+def test_after_a_same_source_repeat_another_source_joins_the_first_open_ticket():
+    app = ticket_app()
+    first = alarm(app, "96333", "C-1")
+    repeat = alarm(app, "96333", "C-2", minutes=1)
+    joined = alarm(app, "iot", "S-1", minutes=2)
+    assert repeat.created and joined.linked and joined.ticket.id == first.ticket.id
+    app.cancel_ticket(CancelTicket(ticket_id=first.ticket.id, reason="duplicate"), CTX)
+    after = alarm(app, "app", "A-1", minutes=3)  # the lift's latest joinable ticket is gone
+    assert after.created and not after.linked
