@@ -9,13 +9,18 @@ from tests.e2e.registry_helpers import make_lift, make_station, make_unit
 
 
 @pytest.fixture()
+def settings(settings):
+    """A short accept timeout: the services (and their dispatcher) are built with it."""
+    return settings.model_copy(update={"accept_timeout_seconds": 1.5,
+                                       "dispatcher_poll_seconds": 0.1})
+
+
+@pytest.fixture()
 def dispatching(client):
-    """Views + dispatcher running, with a short accept timeout."""
+    """Views + dispatcher running."""
     from adapters.runtime.roles import run_dispatcher, run_projections
 
     services = client.app.state.services
-    services.settings = services.settings.model_copy(update={"accept_timeout_seconds": 1.5})
-    services.settings = services.settings.model_copy(update={"dispatcher_poll_seconds": 0.1})
     stop = threading.Event()
     threads = [threading.Thread(target=role, args=(services, stop), daemon=True)
                for role in (run_projections, run_dispatcher)]
@@ -155,7 +160,7 @@ def test_gateway_failure_is_recorded_and_escalates(client, dispatching):
 
 
 def test_overdue_ticket_warns_the_unit_lead_once(client, dispatching):
-    dispatching.settings = dispatching.settings.model_copy(update={"overtime_minutes": 30})
+    assert dispatching.settings.overtime_minutes == 30
     _, _, _, bound, _ = city(client)
     old = client.post("/v1/alarms", json={"lift": bound, "source": "iot", "source_ref": "a7",
                                           "received_at": "2020-01-01T00:00:00Z",

@@ -37,15 +37,19 @@ def gateway_url():
 
 
 @pytest.fixture()
+def settings(settings):
+    """The accept timeout far away; receipts signed with SECRET."""
+    return settings.model_copy(update={"accept_timeout_seconds": 600,
+                                       "dispatcher_poll_seconds": 0.1,
+                                       "sms_receipt_secret": SecretStr(SECRET)})
+
+
+@pytest.fixture()
 def dispatching(client, gateway_url):
-    """Views + dispatcher on the http gateway; the accept timeout is far away."""
+    """Views + dispatcher on the http gateway."""
     from adapters.runtime.roles import run_dispatcher, run_projections
 
     services = client.app.state.services
-    services.settings = services.settings.model_copy(update={"accept_timeout_seconds": 600})
-    services.settings = services.settings.model_copy(update={"dispatcher_poll_seconds": 0.1})
-    services.settings = services.settings.model_copy(
-        update={"sms_receipt_secret": SecretStr(SECRET)})
     services.sms.gateway = HttpGateway(gateway_url, attempts=1, backoff=0.01)
     stop = threading.Event()
     threads = [threading.Thread(target=role, args=(services, stop), daemon=True)
