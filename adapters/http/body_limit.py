@@ -9,7 +9,7 @@ import structlog
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from adapters.http.plain_asgi import header, send_problem
+from adapters.http.plain_asgi import HttpMiddleware, header, send_problem
 
 log = structlog.get_logger("liftrescue.http")
 DEFAULT_LIMIT = 1_048_576
@@ -22,11 +22,12 @@ class BodyTooLarge(HTTPException):
         super().__init__(413, f"request body larger than {limit} bytes")
 
 
-class BodyLimitMiddleware:
+class BodyLimitMiddleware(HttpMiddleware):
     """413 problem for bodies above `max_body_bytes`, whether declared or streamed."""
 
     def __init__(self, app: ASGIApp, limit: int | None = None):
-        self.app, self.limit = app, limit
+        super().__init__(app)
+        self.limit = limit
 
     def _limit(self, scope: Scope) -> int:
         if self.limit is not None:
@@ -34,10 +35,7 @@ class BodyLimitMiddleware:
         services = getattr(scope["app"].state, "services", None)
         return services.settings.max_body_bytes if services else DEFAULT_LIMIT
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         limit = self._limit(scope)
         declared = header(scope, b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):

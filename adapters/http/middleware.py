@@ -13,12 +13,12 @@ import structlog
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import cookie_parser
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from adapters.http.auth import bearer_principal
 from adapters.http.body_limit import BodyLimitMiddleware
 from adapters.http.console.csrf import SESSION_COOKIE, ConsoleCsrfMiddleware
-from adapters.http.plain_asgi import header, send_problem, send_raw
+from adapters.http.plain_asgi import HttpMiddleware, header, send_problem, send_raw
 from adapters.http.security_headers import SecurityHeadersMiddleware
 from adapters.http.timing import observe_request
 from adapters.postgres.tokens import digest
@@ -42,17 +42,11 @@ async def caller_scope(scope: Scope) -> str | None:
     return None
 
 
-class CorrelationMiddleware:
+class CorrelationMiddleware(HttpMiddleware):
     """Bind a correlation id (client's X-Correlation-ID or new) to logs and the response; time
     every request (outermost, so refusals by the inner middleware are timed too)."""
 
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         correlation_id = (header(scope, b"x-correlation-id") or uuid.uuid4().hex)[:64]
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(correlation_id=correlation_id)
@@ -75,17 +69,14 @@ class CorrelationMiddleware:
                      ms=round(elapsed * 1000, 1))
 
 
-class IdempotencyMiddleware:
+class IdempotencyMiddleware(HttpMiddleware):
     """Same caller + key + body → the stored response; same key + other body → 409.
 
     Keys are honoured only for an authenticated caller and scoped to it (API token or console
     session): an anonymous request passes through to its 401 and never stores anything."""
 
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        key = header(scope, b"idempotency-key") if scope["type"] == "http" else None
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        key = header(scope, b"idempotency-key")
         if not key or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return

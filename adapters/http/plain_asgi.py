@@ -2,7 +2,7 @@
 
 import json
 
-from starlette.types import Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 PROBLEM = b"application/problem+json"
 
@@ -27,3 +27,20 @@ async def send_problem(send: Send, status: int, code: str, title: str, detail: s
     body = json.dumps({"type": f"https://liftrescue.dev/problems/{code}", "title": title,
                        "status": status, "detail": detail}).encode()
     await send_raw(send, status, [(b"content-type", PROBLEM)], body)
+
+
+class HttpMiddleware:
+    """A plain ASGI middleware of HTTP requests: other scopes (lifespan) pass straight through."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await self.handle(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """What the middleware does with one HTTP request."""
+        raise NotImplementedError

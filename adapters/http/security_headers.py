@@ -6,7 +6,9 @@ starts it with an inline script, so those two pages get a relaxed policy of thei
 
 import secrets
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from adapters.http.plain_asgi import HttpMiddleware
 
 POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; "
           "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -22,16 +24,10 @@ FIXED = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-or
          (b"x-frame-options", b"DENY")]
 
 
-class SecurityHeadersMiddleware:
+class SecurityHeadersMiddleware(HttpMiddleware):
     """Add CSP, X-Content-Type-Options, Referrer-Policy and X-Frame-Options to responses."""
 
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         nonce = secrets.token_urlsafe(16)
         scope.setdefault("state", {})["csp_nonce"] = nonce
         policy = DOCS_POLICY if scope["path"] in DOCS_PATHS else POLICY.format(nonce=nonce)

@@ -14,9 +14,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import structlog
 from starlette.requests import cookie_parser
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
-from adapters.http.plain_asgi import header, send_problem, send_raw
+from adapters.http.plain_asgi import HttpMiddleware, header, send_problem, send_raw
 
 log = structlog.get_logger("liftrescue.http")
 SESSION_COOKIE = "lr_session"
@@ -59,15 +59,12 @@ def foreign_origin(scope: Scope) -> str | None:
     return None if urlsplit(source).netloc.lower() in own - {""} else source
 
 
-class ConsoleCsrfMiddleware:
+class ConsoleCsrfMiddleware(HttpMiddleware):
     """403 for a state-changing /console request from another origin, or with the session
     (or login) cookie but without the matching token."""
 
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith("/console"):
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not scope["path"].startswith("/console"):
             await self.app(scope, receive, send)
             return
         expected = expected_token(scope)
