@@ -67,11 +67,12 @@ class RegistryApp(Application[UUID]):
         return recordings[-1].notification.id if recordings else None
 
     @staticmethod
-    def _expect(found: Any, ctx: Context, label: str) -> None:
-        """If-Match: the caller's version must be current (0 = "must not exist yet")."""
+    def _expect(found: T, ctx: Context, label: str) -> T:
+        """`found`, if the caller's If-Match version is current (0 = "must not exist yet")."""
         actual = found.version if found is not None else 0
         if ctx.expected_version is not None and ctx.expected_version != actual:
             raise StaleVersion(label, ctx.expected_version, actual)
+        return found
 
     # ---- units ------------------------------------------------------------------------
     def register_unit(self, name: str, lead: dict | None, ctx: Context):
@@ -81,8 +82,7 @@ class RegistryApp(Application[UUID]):
 
     @retried
     def set_rescue_info(self, unit_id: str, lead: dict, ctx: Context):
-        unit = self.unit(unit_id)
-        self._expect(unit, ctx, "maintenance unit")
+        unit = self._expect(self.unit(unit_id), ctx, "maintenance unit")
         unit.set_rescue_info(emergency_lead=lead, **_who(ctx))
         return unit, self._save(unit)
 
@@ -103,24 +103,21 @@ class RegistryApp(Application[UUID]):
 
     @retried
     def update_station(self, station_id: str, changes: dict[str, Any], ctx: Context):
-        station = self.station(station_id)
-        self._expect(station, ctx, "rescue station")
+        station = self._expect(self.station(station_id), ctx, "rescue station")
         self._check_districts(changes)
         station.update(changes=changes, **_who(ctx))
         return station, self._save(station)
 
     @retried
     def add_worker(self, station_id: str, worker: dict[str, Any], ctx: Context):
-        station = self.station(station_id)
-        self._expect(station, ctx, "rescue station")
+        station = self._expect(self.station(station_id), ctx, "rescue station")
         worker_id = station.add_worker(name=worker["name"], mobile=worker["mobile"],
                                        note=worker.get("note"), **_who(ctx))
         return station, worker_id, self._save(station)
 
     @retried
     def remove_worker(self, station_id: str, worker_id: str, ctx: Context):
-        station = self.station(station_id)
-        self._expect(station, ctx, "rescue station")
+        station = self._expect(self.station(station_id), ctx, "rescue station")
         station.remove_worker(worker_id=worker_id, **_who(ctx))
         return station, self._save(station)
 
@@ -188,8 +185,7 @@ class RegistryApp(Application[UUID]):
 
     @retried
     def bind(self, station_id: str, codes: Iterable[str], ctx: Context):
-        station = self.station(station_id)
-        self._expect(station, ctx, "rescue station")
+        station = self._expect(self.station(station_id), ctx, "rescue station")
         lifts = self._lifts(codes, ctx)
         for lift in lifts:
             lift.bind(station_id=str(station.id), station_unit_id=station.unit_id, **_who(ctx))
@@ -198,8 +194,7 @@ class RegistryApp(Application[UUID]):
 
     @retried
     def unbind(self, station_id: str, codes: Iterable[str], ctx: Context):
-        station = self.station(station_id)
-        self._expect(station, ctx, "rescue station")
+        station = self._expect(self.station(station_id), ctx, "rescue station")
         lifts = [lift for lift in self._lifts(codes, ctx) if lift.station_id == str(station.id)]
         for lift in lifts:
             lift.unbind(**_who(ctx))
