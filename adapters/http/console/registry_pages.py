@@ -29,6 +29,17 @@ def _message(exc: Exception) -> str:
     return getattr(exc, "message", None) or str(exc).splitlines()[0]
 
 
+def _page(request: Request, principal, template: str, error: str | None,  # noqa: ANN001
+          notice: str | None, **lists: object) -> HTMLResponse:
+    """A registry page: its lists, the last change's outcome, and whether this role may edit."""
+    return render(request, template, error=error, notice=notice,
+                  can_edit=principal.role in EDITORS, **lists)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    return {k: str(v).strip() for k, v in (await request.form()).items()}
+
+
 def _edit(principal, wait: Callable[[int], bool], back: str,  # noqa: ANN001
           change: Callable[[], int | None],
           page: Callable[[str | None, str | None], HTMLResponse]) -> HTMLResponse:
@@ -46,78 +57,68 @@ def _edit(principal, wait: Callable[[int], bool], back: str,  # noqa: ANN001
     return RedirectResponse(back, status_code=303)
 
 
-# ---- units ---------------------------------------------------------------------------
-def units_page(request: Request, queries, principal, error: str | None = None,  # noqa: ANN001
-               notice: str | None = None) -> HTMLResponse:
-    units = queries.units(unit_scope(principal))
-    return render(request, "registry_units.html", units=units, error=error, notice=notice,
-                  can_edit=principal.role in EDITORS)
+# ---- units, stations and workers ------------------------------------------------------
+def listing_page(request: Request, queries, principal, listing: str,  # noqa: ANN001
+                 error: str | None = None, notice: str | None = None) -> HTMLResponse:
+    """The caller's units or stations (as `listing` names), with the last change's outcome."""
+    rows = {"units": queries.units, "stations": queries.stations}[listing]
+    return _page(request, principal, f"registry_{listing}.html", error, notice,
+                 **{listing: rows(unit_scope(principal))})
 
 
-@router.get("/units")
-def units(request: Request, principal: ConsolePrincipal,
-          queries: RegistryQueriesDep) -> HTMLResponse:
-    return units_page(request, queries, principal)
+@router.get("/units", name="units")
+@router.get("/stations", name="stations")
+def listing(request: Request, principal: ConsolePrincipal,
+            queries: RegistryQueriesDep) -> HTMLResponse:
+    return listing_page(request, queries, principal, request.scope["route"].name)
+
+
+async def _edit_listing(request: Request, principal, queries, wait: RegistryWait,  # noqa: ANN001
+                        listing: str, change: Callable[[dict[str, str]], int | None],
+                        ) -> HTMLResponse:
+    """A form's change to a unit or station: back to its listing, or the listing with why."""
+    form = await _form(request)
+    return await run_in_threadpool(
+        _edit, principal, wait, f"/console/registry/{listing}", lambda: change(form),
+        lambda e, n: listing_page(request, queries, principal, listing, e, n))
 
 
 @router.post("/units/{unit_id}/rescue-info")
 async def rescue_info(request: Request, unit_id: str, principal: ConsolePrincipal,
                       registry: RegistryDep, queries: RegistryQueriesDep,
                       wait: RegistryWait) -> HTMLResponse:
-    form = {k: str(v).strip() for k, v in (await request.form()).items()}
-
-    def change() -> int | None:
+    def change(form: dict[str, str]) -> int | None:
         own(principal, unit_id)
         body = RescueInfo(emergency_lead={"name": form.get("name", ""),
                                           "mobile": form.get("mobile", "")})
         return registry.set_rescue_info(
             unit_id, body.emergency_lead.model_dump(), context_of(principal))[1]
 
-    return await run_in_threadpool(_edit, principal, wait, "/console/registry/units", change,
-                                   lambda e, n: units_page(request, queries, principal, e, n))
-
-
-# ---- stations and workers ------------------------------------------------------------
-def stations_page(request: Request, queries, principal,  # noqa: ANN001
-                  error: str | None = None, notice: str | None = None) -> HTMLResponse:
-    stations = queries.stations(unit_scope(principal))
-    return render(request, "registry_stations.html", stations=stations, error=error,
-                  notice=notice, can_edit=principal.role in EDITORS)
-
-
-@router.get("/stations")
-def stations(request: Request, principal: ConsolePrincipal,
-             queries: RegistryQueriesDep) -> HTMLResponse:
-    return stations_page(request, queries, principal)
+    return await _edit_listing(request, principal, queries, wait, "units", change)
 
 
 @router.post("/stations/{station_id}/workers")
 async def add_worker(request: Request, station_id: str, principal: ConsolePrincipal,
                      registry: RegistryDep, queries: RegistryQueriesDep,
                      wait: RegistryWait) -> HTMLResponse:
-    form = {k: str(v).strip() for k, v in (await request.form()).items()}
-
-    def change() -> int | None:
+    def change(form: dict[str, str]) -> int | None:
         owned_station(registry, principal, station_id)
         worker = WorkerCreate(name=form.get("name", ""), mobile=form.get("mobile", ""),
                               note=form.get("note") or None)
         return registry.add_worker(station_id, worker.model_dump(), context_of(principal))[2]
 
-    return await run_in_threadpool(
-        _edit, principal, wait, "/console/registry/stations", change,
-        lambda e, n: stations_page(request, queries, principal, e, n))
+    return await _edit_listing(request, principal, queries, wait, "stations", change)
 
 
 @router.post("/stations/{station_id}/workers/{worker_id}/remove")
-def remove_worker(request: Request, station_id: str, worker_id: str,
-                  principal: ConsolePrincipal, registry: RegistryDep,
-                  queries: RegistryQueriesDep, wait: RegistryWait) -> HTMLResponse:
-    def change() -> int | None:
+async def remove_worker(request: Request, station_id: str, worker_id: str,
+                        principal: ConsolePrincipal, registry: RegistryDep,
+                        queries: RegistryQueriesDep, wait: RegistryWait) -> HTMLResponse:
+    def change(_form: dict[str, str]) -> int | None:
         owned_station(registry, principal, station_id)
         return registry.remove_worker(station_id, worker_id, context_of(principal))[1]
 
-    return _edit(principal, wait, "/console/registry/stations", change,
-                 lambda e, n: stations_page(request, queries, principal, e, n))
+    return await _edit_listing(request, principal, queries, wait, "stations", change)
 
 
 # ---- lifts and bindings --------------------------------------------------------------
@@ -130,9 +131,8 @@ def lifts_page(request: Request, queries, principal,  # noqa: ANN001
     station = params.get("station_id") or None
     lifts = queries.lifts({"unit_id": scope, "station_id": station,
                                               "bound": bound}, PAGE, params.get("after") or None)
-    return render(request, "registry_lifts.html", lifts=lifts, error=error, notice=notice,
-                  stations=queries.stations(scope), params=params,
-                  can_edit=principal.role in EDITORS, page=PAGE)
+    return _page(request, principal, "registry_lifts.html", error, notice, lifts=lifts,
+                 stations=queries.stations(scope), params=params, page=PAGE)
 
 
 @router.get("/lifts")
