@@ -47,6 +47,10 @@ class Body(BaseModel):
                     loc=(name,), input=data[name]) for name in bad])
         return data
 
+    def command_fields(self) -> dict[str, Any]:
+        """The ticket command's fields: by default the body's own, by the same names."""
+        return self.model_dump()
+
 
 class Caller(Body):
     # Omit what is unknown; an explicit null inside the caller object means nothing: refused.
@@ -77,6 +81,10 @@ class NotifyBody(Body):
     level: Level | None = None
     channel: Literal["sms", "phone", "platform", "external"] = "platform"
     at: At = None
+
+    def command_fields(self) -> dict[str, Any]:
+        station = {"id": self.station_id} if self.station_id else None
+        return {"station": station, "level": self.level, "channel": self.channel, "at": self.at}
 
 
 class Responder(Body):
@@ -126,6 +134,10 @@ class FaultReportBody(Body):
     cause: Cause
     description: Text
     at: At = None
+
+    def command_fields(self) -> dict[str, Any]:
+        return {"cause_root": self.cause.root, "cause_sub": self.cause.sub,
+                "description": self.description, "at": self.at}
 
 
 class EscalateBody(Body):

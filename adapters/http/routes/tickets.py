@@ -1,5 +1,6 @@
 """Ticket commands (one route per node) and the ticket's state and history."""
 
+from collections.abc import Callable
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -10,12 +11,12 @@ from adapters.http.auth import FIELD_WORK, OPERATORS, Reader, require, unit_scop
 from adapters.http.deps import ContextDep, TicketsDep
 from adapters.http.presenters import command_result, event_public, ticket_public
 from adapters.http.schemas import (
-    AssignBody, AtBody, CancelBody, CommandResult, CorrectionBody, EscalateBody, EventPublic,
-    FaultReportBody, NotifyBody, ReleaseBody, TicketPublic,
+    AssignBody, AtBody, Body, CancelBody, CommandResult, CorrectionBody, EscalateBody,
+    EventPublic, FaultReportBody, NotifyBody, ReleaseBody, TicketPublic,
 )
 from dispatch.commands import (
     ArriveOnSite, AssignResponder, CancelTicket, CloseTicket, CorrectTime, Escalate,
-    FileFaultReport, NotifyStation, ReleasePassengers,
+    FileFaultReport, NotifyStation, ReleasePassengers, TicketCommand,
 )
 from dispatch.tickets import Outcome
 
@@ -37,81 +38,41 @@ def _answer(outcome: Outcome, response: Response) -> CommandResult:
     return command_result(outcome)
 
 
-@router.post("/{ticket_id}/notify", responses=REFUSALS, dependencies=OPS)
-def notify(ticket_id: UUID, body: NotifyBody, tickets: TicketsDep, ctx: ContextDep,
-           response: Response) -> CommandResult:
-    """Record that a rescue station (or the unit's emergency lead) was notified."""
-    station = {"id": body.station_id} if body.station_id else None
-    return _answer(tickets.notify_station(NotifyStation(
-        ticket_id=ticket_id, at=body.at, station=station, level=body.level,
-        channel=body.channel), ctx), response)
+# One route per node: path (and route name), body, who may run it, the command, what it records.
+NODES: list[tuple[str, type[Body], list[Any], type[TicketCommand], str]] = [
+    ("notify", NotifyBody, OPS, NotifyStation,
+     "Record that a rescue station (or the unit's emergency lead) was notified."),
+    ("escalate", EscalateBody, OPS, Escalate, "Raise the ticket to the next dispatch level."),
+    ("assign", AssignBody, FIELD, AssignResponder, "Record the responder who accepted the rescue."),
+    ("arrive", AtBody, FIELD, ArriveOnSite,
+     "Record the rescuer's arrival on site (the 30-minute clock stops here)."),
+    ("release", ReleaseBody, FIELD, ReleasePassengers, "Record that the trapped passengers are out."),
+    ("cancel", CancelBody, OPS, CancelTicket, "Cancel a false or duplicate alarm."),
+    ("fault-report", FaultReportBody, FIELD, FileFaultReport,
+     "File the fault analysis report (cause codes from the reference table)."),
+    ("close", AtBody, OPS, CloseTicket, "Close a released ticket."),
+    ("corrections", CorrectionBody, OPS, CorrectTime,
+     "Correct a node's business time with a reason (history is kept, not edited)."),
+]
+# Route names (and so OpenAPI operation ids) where they differ from the path.
+ROUTE_NAMES = {"fault-report": "fault_report", "corrections": "correct_time"}
 
 
-@router.post("/{ticket_id}/escalate", responses=REFUSALS, dependencies=OPS)
-def escalate(ticket_id: UUID, body: EscalateBody, tickets: TicketsDep, ctx: ContextDep,
-             response: Response) -> CommandResult:
-    """Raise the ticket to the next dispatch level."""
-    return _answer(tickets.escalate(Escalate(ticket_id=ticket_id, at=body.at,
-                                             reason=body.reason), ctx), response)
+def _node_route(body_model: type[Body], command: type[TicketCommand],
+                doc: str) -> Callable[..., CommandResult]:
+    def run(ticket_id: UUID, body: body_model, tickets: TicketsDep,  # type: ignore[valid-type]
+            ctx: ContextDep, response: Response) -> CommandResult:
+        cmd = command(ticket_id=ticket_id, **body.command_fields())
+        return _answer(tickets.handle(cmd, ctx), response)
+
+    run.__doc__ = doc
+    return run
 
 
-@router.post("/{ticket_id}/assign", responses=REFUSALS, dependencies=FIELD)
-def assign(ticket_id: UUID, body: AssignBody, tickets: TicketsDep, ctx: ContextDep,
-           response: Response) -> CommandResult:
-    """Record the responder who accepted the rescue."""
-    return _answer(tickets.assign_responder(AssignResponder(
-        ticket_id=ticket_id, at=body.at, responder=body.responder.model_dump()), ctx), response)
-
-
-@router.post("/{ticket_id}/arrive", responses=REFUSALS, dependencies=FIELD)
-def arrive(ticket_id: UUID, body: AtBody, tickets: TicketsDep, ctx: ContextDep,
-           response: Response) -> CommandResult:
-    """Record the rescuer's arrival on site (the 30-minute clock stops here)."""
-    return _answer(tickets.arrive_on_site(ArriveOnSite(ticket_id=ticket_id, at=body.at), ctx),
-                   response)
-
-
-@router.post("/{ticket_id}/release", responses=REFUSALS, dependencies=FIELD)
-def release(ticket_id: UUID, body: ReleaseBody, tickets: TicketsDep, ctx: ContextDep,
-            response: Response) -> CommandResult:
-    """Record that the trapped passengers are out."""
-    return _answer(tickets.release_passengers(ReleasePassengers(
-        ticket_id=ticket_id, at=body.at, released_count=body.released_count,
-        released_by=body.released_by), ctx), response)
-
-
-@router.post("/{ticket_id}/cancel", responses=REFUSALS, dependencies=OPS)
-def cancel(ticket_id: UUID, body: CancelBody, tickets: TicketsDep, ctx: ContextDep,
-           response: Response) -> CommandResult:
-    """Cancel a false or duplicate alarm."""
-    return _answer(tickets.cancel_ticket(CancelTicket(
-        ticket_id=ticket_id, at=body.at, reason=body.reason, note=body.note), ctx), response)
-
-
-@router.post("/{ticket_id}/fault-report", responses=REFUSALS, dependencies=FIELD)
-def fault_report(ticket_id: UUID, body: FaultReportBody, tickets: TicketsDep, ctx: ContextDep,
-                 response: Response) -> CommandResult:
-    """File the fault analysis report (cause codes from the reference table)."""
-    return _answer(tickets.file_fault_report(FileFaultReport(
-        ticket_id=ticket_id, at=body.at, cause_root=body.cause.root, cause_sub=body.cause.sub,
-        description=body.description), ctx), response)
-
-
-@router.post("/{ticket_id}/close", responses=REFUSALS, dependencies=OPS)
-def close(ticket_id: UUID, body: AtBody, tickets: TicketsDep, ctx: ContextDep,
-          response: Response) -> CommandResult:
-    """Close a released ticket."""
-    return _answer(tickets.close_ticket(CloseTicket(ticket_id=ticket_id, at=body.at), ctx),
-                   response)
-
-
-@router.post("/{ticket_id}/corrections", responses=REFUSALS, dependencies=OPS)
-def correct_time(ticket_id: UUID, body: CorrectionBody, tickets: TicketsDep, ctx: ContextDep,
-                 response: Response) -> CommandResult:
-    """Correct a node's business time with a reason (history is kept, not edited)."""
-    return _answer(tickets.correct_time(CorrectTime(
-        ticket_id=ticket_id, at=body.at, node=body.node, new=body.new, reason=body.reason),
-        ctx), response)
+for _path, _body, _roles, _command, _doc in NODES:
+    router.add_api_route(f"/{{ticket_id}}/{_path}", _node_route(_body, _command, _doc),
+                         methods=["POST"], responses=REFUSALS, dependencies=_roles,
+                         name=ROUTE_NAMES.get(_path, _path))
 
 
 @router.get("/{ticket_id}", responses={404: {"description": "No such ticket"}})
