@@ -1,28 +1,15 @@
-"""Helpers for tests against the real broker: run roles in threads, send and read messages."""
+"""Helpers for tests against the real broker: send and read messages (running roles and
+polling come from tests/live.py and are re-exported here)."""
 
 import json
-import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from kafka import KafkaProducer
 
-from adapters.runtime import roles as workers
+from tests.live import running, wait_for
 
-
-@contextmanager
-def running(role: str, services: Any) -> Iterator[threading.Event]:
-    """Run a worker role in a thread for the duration of the block."""
-    stop = threading.Event()
-    thread = threading.Thread(target=workers.ROLES[role], args=(services, stop), daemon=True)
-    thread.start()
-    try:
-        yield stop
-    finally:
-        stop.set()
-        thread.join(timeout=30)
+__all__ = ["read_all", "running", "send", "ticket_key", "wait_for"]
 
 
 def send(bootstrap: str, topic: str, messages: list[Any], key: Callable[[Any], bytes] | None = None) -> None:
@@ -46,14 +33,3 @@ def read_all(bootstrap: str, topic: str, idle_seconds: float = 1.0) -> list[Any]
     from adapters.kafka.reference_consumer import records
 
     return list(records(bootstrap, topic, idle_seconds=idle_seconds))
-
-
-def wait_for(condition: Callable[[], Any], seconds: float = 60, every: float = 0.2) -> Any:
-    """Poll until `condition()` is truthy; fail with a clear message after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"condition not met within {seconds} s: {condition}")

@@ -1,15 +1,13 @@
 """An open console board stream ends soon after its token is revoked or its session closed."""
 
-import threading
 import time
 
 import httpx
 import pytest
-import uvicorn
 
 from adapters.http.console import board
 from adapters.http.console.session import COOKIE
-from adapters.runtime.broker import free_port
+from tests.live import serving
 
 GIVE_UP_SECONDS = 10.0  # generous bound: the stream must end well before this
 
@@ -21,18 +19,8 @@ def server(settings):
     from adapters.http.main import create_app
 
     app = create_app(lambda: bootstrap(settings))
-    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_config=None,
-                            access_log=False)
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not running.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert running.started, "server did not start"
-    yield f"http://127.0.0.1:{config.port}", app.state.services
-    running.should_exit = True
-    thread.join(timeout=15)
+    with serving(app) as base:
+        yield base, app.state.services
 
 
 def test_server_rechecks_the_session_every_few_seconds():

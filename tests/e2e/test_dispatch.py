@@ -1,11 +1,11 @@
 """Automatic dispatch against real PostgreSQL: who is notified, escalation, overdue, SMS outbox."""
 
-import threading
 import time
 
 import pytest
 
 from tests.e2e.registry_helpers import make_lift, make_station, make_unit
+from tests.live import dispatcher_running, wait_for
 
 
 @pytest.fixture()
@@ -18,30 +18,12 @@ def settings(settings):
 @pytest.fixture()
 def dispatching(client):
     """Views + dispatcher running."""
-    from adapters.runtime.roles import run_dispatcher, run_projections
-
-    services = client.app.state.services
-    stop = threading.Event()
-    threads = [threading.Thread(target=role, args=(services, stop), daemon=True)
-               for role in (run_projections, run_dispatcher)]
-    [t.start() for t in threads]
-    yield services
-    stop.set()
-    [t.join(timeout=30) for t in threads]
+    with dispatcher_running(client.app.state.services) as services:
+        yield services
 
 
 def events_of(client, ticket_id):
     return client.get(f"/v1/tickets/{ticket_id}/events").json()
-
-
-def wait_until(predicate, seconds=20.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
 
 
 def city(client):
@@ -66,7 +48,7 @@ def notified(client, ticket_id, count=1):
     def check():
         found = [e for e in events_of(client, ticket_id) if e["type"] == "StationNotified"]
         return found if len(found) >= count else None
-    return wait_until(check)
+    return wait_for(check, every=0.1)  # often: an assignment must beat the accept timeout
 
 
 def test_bound_lift_notifies_its_station_then_escalates_to_two_and_three(client, dispatching):
@@ -152,7 +134,8 @@ def test_gateway_failure_is_recorded_and_escalates(client, dispatching):
     dispatching.sms.gateway = HttpGateway("http://127.0.0.1:9/refused", attempts=2, backoff=0.01)
     _, _, _, bound, _ = city(client)
     ticket_id = alarm(client, bound, "a6")
-    wait_until(lambda: "Escalated" in [e["type"] for e in events_of(client, ticket_id)])
+    wait_for(lambda: "Escalated" in [e["type"] for e in events_of(client, ticket_id)],
+             every=0.1)
     events = events_of(client, ticket_id)
     assert events[1]["type"] == "Escalated" and "SMS" in events[1]["data"]["reason"]
     outbox = client.get("/v1/notifications", params={"ticket_id": ticket_id}).json()["items"]
@@ -185,7 +168,7 @@ def test_overdue_ticket_warns_the_unit_lead_once(client, dispatching):
         items = client.get("/v1/notifications", params={"ticket_id": fresh}).json()["items"]
         return [i for i in items if i["key"].endswith(":overdue")]
 
-    assert len(wait_until(warned)) == 1
+    assert len(wait_for(warned, every=0.1)) == 1
     time.sleep(1.0)
     assert len(warned()) == 1
     assert client.get("/v1/notifications", params={"ticket_id": old}).json()["items"] == []

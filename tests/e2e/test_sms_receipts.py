@@ -2,9 +2,7 @@
 nobody escalates the ticket once (real dispatcher, real PostgreSQL, a real HTTP gateway)."""
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from pydantic import SecretStr
@@ -12,28 +10,10 @@ from pydantic import SecretStr
 from adapters.http.routes.sms_receipts import SIGNATURE, signature_for
 from adapters.sms.outbox import HttpGateway
 from tests.e2e.registry_helpers import make_lift, make_station, make_unit
+from tests.live import accepting_sms_gateway, dispatcher_running, wait_for
 
 SECRET = "receipt-secret"
 AT = "2026-01-01T08:00:00+08:00"
-
-
-@pytest.fixture()
-def gateway_url():
-    """A JSON SMS gateway on loopback that accepts everything (202)."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            self.rfile.read(int(self.headers["content-length"]))
-            self.send_response(202)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/sms"
-    server.shutdown()
 
 
 @pytest.fixture()
@@ -45,34 +25,19 @@ def settings(settings):
 
 
 @pytest.fixture()
-def dispatching(client, gateway_url):
+def dispatching(client):
     """Views + dispatcher on the http gateway."""
-    from adapters.runtime.roles import run_dispatcher, run_projections
-
     services = client.app.state.services
-    services.sms.gateway = HttpGateway(gateway_url, attempts=1, backoff=0.01)
-    stop = threading.Event()
-    threads = [threading.Thread(target=role, args=(services, stop), daemon=True)
-               for role in (run_projections, run_dispatcher)]
-    [t.start() for t in threads]
-    yield services
-    stop.set()
-    [t.join(timeout=30) for t in threads]
+    with accepting_sms_gateway() as url:
+        services.sms.gateway = HttpGateway(url, attempts=1, backoff=0.01)
+        with dispatcher_running(services):
+            yield services
 
 
 def post_receipt(client, body, secret=SECRET, raw=None):
     data = raw if raw is not None else json.dumps(body).encode()
     return client.post("/v1/sms/receipts", content=data, headers={
         "content-type": "application/json", SIGNATURE: signature_for(secret, data)})
-
-
-def wait_until(predicate, seconds=20.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if value := predicate():
-            return value
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
 
 
 def ticket_on_bound_lift(client, n, ref):
@@ -95,7 +60,7 @@ def messages(client, ticket_id):
 
 
 def level_one_key(client, ticket_id):
-    wait_until(lambda: "StationNotified" in types(client, ticket_id))
+    wait_for(lambda: "StationNotified" in types(client, ticket_id))
     return messages(client, ticket_id)[0]["key"]
 
 
@@ -114,12 +79,12 @@ def test_failed_receipts_for_every_station_recipient_escalate_once(client, dispa
     time.sleep(1.0)  # one recipient left who may still get it: no escalation yet
     assert "Escalated" not in types(client, ticket_id)
     assert post_receipt(client, failed[1]).status_code == 200
-    wait_until(lambda: "Escalated" in types(client, ticket_id))
+    wait_for(lambda: "Escalated" in types(client, ticket_id))
     events = client.get(f"/v1/tickets/{ticket_id}/events").json()
     escalated = [e for e in events if e["type"] == "Escalated"]
     assert "SMS" in escalated[0]["data"]["reason"] and "nobody" in escalated[0]["data"]["reason"]
     assert escalated[0]["data"]["to_level"] == 2
-    wait_until(lambda: types(client, ticket_id).count("StationNotified") == 2)
+    wait_for(lambda: types(client, ticket_id).count("StationNotified") == 2)
     assert post_receipt(client, failed[1]).json()["recorded"] is False  # a repeat: harmless
     time.sleep(1.0)
     assert types(client, ticket_id).count("Escalated") == 1

@@ -6,9 +6,7 @@ import os
 import re
 import subprocess
 import sys
-import threading
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import psycopg
@@ -20,6 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from adapters.sms.outbox import HttpGateway, SmsOutbox
 from dispatch.policy import Recipient
 from tests.kafka_helpers import running, send, ticket_key, wait_for
+from tests.live import accepting_sms_gateway
 
 OPERATIONS = Path(__file__).parents[2] / "docs" / "OPERATIONS.md"
 ALARM_ROUTE = {"route": "/v1/alarms", "method": "POST", "status": "2xx"}
@@ -45,20 +44,8 @@ def alarm(ref: str) -> dict:
 @pytest.fixture()
 def accepting_gateway():
     """A JSON SMS gateway on loopback that accepts everything (202)."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            self.rfile.read(int(self.headers["content-length"]))
-            self.send_response(202)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/sms"
-    server.shutdown()
+    with accepting_sms_gateway() as url:
+        yield url
 
 
 def test_http_traffic_moves_latency_alarms_group_commits_events_and_sms(

@@ -15,6 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from adapters.projection_runtime.supervisor import Supervisor, catalogue
 from tests.e2e.registry_helpers import make_unit
+from tests.live import wait_for
 
 BANNER = "投影 registry_view 停滞 / view registry_view stalled"
 
@@ -37,15 +38,6 @@ def settings(database_url, stall_seconds):
 def sql(database_url, statement):
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute(statement)
-
-
-def until(predicate, seconds=15.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if value := predicate():
-            return value
-        time.sleep(0.1)
-    raise AssertionError("condition not reached")
 
 
 class Running:
@@ -99,7 +91,7 @@ def test_a_view_failing_on_every_event_is_loud_until_it_heals(client, database_u
     sql(database_url, "ALTER TABLE units_view ADD CONSTRAINT test_fault CHECK (name <> '坏')")
     make_unit(client, "坏", lead={"name": "坏经理", "mobile": "13800138000"})
     with Running(services):
-        ready = until(lambda: (r := client.get("/readyz")).status_code == 503 and r)
+        ready = wait_for(lambda: (r := client.get("/readyz")).status_code == 503 and r)
         body = ready.json()
         assert body["ready"] is False
         assert "registry_view stalled: lag 1" in body["checks"]["views"]
@@ -116,8 +108,8 @@ def test_a_view_failing_on_every_event_is_loud_until_it_heals(client, database_u
         assert BANNER not in board_as(client, "unit", unit_id=unit_id)
         assert BANNER not in board_as(client, "auditor")
 
-        until(lambda: client.get("/readyz").json()["views"]["registry_view"]
-              ["consecutive_failures"] >= 3)
+        wait_for(lambda: client.get("/readyz").json()["views"]["registry_view"]
+                 ["consecutive_failures"] >= 3)
         logged = errors_logged(caplog, "registry_view")
         assert len(logged) == 1, "one error a minute, not one per restart"
         assert "CheckViolation" in logged[0].msg["exception"]  # with its traceback
@@ -137,7 +129,7 @@ def test_a_view_failing_on_every_event_is_loud_until_it_heals(client, database_u
         assert below.startswith("  ! ") and "in a row" in below and "IntegrityError" in below
 
         sql(database_url, "ALTER TABLE units_view DROP CONSTRAINT test_fault")
-        healed = until(lambda: (r := client.get("/readyz")).status_code == 200 and r)
+        healed = wait_for(lambda: (r := client.get("/readyz")).status_code == 200 and r)
         assert healed.json()["views"]["registry_view"]["lag"] == 0
         assert BANNER not in board_as(client, "operator")
         assert metric(client, "liftrescue_view_ready", "registry_view") == 1
@@ -156,7 +148,7 @@ def test_a_view_nobody_runs_turns_not_ready(client):
     assert "registry_view stalled: lag 1, no progress for" in stalled.json()["checks"]["views"]
     assert metric(client, "liftrescue_view_lag", "registry_view") == 1
     with Running(client.app.state.services):
-        until(lambda: client.get("/readyz").status_code == 200)
+        wait_for(lambda: client.get("/readyz").status_code == 200)
 
 
 def test_the_batch_follower_fails_loudly_too(client, database_url, caplog):
@@ -168,14 +160,14 @@ def test_the_batch_follower_fails_loudly_too(client, database_url, caplog):
         "received_at": at, "trapped_count": 1, "caller": {"name": "李", "phone": "13812345678"}})
     assert alarm.status_code == 201, alarm.text
     with Running(client.app.state.services):
-        ready = until(lambda: (r := client.get("/readyz")).status_code == 503 and r)
+        ready = wait_for(lambda: (r := client.get("/readyz")).status_code == 503 and r)
         state = ready.json()["views"]["tickets_view"]
         assert state["last_error"].startswith("IntegrityError") and state["lag"] >= 1
-        until(lambda: metric(client, "liftrescue_view_failures_total", "tickets_view") >= 3)
+        wait_for(lambda: metric(client, "liftrescue_view_failures_total", "tickets_view") >= 3)
         errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
         assert errors == errors_logged(caplog, "tickets_view") and len(errors) == 1
         sql(database_url, "ALTER TABLE tickets_view DROP CONSTRAINT test_fault")
-        until(lambda: client.get("/readyz").status_code == 200)
+        wait_for(lambda: client.get("/readyz").status_code == 200)
 
 
 def test_errors_are_described_without_secrets_or_row_details():

@@ -29,13 +29,17 @@ def registry() -> RegistryApp:
     return app
 
 
-def setup(texts: Texts) -> tuple[Dispatcher, Any, Deadlines]:
+def alarmed(texts: Texts) -> tuple[Dispatcher, Any, Deadlines, Any]:
+    """The dispatcher on in-memory stores texting through `texts`, and one open ticket."""
     reg, deadlines = registry(), Deadlines()
     tickets = ticket_app(lifts=RegistryLiftDirectory(reg, lambda code: None))
     dispatcher = Dispatcher(tickets=tickets, registry=reg, deadlines=deadlines, sms=texts,
                             stations_covering=lambda district: [], accept_timeout=90,
                             overtime_minutes=30)
-    return dispatcher, tickets, deadlines
+    ticket = tickets.receive_alarm(ReceiveAlarm(lift=LIFT, source="96333", source_ref="D-1",
+                                                received_at=NOW - timedelta(minutes=1),
+                                                trapped_count=2), CTX).ticket
+    return dispatcher, tickets, deadlines, ticket
 
 
 def row(ticket: Any, level: int = 1) -> dict[str, Any]:
@@ -44,16 +48,9 @@ def row(ticket: Any, level: int = 1) -> dict[str, Any]:
             "trapped_count": ticket.trapped_count, "level": level, "version": ticket.version}
 
 
-def alarm(tickets: Any) -> Any:
-    return tickets.receive_alarm(ReceiveAlarm(lift=LIFT, source="96333", source_ref="D-1",
-                                              received_at=NOW - timedelta(minutes=1),
-                                              trapped_count=2), CTX).ticket
-
-
 def test_notify_texts_the_bound_station_and_records_the_notification():
     texts = Texts()
-    dispatcher, tickets, deadlines = setup(texts)
-    ticket = alarm(tickets)
+    dispatcher, tickets, deadlines, ticket = alarmed(texts)
     deadlines.notify.append(row(ticket))
     assert dispatcher.run_once() == 1
     (sms,) = texts.sent
@@ -68,8 +65,7 @@ def test_notify_texts_the_bound_station_and_records_the_notification():
 
 def test_a_refused_sms_escalates_instead_and_a_stale_row_fires_nothing():
     texts = Texts(refuse=True)
-    dispatcher, tickets, deadlines = setup(texts)
-    ticket = alarm(tickets)
+    dispatcher, tickets, deadlines, ticket = alarmed(texts)
     stale = row(ticket)
     deadlines.notify.append(row(ticket))
     assert dispatcher.run_once() == 1
@@ -82,8 +78,7 @@ def test_a_refused_sms_escalates_instead_and_a_stale_row_fires_nothing():
 
 def test_overdue_warns_the_unit_lead_once_per_key():
     texts = Texts()
-    dispatcher, tickets, deadlines = setup(texts)
-    ticket = alarm(tickets)
+    dispatcher, _, deadlines, ticket = alarmed(texts)
     deadlines.overdue_rows.append(row(ticket))
     assert dispatcher.run_once() == 1
     assert texts.sent == [{"key": f"{ticket.id}:overdue", "to": ["13800138000"],

@@ -1,14 +1,11 @@
 """A live API server in a thread and Debian's Chromium driven by Playwright."""
 
 import os
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from adapters.runtime.broker import free_port
+from tests.live import serving
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
 CHROMIUM = os.environ.get("LIFTRESCUE_CHROMIUM", "/usr/bin/chromium")
@@ -19,9 +16,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 @pytest.fixture()
 def live_server(settings):
     """Base URL of the real app (with its background roles) on a free loopback port."""
-    from adapters.runtime import roles as workers
     from adapters.bootstrap import bootstrap
     from adapters.http.main import create_app
+    from adapters.runtime import roles as workers
 
     def build():
         services = bootstrap(settings)
@@ -29,17 +26,8 @@ def live_server(settings):
         return services
 
     app = create_app(build)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(),
-                                           log_config=None, access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "live server did not start"
-    yield f"http://127.0.0.1:{server.config.port}", app
-    server.should_exit = True
-    thread.join(timeout=15)
+    with serving(app) as base:
+        yield base, app
 
 
 @pytest.fixture(scope="session")
