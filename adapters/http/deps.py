@@ -5,7 +5,7 @@ Async where no I/O happens: FastAPI runs a sync dependency in the thread pool, o
 Record lookups read the event store, so they are sync and take that hop."""
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated, TypeVar
 
 import structlog
 from fastapi import Depends, Header, Query, Request, Response
@@ -162,14 +162,18 @@ OwnedLift = Annotated[Lift, Depends(get_owned_lift)]
 
 
 # ---- answers: ETag and the view catch-up ---------------------------------------------
+Versioned = TypeVar("Versioned")
+
+
 class ETag:
     """Sets the version a client sends back as If-Match to change this record safely."""
 
     def __init__(self, response: Response):
         self.response = response
 
-    def __call__(self, record: Any) -> None:
+    def __call__(self, record: Versioned) -> Versioned:
         self.response.headers["ETag"] = f'"{record.version}"'
+        return record
 
 
 ETagDep = Annotated[ETag, Depends()]

@@ -11,6 +11,10 @@ class Created(BaseModel):
     version: int
     notification_id: int | None
 
+    @classmethod
+    def of(cls, record: Any, notification_id: int | None) -> Self:
+        return cls(id=str(record.id), version=record.version, notification_id=notification_id)
+
 
 class ContactPublic(BaseModel):
     name: str

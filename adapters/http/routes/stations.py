@@ -20,14 +20,12 @@ def register_station(body: StationCreate, registry: RegistryDep, ctx: ContextDep
     """Register a rescue station of a unit, with its lead and coverage."""
     own(principal, body.unit_id)
     station, nid = registry.register_station(body.model_dump(), ctx)
-    etag(station)
-    return Created(id=str(station.id), version=station.version, notification_id=nid)
+    return Created.of(etag(station), notification_id=nid)
 
 
 @router.get("/stations/{station_id}")
 def get_station(station: OwnedStation, etag: ETagDep) -> StationPublic:
-    etag(station)
-    return StationPublic.of(station)
+    return StationPublic.of(etag(station))
 
 
 @router.patch("/stations/{station_id}", dependencies=EDITOR_ONLY)

@@ -19,14 +19,12 @@ def register_unit(body: UnitCreate, registry: RegistryDep, ctx: ContextDep,
     """Register a maintenance unit (admin)."""
     lead = body.emergency_lead.model_dump() if body.emergency_lead else None
     unit, nid = registry.register_unit(body.name, lead, ctx)
-    etag(unit)
-    return Created(id=str(unit.id), version=unit.version, notification_id=nid)
+    return Created.of(etag(unit), notification_id=nid)
 
 
 @router.get("/units/{unit_id}")
 def get_unit(unit: OwnedUnit, etag: ETagDep) -> UnitPublic:
-    etag(unit)
-    return UnitPublic.of(unit)
+    return UnitPublic.of(etag(unit))
 
 
 @router.put("/units/{unit_id}/rescue-info", dependencies=EDITOR_ONLY)
