@@ -36,10 +36,6 @@ def _page(request: Request, principal, template: str, error: str | None,  # noqa
                   can_edit=principal.role in EDITORS, **lists)
 
 
-async def _form(request: Request) -> dict[str, str]:
-    return {k: str(v).strip() for k, v in (await request.form()).items()}
-
-
 def _edit(principal, wait: Callable[[int], bool], back: str,  # noqa: ANN001
           change: Callable[[], int | None],
           page: Callable[[str | None, str | None], HTMLResponse]) -> HTMLResponse:
@@ -70,6 +66,7 @@ def listing_page(request: Request, queries, principal, listing: str,  # noqa: AN
 @router.get("/stations", name="stations")
 def listing(request: Request, principal: ConsolePrincipal,
             queries: RegistryQueriesDep) -> HTMLResponse:
+    """The units page or the stations page: the matched route's name says which."""
     return listing_page(request, queries, principal, request.scope["route"].name)
 
 
@@ -77,7 +74,7 @@ async def _edit_listing(request: Request, principal, queries, wait: RegistryWait
                         listing: str, change: Callable[[dict[str, str]], int | None],
                         ) -> HTMLResponse:
     """A form's change to a unit or station: back to its listing, or the listing with why."""
-    form = await _form(request)
+    form = {k: str(v).strip() for k, v in (await request.form()).items()}
     return await run_in_threadpool(
         _edit, principal, wait, f"/console/registry/{listing}", lambda: change(form),
         lambda e, n: listing_page(request, queries, principal, listing, e, n))
