@@ -14,24 +14,33 @@ sys.path.insert(0, str(ROOT))
 PACKAGES = ("domain", "dispatch", "projections", "adapters")
 
 
-def traced(stage: str, seen: dict[str, set[str]], action) -> None:  # noqa: ANN001
+STAGE: list[str] = []  # the stage being traced (empty: not tracing)
+
+
+def install(seen: dict[str, set[str]]) -> None:
+    """Profile every thread from now on; files are recorded only while a stage is traced."""
+
     def tracer(frame, event, arg):  # noqa: ANN001
+        if not STAGE:
+            return
         path = Path(frame.f_code.co_filename)
         try:
             rel = path.resolve().relative_to(ROOT)
         except ValueError:
-            return None
+            return
         if rel.parts[0] in PACKAGES:
-            seen.setdefault(str(rel), set()).add(stage)
-        return None
+            seen.setdefault(str(rel), set()).add(STAGE[0])
 
     threading.setprofile(tracer)
     sys.setprofile(tracer)
+
+
+def traced(stage: str, action) -> None:  # noqa: ANN001
+    STAGE.append(stage)
     try:
         action()
     finally:
-        sys.setprofile(None)
-        threading.setprofile(None)
+        STAGE.clear()
 
 
 class Producer:
@@ -50,8 +59,10 @@ def main(database_url: str) -> None:
     from adapters.projection_runtime.supervisor import Supervisor, by_name, wait_for
     from adapters.runtime.settings import Settings
 
-    settings = Settings(database_url=database_url, environment="test")
+    settings = Settings(database_url=database_url, environment="test",
+                        kafka_bootstrap="127.0.0.1:9")  # never dialled: the producer is a stub
     seen: dict[str, set[str]] = {}
+    install(seen)
     with TestClient(create_app(lambda: bootstrap(settings))) as client:
         services = client.app.state.services
         token, _ = services.tokens.create(role="admin", name="path")
@@ -61,7 +72,7 @@ def main(database_url: str) -> None:
         alarm = {"lift": "44030000000000000001", "source": "96333", "source_ref": "path-1",
                  "dispatch": "external"}
         response = {}
-        traced("http", seen,
+        traced("http",
                lambda: response.update(client.post("/v1/alarms", json=alarm).json()))
         nid = response["notification_id"]
         view = by_name("tickets_view")
@@ -75,10 +86,10 @@ def main(database_url: str) -> None:
             stop.set()
             runner.join()
 
-        traced("view", seen, project)
+        traced("view", project)
         relay = Relay(services.tickets, services.pool, settings)
         relay._producer = lambda: Producer()  # noqa: SLF001 - no broker: the message is the point
-        traced("relay", seen, lambda: relay.send_batch(nid - 1))
+        traced("relay", lambda: relay.send_batch(nid - 1))
     for stage in ("http", "view", "relay"):
         files = sorted(f for f, stages in seen.items() if stage in stages)
         print(f"{stage}: {len(files)}")
