@@ -75,14 +75,16 @@ class RegistryQueries:
             "WHERE (%(u)s::text IS NULL OR u.unit_id = %(u)s) ORDER BY u.name, u.unit_id",
             {"u": unit_id})
 
-    def stations(self, unit_id: str | None) -> list[dict[str, Any]]:
+    def stations(self, unit_id: str | None, district: str | None = None) -> list[dict[str, Any]]:
+        """Stations of a unit (None: every unit), optionally covering `district`."""
         return self._rows(
             "SELECT s.station_id, s.unit_id, u.name AS unit_name, s.name, s.district, s.coverage, "
             "s.lead_name, s.workers, (SELECT count(*) FROM lifts_view l "
             "WHERE l.station_id = s.station_id)::int AS lifts FROM stations_view s "
             "LEFT JOIN units_view u USING (unit_id) "
-            "WHERE (%(u)s::text IS NULL OR s.unit_id = %(u)s) ORDER BY u.name, s.name",
-            {"u": unit_id})
+            "WHERE (%(u)s::text IS NULL OR s.unit_id = %(u)s) AND (%(d)s::text IS NULL OR "
+            "s.district = %(d)s OR s.coverage->'districts' ? %(d)s) ORDER BY u.name, s.name",
+            {"u": unit_id, "d": district})
 
     def stations_covering(self, district: str) -> list[str]:
         rows = self._rows("SELECT station_id FROM stations_view WHERE coverage->'districts' ? %s "

@@ -1,14 +1,17 @@
 """Lifts: register or revise, batch updates, lists."""
 
-from typing import Annotated
+from collections.abc import Iterator
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
+from adapters.http import export_columns as columns
 from adapters.http.auth import EDITOR_ONLY, PrincipalDep
 from adapters.http.deps import (
     ContextDep, ETagDep, OwnedLift, RegistryCaughtUp, RegistryDep, RegistryQueriesDep,
     UnitFilter, own,
 )
+from adapters.http.exports import ExportFormat, respond
 from adapters.http.registry_public import LiftChanged, LiftPage, LiftPublic, Updated
 from adapters.http.registry_schemas import BatchUpdate, LiftPut
 from dispatch.errors import NotFound
@@ -42,15 +45,26 @@ def get_lift(lift: OwnedLift, etag: ETagDep) -> LiftPublic:
     return LiftPublic.of(lift)
 
 
-@router.get("/lifts")
+def every_page(queries: RegistryQueriesDep, filters: dict[str, Any]) -> Iterator[dict]:
+    """Every lift matching the filters, a page at a time (exports ignore limit and cursor)."""
+    after = None
+    while page := queries.lifts(filters, 1000, after):
+        yield from page
+        after = page[-1]["registration_code"]
+
+
+@router.get("/lifts", response_model=LiftPage)
 def list_lifts(unit_id: UnitFilter, _: RegistryCaughtUp, queries: RegistryQueriesDep,
-               using_unit_code: str | None = None, station_id: str | None = None,
-               bound: bool | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-               cursor: Annotated[str | None, Query(pattern=r"^[0-9]{20}$")] = None,
-               ) -> LiftPage:
+               fmt: ExportFormat, using_unit_code: str | None = None,
+               station_id: str | None = None, bound: bool | None = None,
+               limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+               cursor: Annotated[str | None, Query(pattern=r"^[0-9]{20}$")] = None) -> Any:
     """Lifts from the registry view, ordered by registration code; page with `cursor`."""
-    items = queries.lifts({"unit_id": unit_id, "station_id": station_id,
-                           "using_unit_code": using_unit_code, "bound": bound}, limit, cursor)
+    filters = {"unit_id": unit_id, "station_id": station_id,
+               "using_unit_code": using_unit_code, "bound": bound}
+    if fmt:
+        return respond(every_page(queries, filters), columns.LIFTS, "lifts", fmt)
+    items = queries.lifts(filters, limit, cursor)
     next_cursor = items[-1]["registration_code"] if len(items) == limit else None
     return LiftPage(items=items, next_cursor=next_cursor)
 

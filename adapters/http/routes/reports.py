@@ -7,7 +7,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from starlette.exceptions import HTTPException
 
+from adapters.http import export_columns as columns
 from adapters.http.deps import SettingsDep, TicketQueriesDep, TicketsCaughtUp, UnitFilter
+from adapters.http.exports import ExportFormat, respond
 from adapters.http.windows import From, To  # bounded: year 1 / 9999 are 422, not 500
 from projections.tickets import ORDER, minutes
 
@@ -74,45 +76,58 @@ def list_tickets(_: TicketsCaughtUp, unit_id: UnitFilter, queries: TicketQueries
 
 @router.get("/overtime")
 def overtime(_: TicketsCaughtUp, unit_id: UnitFilter, queries: TicketQueriesDep,
-             settings: SettingsDep, station_id: str | None = None,
-             start: From = None, to: To = None) -> dict[str, Any]:
+             settings: SettingsDep, fmt: ExportFormat, station_id: str | None = None,
+             start: From = None, to: To = None) -> Any:
     """Tickets whose rescuer did not reach the site within the limit (30 min) of the maintenance
     side's notification: arrived late, never arrived (released by others), or still open."""
-    return {"threshold_minutes": settings.overtime_minutes,
-            "items": queries.overtime(unit_id, station_id, start, to)}
+    items = queries.overtime(unit_id, station_id, start, to)
+    if fmt:
+        return respond(items, columns.OVERTIME, "overtime", fmt)
+    return {"threshold_minutes": settings.overtime_minutes, "items": items}
 
 
 @router.get("/overtime/open")
 def overtime_open(unit_id: UnitFilter, queries: TicketQueriesDep,
-                  settings: SettingsDep) -> dict[str, Any]:
+                  settings: SettingsDep, fmt: ExportFormat) -> Any:
     """Open tickets notified longer ago than the limit, rescuer not yet on site (live)."""
-    return {"threshold_minutes": settings.overtime_minutes,
-            "items": queries.open_overdue(unit_id)}
+    items = queries.open_overdue(unit_id)
+    if fmt:
+        return respond(items, columns.OVERTIME, "overtime-open", fmt)
+    return {"threshold_minutes": settings.overtime_minutes, "items": items}
 
 
 @router.get("/stats/tickets")
 def stats_tickets(group_by: Literal["station", "unit", "district", "site_type", "hour",
                                    "cause"],
-                  unit_id: UnitFilter, queries: TicketQueriesDep, start: From = None,
-                  to: To = None) -> dict[str, Any]:
+                  unit_id: UnitFilter, queries: TicketQueriesDep, fmt: ExportFormat,
+                  start: From = None, to: To = None) -> Any:
     """Entrapment tickets counted by station, unit, district, site type, hour or cause; station
     and unit are keyed by id (null: none) with the name beside it."""
     rows = queries.counts(group_by, unit_id, start, to)
+    if fmt:
+        return respond(rows, columns.STATS_TICKETS, f"stats-tickets-by-{group_by}", fmt)
     return {"group_by": group_by, "items": rows}
 
 
 @router.get("/stats/entrapment-rate")
-def entrapment_rate(unit_id: UnitFilter, queries: TicketQueriesDep, start: From = None,
-                    to: To = None) -> dict[str, Any]:
+def entrapment_rate(unit_id: UnitFilter, queries: TicketQueriesDep, fmt: ExportFormat,
+                    start: From = None, to: To = None) -> Any:
     """困人率: lifts in service per entrapment ticket, and tickets per 10,000 lifts."""
-    return queries.entrapment_rate(unit_id, start, to)
+    rate = queries.entrapment_rate(unit_id, start, to)
+    if fmt:
+        return respond([rate], columns.ENTRAPMENT_RATE, "entrapment-rate", fmt)
+    return rate
 
 
 @router.get("/stats/lifts")
-def stats_lifts(unit_id: UnitFilter, queries: TicketQueriesDep, start: From = None,
-                to: To = None, min_tickets: Annotated[int, Query(ge=1)] = 2) -> dict[str, Any]:
+def stats_lifts(unit_id: UnitFilter, queries: TicketQueriesDep, fmt: ExportFormat,
+                start: From = None, to: To = None,
+                min_tickets: Annotated[int, Query(ge=1)] = 2) -> Any:
     """Lifts with at least `min_tickets` entrapments in the window (单台电梯困人数)."""
-    return {"items": queries.per_lift(unit_id, start, to, min_tickets)}
+    items = queries.per_lift(unit_id, start, to, min_tickets)
+    if fmt:
+        return respond(items, columns.STATS_LIFTS, "stats-lifts", fmt)
+    return {"items": items}
 
 
 @router.get("/fault-reports/missing")

@@ -1,9 +1,16 @@
 """Rescue stations: registration, changes, on-call workers, and which lifts they serve."""
 
+from typing import Any
+
 from fastapi import APIRouter, Response, status
 
+from adapters.http import export_columns as columns
 from adapters.http.auth import EDITOR_ONLY, PrincipalDep
-from adapters.http.deps import ContextDep, ETagDep, OwnedStation, RegistryDep, own
+from adapters.http.deps import (
+    ContextDep, ETagDep, OwnedStation, RegistryCaughtUp, RegistryDep, RegistryQueriesDep,
+    UnitFilter, own,
+)
+from adapters.http.exports import ExportFormat, respond
 from adapters.http.registry_public import (
     Bound, Created, StationChanged, StationPublic, Unbound, WorkerAdded,
 )
@@ -21,6 +28,17 @@ def register_station(body: StationCreate, registry: RegistryDep, ctx: ContextDep
     own(principal, body.unit_id)
     station, nid = registry.register_station(body.model_dump(), ctx)
     return Created.of(etag(station), notification_id=nid)
+
+
+@router.get("/stations")
+def list_stations(unit_id: UnitFilter, _: RegistryCaughtUp, queries: RegistryQueriesDep,
+                  fmt: ExportFormat, district: str | None = None) -> Any:
+    """Rescue stations from the registry view (scoped for unit tokens), optionally those in or
+    covering `district`; worker mobiles masked."""
+    items = queries.stations(unit_id, district)
+    if fmt:
+        return respond(items, columns.STATIONS, "stations", fmt)
+    return {"items": items}
 
 
 @router.get("/stations/{station_id}")

@@ -1,12 +1,16 @@
 """Maintenance units: registration, rescue info, and what they must still fill in."""
 
+from typing import Any
+
 from fastapi import APIRouter, status
 
+from adapters.http import export_columns as columns
 from adapters.http.auth import ADMIN_ONLY, EDITOR_ONLY
 from adapters.http.deps import (
     ContextDep, ETagDep, OwnedUnit, OwnedUnitId, RegistryCaughtUp, RegistryDep,
     RegistryQueriesDep, UnitFilter,
 )
+from adapters.http.exports import ExportFormat, respond
 from adapters.http.registry_public import Created, DataGaps, UnitChanged, UnitPublic
 from adapters.http.registry_schemas import RescueInfo, UnitCreate
 
@@ -36,8 +40,18 @@ def set_rescue_info(unit_id: OwnedUnitId, body: RescueInfo, registry: RegistryDe
     return UnitChanged.of(unit, notification_id=nid)
 
 
-@router.get("/data-gaps")
-def data_gaps(unit_id: UnitFilter, _: RegistryCaughtUp,
-              queries: RegistryQueriesDep) -> DataGaps:
+def gap_rows(gaps: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """The gap lists as one table: which gap, the lift code / station / unit, its name."""
+    return [{"gap": gap, "item": item, "name": None} if isinstance(item, str) else
+            {"gap": gap, "item": item.get("station_id") or item.get("unit_id"),
+             "name": item.get("name")} for gap, items in gaps.items() for item in items]
+
+
+@router.get("/data-gaps", response_model=DataGaps)
+def data_gaps(unit_id: UnitFilter, _: RegistryCaughtUp, queries: RegistryQueriesDep,
+              fmt: ExportFormat) -> Any:
     """What maintenance units must still fill in, from the registry view."""
-    return DataGaps(**queries.data_gaps(unit_id))
+    gaps = queries.data_gaps(unit_id)
+    if fmt:
+        return respond(gap_rows(gaps), columns.DATA_GAPS, "data-gaps", fmt)
+    return DataGaps(**gaps)
