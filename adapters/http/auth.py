@@ -8,13 +8,15 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from adapters.http.problems import Unauthenticated
 from adapters.postgres.tokens import Principal
 
 ALL_ROLES = ("admin", "operator", "unit", "auditor")
 OPERATORS = ("admin", "operator")
 FIELD_WORK = ("admin", "operator", "unit")  # what a unit's own rescuers report
 EDITORS = ("admin", "unit")  # who keeps registry records (a unit only its own)
-bearer = HTTPBearer(auto_error=False, description="Token from `liftrescue tokens create`")
+bearer = HTTPBearer(auto_error=False, description=(
+    "Token from `liftrescue tokens create` or the `liftrescue dev` banner"))
 
 
 async def bearer_principal(services, token: str) -> Principal | None:
@@ -35,15 +37,18 @@ async def authenticate(request: Request, credentials: Annotated[
     if cached is not None:
         return cached
     services = request.app.state.services
-    principal = None
+    principal, reason = None, "token_missing"
     if credentials is not None and (token := credentials.credentials.strip()):
         principal = await bearer_principal(services, token)
+        if principal is None:  # only a refusal pays for the second look: why
+            revoked = await run_in_threadpool(services.tokens.revoked, token)
+            reason = "token_revoked" if revoked else "token_unknown"
     elif request.method == "GET" and (session := request.cookies.get("lr_session")):
         # The console's session may read the API (dossier links); writes need a bearer token.
         principal = await run_in_threadpool(services.sessions.principal, session)
+        reason = "session_ended"
     if principal is None:
-        raise HTTPException(401, "Authentication required",
-                            headers={"WWW-Authenticate": 'Bearer realm="liftrescue"'})
+        raise Unauthenticated(reason)
     request.state.principal = principal
     return principal
 

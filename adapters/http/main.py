@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from adapters.bootstrap import Services
 from adapters.http import middleware, problems
 from adapters.http.console import board, pages, registry_pages, reports as console_reports
+from adapters.http.console import users_pages
 from adapters.http.console.rendering import build_templates
 from adapters.http.routes import (
     alarms, audit, dossier, health, lifts, metrics, notifications, reports, sms_receipts,
@@ -22,7 +23,8 @@ from adapters.http.routes import (
 ROUTERS = [alarms.router, reports.router, tickets.router, dossier.router, units.router,
            stations.router, lifts.router, notifications.router, sms_receipts.router,
            audit.router, health.router, metrics.router,
-           pages.router, board.router, console_reports.router, registry_pages.router]
+           pages.router, board.router, console_reports.router, registry_pages.router,
+           users_pages.router]
 STATIC = Path(__file__).parent / "console" / "static"
 
 DESCRIPTION = """Event-sourced dispatch for elevator entrapments: alarms become tickets,
@@ -50,5 +52,8 @@ def create_app(build_services: Callable[[], Services]) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
-    app.add_api_route("/", lambda: RedirectResponse("/console/board"), include_in_schema=False)
+    # Where a newcomer types: the board, which sends a caller without a session to the login.
+    for entry in ("/", "/console", "/console/"):
+        app.add_api_route(entry, lambda: RedirectResponse("/console/board"),
+                          include_in_schema=False)
     return app

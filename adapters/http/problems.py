@@ -19,6 +19,27 @@ log = structlog.get_logger(__name__)
 MEDIA_TYPE = "application/problem+json"
 
 
+# Why a request is unauthenticated → what to do about it (401 detail).
+WHERE_TOKENS = ("a token comes from `liftrescue tokens create` (ask an admin), or from the "
+                "banner `liftrescue dev` prints")
+UNAUTHENTICATED = {
+    "token_missing": "no bearer token: send `Authorization: Bearer <token>`; " + WHERE_TOKENS,
+    "token_unknown": "the bearer token is not known here (mistyped, or from another "
+                     "installation); " + WHERE_TOKENS,
+    "token_revoked": "the bearer token was revoked; ask an admin for a new one: " + WHERE_TOKENS,
+    "session_ended": "the console session has ended (logged out or expired); log in again at "
+                     "/console/login, or send a bearer token: " + WHERE_TOKENS,
+}
+
+
+class Unauthenticated(Exception):
+    """No principal for this request; `reason` is a key of UNAUTHENTICATED."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 def problem(status: int, title: str, detail: str | None = None, *, code: str | None = None,
             errors: list[dict[str, Any]] | None = None,
             headers: dict[str, str] | None = None) -> JSONResponse:
@@ -36,8 +57,26 @@ def _loc(loc: tuple[Any, ...] | list[Any]) -> list[Any]:
     return [part for part in loc if part != "body"] or list(loc)
 
 
-def _validation(_: Request, exc: Exception) -> JSONResponse:
+def _not_json(request: Request, exc: RequestValidationError) -> str | None:
+    """Why a refused API body was not read as JSON (its Content-Type), else None."""
+    if request.method not in ("POST", "PUT", "PATCH") or request.url.path.startswith("/console"):
+        return None
+    sent = request.headers.get("content-type", "")
+    media = sent.split(";")[0].strip().lower()
+    if media == "application/json" or media.endswith("+json"):
+        return None
+    if sent:  # FastAPI never parsed the body: every field error stems from this
+        return f"Content-Type must be application/json, not {sent}"
+    # Without a Content-Type FastAPI tries JSON; only a body unreadable as a whole is ours.
+    if any(tuple(e["loc"]) == ("body",) for e in exc.errors()):
+        return "Content-Type must be application/json (none was sent)"
+    return None
+
+
+def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    if media := _not_json(request, exc):
+        return problem(415, "Unsupported media type", media, code="content_type")
     errors = [{"loc": list(e["loc"]), "field": ".".join(str(p) for p in _loc(e["loc"])),
                "msg": e["msg"]} for e in exc.errors()]
     detail = "; ".join(f"{e['field']}: {e['msg']}" for e in errors)
@@ -77,6 +116,12 @@ def _http(_: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
 
 
+def _unauthenticated(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Unauthenticated)
+    return problem(401, "Authentication required", UNAUTHENTICATED[exc.reason], code=exc.reason,
+                   headers={"WWW-Authenticate": 'Bearer realm="liftrescue"'})
+
+
 def _database_down(_: Request, exc: Exception) -> JSONResponse:
     log.error("database_unavailable", error=str(exc))
     return problem(503, "Database unavailable", "retry shortly", code="unavailable",
@@ -104,6 +149,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(VersionMismatch, _mismatch)
     app.add_exception_handler(ConcurrentUpdate, _concurrent)
     app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(Unauthenticated, _unauthenticated)
     for error in (PsycopgOperationalError, OperationalError, InterfaceError, PoolTimeout):
         app.add_exception_handler(error, _database_down)
     app.add_exception_handler(DataError, _bad_data)

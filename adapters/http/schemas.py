@@ -1,11 +1,12 @@
 """Request and response bodies of the ticket API (XCreate / XPublic), with examples."""
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import (
-    AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, ValidationError,
+    AfterValidator, AwareDatetime, WithJsonSchema, BaseModel, ConfigDict, Field, StringConstraints, ValidationError,
     model_validator,
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
@@ -13,7 +14,19 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 # [0-9], never \d: \d also matches other scripts' digits ('١٢٣'), which no registry holds.
 Mobile = Annotated[str, StringConstraints(pattern=r"^1[3-9][0-9]{9}$")]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9\- ]{4,19}$")]
-LiftCode = Annotated[str, StringConstraints(pattern=r"^([0-9]{20}|[0-9]{6})$")]
+LIFT_CODE = re.compile(r"^([0-9]{20}|[0-9]{6})$")
+
+
+def _lift_code(value: str) -> str:
+    """A lift code in words when it is wrong (a regex means nothing to a call-taker)."""
+    if not LIFT_CODE.fullmatch(value):
+        raise PydanticCustomError("lift_code", "expected a 20-digit registration code or a "
+                                  "6-digit rescue code (digits 0-9 only)")
+    return value
+
+
+LiftCode = Annotated[str, AfterValidator(_lift_code),
+                     WithJsonSchema({"type": "string", "pattern": LIFT_CODE.pattern})]
 CauseCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")]
 # Strict: JSON true/false or 2.0 are not counts (lax mode would read true as 1).
 Count = Annotated[int, Field(ge=0, le=100, strict=True)]

@@ -77,6 +77,12 @@ class TokenStore:
             return True, hit[1]
         return False, None
 
+    def revoked(self, token: str) -> bool:
+        """Whether this token was issued and later revoked (says why a 401 refused it)."""
+        with self.pool.connection() as conn:
+            return conn.execute("SELECT 1 FROM api_tokens WHERE token_hash = %s "
+                                "AND revoked_at IS NOT NULL", (digest(token),)).fetchone() is not None
+
     def verify(self, token: str) -> Principal | None:
         """The principal for a valid, unrevoked token (cached briefly), else None."""
         found, principal = self.cached(token)
