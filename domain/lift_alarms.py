@@ -36,9 +36,7 @@ class LiftAlarms(Aggregate):
         source_ref: str
         ticket_id: str
 
-    @staticmethod
-    def create_id(lift_key: str) -> uuid.UUID:
-        return lift_alarms_id(lift_key)
+    create_id = staticmethod(lift_alarms_id)
 
     @event(Started)
     def __init__(self, *, lift_key: str, occurred_at: datetime, actor: str, correlation_id: str):
@@ -92,9 +90,7 @@ class AlarmAlias(Aggregate):
         source_ref: str
         ticket_id: str
 
-    @staticmethod
-    def create_id(source: str, source_ref: str) -> uuid.UUID:
-        return ticket_id_for(source, source_ref)
+    create_id = staticmethod(ticket_id_for)
 
     @event(Aliased)
     def __init__(self, *, source: str, source_ref: str, ticket_id: str, occurred_at: datetime,

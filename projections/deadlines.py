@@ -5,32 +5,27 @@ Stages: dispatch (notify `level` now) → await_accept (escalate when nobody acc
 acts with that version as If-Match, so a timer can never fire twice.
 """
 
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from functools import singledispatchmethod
 from typing import Any
 
-from eventsourcing.persistence import Tracking, TrackingRecorder
-from eventsourcing.projection import Projection
+from eventsourcing.persistence import Tracking
 
 from domain.ticket import Ticket
+from projections.skipping import SkippingProjection, SkippingViewPort
 from projections.tickets import maintenance_side
 
 
-class DeadlinesViewPort(TrackingRecorder, ABC):
+class DeadlinesViewPort(SkippingViewPort):
     @abstractmethod
     def open(self, ticket_id: str, fields: dict[str, Any], tracking: Tracking) -> None: ...
     @abstractmethod
     def move(self, ticket_id: str, fields: dict[str, Any], tracking: Tracking) -> None: ...
-    @abstractmethod
-    def skip(self, tracking: Tracking) -> None: ...
 
 
-class DeadlinesProjection(Projection[DeadlinesViewPort]):
+class DeadlinesProjection(SkippingProjection[DeadlinesViewPort]):
     name = "deadlines"
-
-    @singledispatchmethod
-    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        self.view.skip(tracking)
+    process_event = singledispatchmethod(SkippingProjection.skip)
 
     @process_event.register
     def _(self, e: Ticket.AlarmReceived, tracking: Tracking) -> None:

@@ -4,20 +4,20 @@ A creation event writes the whole row; every later event updates only the column
 changes (an INSERT with some columns would violate NOT NULL before any conflict is
 resolved)."""
 
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from functools import singledispatchmethod
 from typing import Any
 
-from eventsourcing.persistence import Tracking, TrackingRecorder
-from eventsourcing.projection import Projection
+from eventsourcing.persistence import Tracking
 
 from domain.registry.lift import Lift
 from domain.registry.station import RescueStation
 from domain.registry.unit import MaintenanceUnit
 from domain.values import mask_mobile
+from projections.skipping import SkippingProjection, SkippingViewPort
 
 
-class RegistryViewPort(TrackingRecorder, ABC):
+class RegistryViewPort(SkippingViewPort):
     """What the projection writes; each call stores its rows and the tracking together."""
 
     @abstractmethod
@@ -33,9 +33,6 @@ class RegistryViewPort(TrackingRecorder, ABC):
     @abstractmethod
     def change_workers(self, station_id: str, worker_id: str, worker: dict | None,
                        tracking: Tracking) -> None: ...
-
-    @abstractmethod
-    def skip(self, tracking: Tracking) -> None: ...
 
 
 def lift_columns(facts: dict[str, Any]) -> dict[str, Any]:
@@ -64,12 +61,9 @@ def worker_row(worker: dict[str, Any]) -> dict[str, Any]:
             "note": worker.get("note")}
 
 
-class RegistryProjection(Projection[RegistryViewPort]):
+class RegistryProjection(SkippingProjection[RegistryViewPort]):
     name = "registry_view"
-
-    @singledispatchmethod
-    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        self.view.skip(tracking)
+    process_event = singledispatchmethod(SkippingProjection.skip)
 
     @process_event.register
     def _(self, e: MaintenanceUnit.UnitRegistered, tracking: Tracking) -> None:

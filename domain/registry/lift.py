@@ -14,8 +14,8 @@ DETAIL_KEYS = ("rescue_code", "unit_id", "using_unit", "address", "district", "s
                "site_type", "safety_manager")
 
 
-def lift_id(code: str) -> uuid.UUID:
-    return uuid.uuid5(LIFT_NAMESPACE, code)
+def lift_id(registration_code: str) -> uuid.UUID:
+    return uuid.uuid5(LIFT_NAMESPACE, registration_code)
 
 
 def details(value: dict[str, Any]) -> dict[str, Any]:
@@ -46,9 +46,7 @@ class Lift(Aggregate):
     class LiftUnbound(RegistryEvent):
         station_id: str
 
-    @staticmethod
-    def create_id(registration_code: str) -> uuid.UUID:
-        return lift_id(registration_code)
+    create_id = staticmethod(lift_id)
 
     @event(LiftRegistered)
     def __init__(self, *, registration_code: str, details: dict[str, Any], actor: str,

@@ -39,9 +39,7 @@ class RescueCodeClaim(Aggregate):
     class Released(RegistryEvent):
         holder: str
 
-    @staticmethod
-    def create_id(rescue_code: str) -> uuid.UUID:
-        return claim_id(rescue_code)
+    create_id = staticmethod(claim_id)
 
     @event(Claimed)
     def __init__(self, *, rescue_code: str, holder: str, actor: str, correlation_id: str):
