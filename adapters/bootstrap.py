@@ -11,8 +11,10 @@ from adapters import reference
 from adapters.postgres.audit_chain import PostgresAuditChain
 from adapters.postgres.connection import eventsourcing_env, open_pool
 from adapters.postgres.console_sessions import ConsoleSessions
+from adapters.postgres.console_users import ConsoleUsers
 from adapters.postgres.group_commit import GroupCommit
 from adapters.postgres.idempotency import IdempotencyStore
+from adapters.postgres.login_throttle import LoginThrottle
 from adapters.postgres.migrations import runner as migrations
 from adapters.postgres.migrations.views import VIEWS
 from adapters.postgres.registry_queries import RegistryQueries
@@ -53,6 +55,8 @@ class Services:
     sms: SmsOutbox
     deadlines: DeadlineQueries
     dispatcher: Dispatcher
+    users: ConsoleUsers
+    login_throttle: LoginThrottle
     on_close: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
@@ -112,8 +116,14 @@ def _build(settings: Settings, url: str, key: bytes) -> Services:
                     ticket_queries=TicketQueries(pool, settings.timezone,
                                                  settings.overtime_minutes),
                     idempotency=IdempotencyStore(pool), tokens=tokens, audit=audit,
-                    sessions=ConsoleSessions(pool, tokens), sms=sms, deadlines=deadlines,
-                    dispatcher=dispatcher)
+                    sessions=ConsoleSessions(
+                        pool, tokens, idle=timedelta(minutes=settings.session_idle_minutes),
+                        lifetime=timedelta(hours=settings.session_hours)),
+                    sms=sms, deadlines=deadlines, dispatcher=dispatcher, users=ConsoleUsers(pool),
+                    login_throttle=LoginThrottle(
+                        pool, per_user=settings.login_max_failures,
+                        per_client=settings.login_max_failures_per_client,
+                        window=timedelta(minutes=settings.login_window_minutes)))
 
 
 # What a background role runs, built when it starts (adapters/runtime/roles.py): kafka-python

@@ -19,6 +19,7 @@ from adapters.cli import migrate as cli_migrate
 from adapters.cli import projections as cli_projections
 from adapters.cli import schemas as cli_schemas
 from adapters.cli import tokens as cli_tokens
+from adapters.cli import users as cli_users
 from adapters.runtime import roles as workers
 from adapters.bootstrap import Services, bootstrap
 from adapters.http.main import create_app
@@ -159,6 +160,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("role", choices=["api", *workers.ROLES])
     serve.set_defaults(run=cmd_serve)
     cli_tokens.register(sub)
+    cli_users.register(sub)
     cli_migrate.register(sub)
     cli_audit.register(sub)
     cli_import.register(sub)

@@ -67,6 +67,16 @@ class Settings(BaseSettings):
         30.0, gt=0, description="A view behind its log without progress this long: not ready")
     view_failures_unready: int = Field(
         3, ge=1, description="Runner failures in a row that make a view not ready")
+    session_idle_minutes: int = Field(
+        120, ge=1, description="A console session unused this long ends (back to the login page)")
+    session_hours: float = Field(
+        12, gt=0, description="A console session ends this long after login, used or not")
+    login_max_failures: int = Field(
+        5, ge=1, description="Failed logins per username within login_window_minutes before 429")
+    login_max_failures_per_client: int = Field(
+        20, ge=1, description="Failed logins per client address within the window before 429 "
+        "(higher than per user: a control room shares one address)")
+    login_window_minutes: int = Field(15, ge=1, description="The failed-login counting window")
 
     @field_validator("sms_gateway", "sms_http_url", "sms_receipt_secret", mode="before")
     @classmethod

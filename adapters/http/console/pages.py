@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from adapters.bootstrap import Services
 from adapters.http.auth import unit_scope
-from adapters.http.console import actions
+from adapters.http.console import actions, sign_in
 from adapters.http.console.rendering import render
 from adapters.http.console.session import (
     COOKIE,
@@ -18,7 +18,6 @@ from adapters.http.console.session import (
     ConsoleScope,
     ensure_login_token,
     login_csrf,
-    set_session_cookie,
 )
 from adapters.http.deps import ServicesDep, SettingsDep, TicketsDep, context_of
 from adapters.http.presenters import event_public, ticket_public
@@ -38,15 +37,14 @@ def login_page(request: Request, settings: SettingsDep) -> HTMLResponse:
 
 
 @router.post("/login")
-def login(request: Request, token: Annotated[str, Form()],
-          services: ServicesDep) -> HTMLResponse:
+def login(request: Request, services: ServicesDep,
+          username: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
+          token: Annotated[str | None, Form()] = None) -> HTMLResponse:
     # The CSRF middleware has checked the form's token against the login cookie.
-    session = services.sessions.open(token.strip())
-    if session is None:
-        return render(request, "login.html", error="令牌无效或已吊销 (invalid or revoked token)")
-    response = RedirectResponse("/console/board", status_code=303)
-    set_session_cookie(response, request, session, services.settings)
-    return response
+    ensure_login_token(request)
+    if token is not None:  # the machines' form (monitors, call centre, scripts)
+        return sign_in.with_token(request, services, token)
+    return sign_in.with_password(request, services, username, password)
 
 
 @router.post("/logout")

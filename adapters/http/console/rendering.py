@@ -23,11 +23,13 @@ ROLE_LABELS = {"admin": "管理员", "operator": "调度员", "unit": "维保单
 BOARD = ("/console/board", "实时看板 Board")
 READS = [("/console/overtime", "超时 Overtime"), ("/console/stats", "统计 Statistics"),
          ("/console/registry/lifts", "登记 Registry"), ("/console/data-gaps", "数据缺失 Data gaps")]
+PASSWORD = ("/console/password", "修改密码 Password")
 NAV = {
-    "admin": [BOARD, ("/console/alarm", "人工接警 New alarm"), *READS],
-    "operator": [BOARD, ("/console/alarm", "人工接警 New alarm"), *READS],
-    "unit": [("/console/board", "本单位工单 Our tickets"), *READS],
-    "auditor": [("/console/board", "工单 Board"), *READS],
+    "admin": [BOARD, ("/console/alarm", "人工接警 New alarm"), *READS,
+              ("/console/users", "用户 Users"), PASSWORD],
+    "operator": [BOARD, ("/console/alarm", "人工接警 New alarm"), *READS, PASSWORD],
+    "unit": [("/console/board", "本单位工单 Our tickets"), *READS, PASSWORD],
+    "auditor": [("/console/board", "工单 Board"), *READS, PASSWORD],
 }
 
 

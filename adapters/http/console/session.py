@@ -37,7 +37,8 @@ def _secure(request: Request, settings: Settings) -> bool:
 def set_session_cookie(response, request: Request, session: str,  # noqa: ANN001
                        settings: Settings) -> None:
     response.set_cookie(COOKIE, session, httponly=True, samesite="strict",
-                        secure=_secure(request, settings), max_age=12 * 3600, path="/")
+                        secure=_secure(request, settings),
+                        max_age=int(settings.session_hours * 3600), path="/")
     response.delete_cookie(LOGIN_COOKIE, path=LOGIN_PATH)  # a new one per login
 
 

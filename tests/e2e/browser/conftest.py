@@ -63,12 +63,20 @@ def login(browser, live_server):
         page = context.new_page()
         page.goto(f"{base}/console/login")
         page.fill("#token", token)
-        page.click("button[type=submit]")
+        page.click("#token-login button[type=submit]")
         return page
 
     yield as_user
     for context in contexts:
         context.close()
+
+
+def password_login(page, base: str, username: str, password: str) -> None:
+    """Log in on the console's login page with a username and password."""
+    page.goto(f"{base}/console/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("#password-login button[type=submit]")
 
 
 def assign_arrive_release(page) -> None:
