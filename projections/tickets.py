@@ -50,10 +50,12 @@ def _(e: Ticket.AlarmReceived, row: Row | None) -> Row:
             "district": lift.get("district"), "site_type": lift.get("site_type"),
             "address": lift.get("address"), "dispatch": e.dispatch, "status": "received",
             "level": 0, "trapped_count": e.trapped_count, "received_at": e.occurred_at,
-            "notified_at": None, "maint_notified_at": None, "assigned_at": None, "arrived_at": None, "released_at": None,
-            "closed_at": None, "responder_name": None, "notified_station_id": None,
-            "notified_station_name": None, "cancel_reason": None, "cause_root": None,
-            "cause_sub": None, "version": e.originator_version}
+            "notified_at": None, "maint_notified_at": None, "assigned_at": None,
+            "arrived_at": None, "released_at": None, "closed_at": None, "responder_name": None,
+            "notified_station_id": None, "notified_station_name": None, "cancel_reason": None, "cause_root": None,
+            "cause_sub": None, "version": e.originator_version,
+            "rescue_code": lift.get("rescue_code"), "using_unit_code": lift.get("using_unit_code"),
+            "using_unit_name": lift.get("using_unit_name")}
 
 
 def _step(row: Row, e: Any, **changes: Any) -> Row:

@@ -7,6 +7,8 @@ from typing import Any
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
+from adapters.postgres.ticket_search import TicketFilter, search_sql
+
 OPEN = ("received", "notified", "assigned")
 GROUPS = {
     # station and unit: grouped by id (two units' stations may share a name), name beside it.
@@ -48,25 +50,20 @@ class TicketQueries:
                    "(%(end)s::timestamptz IS NULL OR received_at < %(end)s)"]
         return " AND ".join(clauses + ([extra] if extra else []))
 
-    def dynamics(self, unit_id: str | None, limit: int) -> list[dict[str, Any]]:
-        return self._rows(f"SELECT *, {REASON} AS overtime_reason FROM tickets_view WHERE "
-                          f"{self._where(unit_id, None, None)} "
-                          "ORDER BY received_at DESC, ticket_id DESC LIMIT %(row_limit)s",
-                          {"unit": unit_id, "start": None, "end": None, "row_limit": limit,
-                           "limit": self.limit_minutes})
+    def tickets(self, where: TicketFilter, limit: int,
+                cursor: tuple[datetime, str] | None = None,
+                newest_first: bool = True) -> list[dict[str, Any]]:
+        """One page of tickets matching every filter (the list, search and 困人动态 rows)."""
+        sql, params = search_sql(where, cursor, newest_first)
+        return self._rows(f"SELECT *, {REASON} AS overtime_reason FROM tickets_view "
+                          f"WHERE {sql} LIMIT %(row_limit)s",
+                          {**params, "row_limit": limit, "limit": self.limit_minutes})
 
-    def tickets(self, unit_id: str | None, status: str | None, start: datetime | None,
-                end: datetime | None, limit: int, cursor: tuple[datetime, str] | None):
-        extra = "(%(status)s::text IS NULL OR status = %(status)s)"
-        if cursor:
-            extra += " AND (received_at, ticket_id) < (%(c_at)s, %(c_id)s)"
-        return self._rows(f"SELECT *, {REASON} AS overtime_reason FROM tickets_view WHERE "
-                          f"{self._where(unit_id, start, end, extra)}"
-                          " ORDER BY received_at DESC, ticket_id DESC LIMIT %(row_limit)s",
-                          {"unit": unit_id, "start": start, "end": end, "status": status,
-                           "row_limit": limit, "limit": self.limit_minutes,
-                           "c_at": cursor[0] if cursor else None,
-                           "c_id": cursor[1] if cursor else None})
+    def ticket_of_number(self, ticket_no: str) -> dict[str, Any] | None:
+        """The ticket with this number (ticket_id, unit_id), if any."""
+        rows = self._rows("SELECT ticket_id, unit_id FROM tickets_view WHERE ticket_no = %(no)s "
+                          "ORDER BY received_at DESC LIMIT 1", {"no": ticket_no})
+        return rows[0] if rows else None
 
     def overtime(self, unit_id: str | None, station_id: str | None, start: datetime | None,
                  end: datetime | None) -> list[dict[str, Any]]:

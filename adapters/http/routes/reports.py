@@ -4,16 +4,23 @@ import base64
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
-from starlette.exceptions import HTTPException
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import RedirectResponse
+from fastapi.exceptions import RequestValidationError
 
 from adapters.http import export_columns as columns
-from adapters.http.deps import SettingsDep, TicketQueriesDep, TicketsCaughtUp, UnitFilter
+from adapters.http.deps import (CurrentUnitScope, SettingsDep, TicketQueriesDep,
+                                TicketsCaughtUp, UnitFilter)
 from adapters.http.exports import ExportFormat, respond
+from adapters.http.query_params import only_declared_query
 from adapters.http.windows import From, To  # bounded: year 1 / 9999 are 422, not 500
+from adapters.postgres.ticket_queries import TicketQueries
+from adapters.postgres.ticket_search import TicketFilter
+from dispatch.errors import NotFound
 from projections.tickets import ORDER, minutes
 
-router = APIRouter(prefix="/v1", tags=["projections"])
+router = APIRouter(prefix="/v1", tags=["projections"],
+                   dependencies=[Depends(only_declared_query)])
 
 
 def dynamic_item(row: dict[str, Any]) -> dict[str, Any]:
@@ -29,6 +36,10 @@ def dynamic_item(row: dict[str, Any]) -> dict[str, Any]:
             previous = at
     return {"ticket_id": row["ticket_id"], "ticket_no": row["ticket_no"],
             "lift": row["registration_code"] or row["lift_code"], "unit_id": row["unit_id"],
+            "unit_name": row["unit_name"], "rescue_code": row["rescue_code"],
+            "using_unit_code": row["using_unit_code"], "using_unit_name": row["using_unit_name"],
+            "address": row["address"], "district": row["district"],
+            "station_id": row["station_id"],
             "station": row["station_name"] or row["station_id"], "status": row["status"],
             "level": row["level"], "received_at": row["received_at"],
             "notified_at": row["notified_at"], "assigned_at": row["assigned_at"],
@@ -40,38 +51,92 @@ def dynamic_item(row: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/dynamics")
 def dynamics(_: TicketsCaughtUp, unit_id: UnitFilter, queries: TicketQueriesDep,
+             using_unit: Annotated[str | None, Query(
+                 description="a using unit's code or exact name")] = None,
              limit: Annotated[int, Query(ge=1, le=200)] = 15) -> dict[str, Any]:
-    """Newest tickets first, with every node time and the per-ticket timeline (困人动态)."""
-    rows = queries.dynamics(unit_id, limit)
+    """Newest tickets first, with every node time and the per-ticket timeline (困人动态), of a
+    maintenance unit (`unit_id`) and/or a using unit (`using_unit`)."""
+    rows = queries.tickets(TicketFilter(unit_id=unit_id, using_unit=using_unit), limit)
     return {"items": [dynamic_item(r) for r in rows]}
 
 
-def _cursor(raw: str | None) -> tuple[datetime, str] | None:
+def _cursor(raw: str | None, newest_first: bool) -> tuple[datetime, str] | None:
     if raw is None:
         return None
     try:
-        at, ticket_id = base64.urlsafe_b64decode(raw.encode()).decode().split("|", 1)
+        order, at, ticket_id = base64.urlsafe_b64decode(raw.encode()).decode().split("|", 2)
+        if order != ORDERS[newest_first]:
+            raise ValueError("sorted the other way")
         return datetime.fromisoformat(at), ticket_id
     except ValueError:
-        raise HTTPException(400, "cursor is not one this API returned") from None
+        raise RequestValidationError([{
+            "type": "value_error", "loc": ("query", "cursor"), "input": None,
+            "msg": "not a cursor this list returned for this sort; start again without it"}]
+        ) from None
+
+
+def next_cursor(rows: list[dict[str, Any]], limit: int, newest_first: bool) -> str | None:
+    """The opaque position after the last row of a full page (None: this was the last)."""
+    if len(rows) < limit:
+        return None
+    last = rows[-1]
+    raw = f"{ORDERS[newest_first]}|{last['received_at'].isoformat()}|{last['ticket_id']}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+ORDERS = {True: "-received_at", False: "received_at"}
+Status = Literal["received", "notified", "assigned", "arrived", "released", "closed",
+                 "cancelled"]
+
+
+def ticket_filter(unit_id: UnitFilter, start: From = None, to: To = None,
+                  q: Annotated[str | None, Query(max_length=200, description=(
+                      "ticket number, registration or rescue code, using-unit name or a "
+                      "fragment of the address"))] = None,
+                  lift: Annotated[str | None, Query(max_length=40, description=(
+                      "registration or rescue code"))] = None,
+                  using_unit: Annotated[str | None, Query(max_length=200, description=(
+                      "a using unit's code or exact name"))] = None,
+                  station_id: Annotated[str | None, Query(max_length=100)] = None,
+                  district: Annotated[str | None, Query(max_length=100)] = None,
+                  status: Status | None = None) -> TicketFilter:
+    """The filters of a ticket list (unit tokens confined to their unit)."""
+    return TicketFilter(unit_id=unit_id, q=q or None, lift=lift or None,
+                        using_unit=using_unit or None, station_id=station_id or None,
+                        district=district or None, status=status, start=start, end=to)
+
+
+TicketFilterDep = Annotated[TicketFilter, Depends(ticket_filter)]
+
+
+def ticket_page(queries: TicketQueries, where: TicketFilter, limit: int, cursor: str | None,
+                sort: str) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of list rows and the cursor of the next (the API list and the console's)."""
+    newest_first = sort == ORDERS[True]
+    rows = queries.tickets(where, limit, _cursor(cursor, newest_first), newest_first)
+    return [dynamic_item(r) for r in rows], next_cursor(rows, limit, newest_first)
 
 
 @router.get("/tickets")
-def list_tickets(_: TicketsCaughtUp, unit_id: UnitFilter, queries: TicketQueriesDep,
-                 status: Literal["received", "notified", "assigned", "arrived", "released",
-                                 "closed", "cancelled"] | None = None,
-                 start: From = None, to: To = None,
+def list_tickets(_: TicketsCaughtUp, where: TicketFilterDep, queries: TicketQueriesDep,
                  limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                 cursor: str | None = None) -> dict[str, Any]:
-    """Tickets newest first, filtered and paged (`next_cursor`)."""
-    rows = queries.tickets(unit_id, status, start, to, limit, _cursor(cursor))
-    items = [dynamic_item(r) for r in rows]
-    next_cursor = None
-    if len(rows) == limit:
-        last = rows[-1]
-        next_cursor = base64.urlsafe_b64encode(
-            f"{last['received_at'].isoformat()}|{last['ticket_id']}".encode()).decode()
-    return {"items": items, "next_cursor": next_cursor}
+                 cursor: Annotated[str | None, Query(max_length=300)] = None,
+                 sort: Literal["-received_at", "received_at"] = "-received_at"
+                 ) -> dict[str, Any]:
+    """Tickets (closed ones too), newest first unless `sort=received_at`, every filter combined,
+    paged by an opaque `cursor` (`next_cursor`: null on the last page)."""
+    items, after = ticket_page(queries, where, limit, cursor, sort)
+    return {"items": items, "next_cursor": after}
+
+
+@router.get("/tickets/by-no/{ticket_no}", status_code=307, response_class=RedirectResponse)
+def ticket_by_number(ticket_no: str, scope: CurrentUnitScope,
+                     queries: TicketQueriesDep) -> RedirectResponse:
+    """307 to the ticket with this number; 404 if none (or another unit's, for unit tokens)."""
+    found = queries.ticket_of_number(ticket_no)
+    if found is None or (scope is not None and found["unit_id"] != scope):
+        raise NotFound(f"no ticket numbered {ticket_no}")
+    return RedirectResponse(f"/v1/tickets/{found['ticket_id']}", status_code=307)
 
 
 @router.get("/overtime")
