@@ -1,16 +1,27 @@
-"""`liftrescue dev --demo`: a small registry and a handful of tickets in every state, so a new
-operator can open the console and handle a ticket end to end. Seeds once per database."""
+"""`liftrescue dev --demo`: a district (4 units, 9 stations, 300 lifts), 30 days of history and
+a handful of live tickets in every state, so a new operator can open any console page and
+handle a ticket end to end. Seeds once per database, deterministically."""
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from adapters.bootstrap import Services
+from adapters.cli.demo_history import seed_history
 from dispatch.commands import (
-    ArriveOnSite, AssignResponder, CancelTicket, CloseTicket, Context, FileFaultReport,
-    NotifyStation, ReceiveAlarm, ReleasePassengers,
+    ArriveOnSite,
+    AssignResponder,
+    CancelTicket,
+    CloseTicket,
+    Context,
+    FileFaultReport,
+    NotifyStation,
+    ReceiveAlarm,
+    ReleasePassengers,
 )
 from dispatch.errors import NotFound
+from domain.registry.lift import Lift
+from domain.registry.rescue_code import RescueCodeClaim
 
 CTX = Context("system:demo", "demo-seed")
 LEAD = {"name": "陈经理", "mobile": "13800138000"}
@@ -19,6 +30,14 @@ COMMANDS = {"notify": NotifyStation, "assign": AssignResponder, "arrive": Arrive
             "release": ReleasePassengers, "cancel": CancelTicket,
             "file_fault_report": FileFaultReport, "close": CloseTicket}
 SITE_TYPES = ["住宅小区", "办公楼", "商场超市", "医院"]
+LIFTS = 300  # 1-9 are the hand-made ones below (with their data gaps); the rest are bulk
+# More stations, so the district has three per unit: (unit, name, district, worker).
+MORE_STATIONS = [("anda", "安达南山二站", "南山区", ("陈师傅", "13912345680")),
+                 ("pengcheng", "鹏城宝安二站", "宝安区", ("吴师傅", "13312345672")),
+                 ("pengcheng", "鹏城龙华站", "龙华区", ("郑师傅", "13312345673")),
+                 ("yuehai", "粤海罗湖站", "罗湖区", ("冯师傅", "13612345674")),
+                 ("yuehai", "粤海龙岗站", "龙岗区", ("何师傅", "13612345675")),
+                 ("yuehai", "粤海盐田站", "盐田区", ("许师傅", "13612345676"))]
 
 
 def demo_code(n: int) -> str:
@@ -33,8 +52,10 @@ def _units(services: Services) -> dict[str, str]:
     anda, _ = registry.register_unit("深圳市安达电梯维保有限公司", LEAD, CTX)
     pengcheng, _ = registry.register_unit("鹏城电梯工程有限公司",
                                           {"name": "黄主管", "mobile": "13600136000"}, CTX)
+    yuehai, _ = registry.register_unit("粤海电梯维保有限公司",
+                                       {"name": "林经理", "mobile": "13500135000"}, CTX)
     registry.register_unit("新安电梯服务部", None, CTX)  # no rescue info: a data gap
-    return {"anda": str(anda.id), "pengcheng": str(pengcheng.id)}
+    return {"anda": str(anda.id), "pengcheng": str(pengcheng.id), "yuehai": str(yuehai.id)}
 
 
 def _station(services: Services, unit_id: str, name: str, district: str,
@@ -47,14 +68,35 @@ def _station(services: Services, unit_id: str, name: str, district: str,
     return str(station.id)
 
 
+def _facts(n: int, unit_id: str, district: str, **extra: Any) -> dict[str, Any]:
+    return {"unit_id": unit_id, "rescue_code": f"{n:06d}",
+            "using_unit": {"code": f"WY-{n % 7}", "name": f"海德物业{n % 7}号"},
+            "address": f"{district}海德三道 {n} 号 {n % 4 + 1} 栋", "district": district,
+            "street": "粤海街道", "site_type": SITE_TYPES[n % len(SITE_TYPES)],
+            "safety_manager": {"name": "赵安全", "mobile": "13700137000"}, **extra}
+
+
 def _lift(services: Services, n: int, unit_id: str, district: str, **extra: Any) -> str:
-    facts = {"unit_id": unit_id, "rescue_code": f"{n:06d}",
-             "using_unit": {"code": f"WY-{n % 3}", "name": f"海德物业{n % 3}号"},
-             "address": f"海德三道 {n} 号 {n % 4 + 1} 栋", "district": district,
-             "street": "粤海街道", "site_type": SITE_TYPES[n % len(SITE_TYPES)],
-             "safety_manager": {"name": "赵安全", "mobile": "13700137000"}, **extra}
-    services.registry.put_lift(demo_code(n), facts, CTX)
+    services.registry.put_lift(demo_code(n), _facts(n, unit_id, district, **extra), CTX)
     return demo_code(n)
+
+
+def _bulk_lifts(services: Services, stations: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Lifts 10..LIFTS, bound round-robin to the stations, saved 50 to a transaction."""
+    registry, who = services.registry, {"actor": CTX.actor, "correlation_id": CTX.correlation_id}
+    made, batch = [], []
+    for n in range(10, LIFTS + 1):
+        station = stations[n % len(stations)]
+        lift = Lift.register(code=demo_code(n), facts=_facts(
+            n, station["unit_id"], station["district"]), **who)
+        lift.bind(station_id=station["id"], station_unit_id=station["unit_id"], **who)
+        batch += [lift, RescueCodeClaim(rescue_code=f"{n:06d}", holder=demo_code(n), **who)]
+        made.append({"code": demo_code(n), "station": station["id"],
+                     "station_name": station["name"]})
+        if len(batch) >= 100 or n == LIFTS:
+            registry.save(*batch)
+            batch = []
+    return made
 
 
 def _registry(services: Services) -> dict[str, Any]:
@@ -71,8 +113,16 @@ def _registry(services: Services) -> dict[str, Any]:
     services.registry.bind(nanshan, anda[:4], CTX)
     services.registry.bind(futian, anda[4:5], CTX)  # anda[5] stays unbound: a data gap
     services.registry.bind(baoan, peng[:2], CTX)
+    stations = [{"id": nanshan, "unit_id": units["anda"], "name": "安达南山一站",
+                 "district": "南山区"},
+                {"id": futian, "unit_id": units["anda"], "name": "安达福田站", "district": "福田区"},
+                {"id": baoan, "unit_id": units["pengcheng"], "name": "鹏城宝安站",
+                 "district": "宝安区"}]
+    for unit, name, district, worker in MORE_STATIONS:
+        stations.append({"id": _station(services, units[unit], name, district, [worker]),
+                         "unit_id": units[unit], "name": name, "district": district})
     return {"units": units, "stations": {"nanshan": nanshan, "futian": futian, "baoan": baoan},
-            "anda": anda, "peng": peng}
+            "anda": anda, "peng": peng, "bulk": _bulk_lifts(services, stations)}
 
 
 def _ticket(services: Services, ref: str, lift: str, received: datetime,
@@ -88,8 +138,8 @@ def _ticket(services: Services, ref: str, lift: str, received: datetime,
 
 def _tickets(services: Services, reg: dict[str, Any], now: datetime) -> None:
     stations, anda, peng = reg["stations"], reg["anda"], reg["peng"]
-    m = lambda minutes: now - timedelta(minutes=minutes)  # noqa: E731
-    notify = lambda station: {"station": {"id": station}, "channel": "platform"}  # noqa: E731
+    m = lambda minutes: now - timedelta(minutes=minutes)
+    notify = lambda station: {"station": {"id": station}, "channel": "platform"}
     wang = {"responder": {"name": "王师傅", "mobile": "13912345678"}}
     released = {"released_count": 2, "released_by": "rescuer"}
     # Yesterday: on time, reported and closed.
@@ -127,7 +177,9 @@ def seed(services: Services, state_dir: Path | None = None,
     except NotFound:
         pass
     reg = _registry(services)
-    _tickets(services, reg, now or datetime.now(UTC))
+    now = now or datetime.now(UTC)
+    history = seed_history(services, reg["bulk"], now)
+    _tickets(services, reg, now)
     tokens = {
         "operator": services.tokens.create(role="operator", name="demo-desk")[0],
         "unit (安达)": services.tokens.create(role="unit", name="demo-anda",
@@ -140,4 +192,4 @@ def seed(services: Services, state_dir: Path | None = None,
         path = state_dir / "demo-tokens"
         path.write_text("".join(f"{role}: {token}\n" for role, token in tokens.items()))
         path.chmod(0o600)
-    return {**reg, "tokens": tokens}
+    return {**reg, "tokens": tokens, "history": history}

@@ -2,8 +2,8 @@
 
 import os
 import stat
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -57,6 +57,6 @@ def ensure_database(admin_url: str, database: str) -> None:
             conn.execute(f'CREATE DATABASE "{database}"')
 
 
-def database_url_for(settings) -> str:  # noqa: ANN001 - Settings, imported lazily by callers
+def database_url_for(settings) -> str:
     """The configured database, or the embedded one under the state folder."""
     return settings.database_url or start_postgres(settings.state_dir)
