@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from adapters.bootstrap import Services
 from adapters.http import middleware, problems
 from adapters.http.console import board, pages, registry_pages, reports as console_reports
+from adapters.http.console import search as console_search
 from adapters.http.console import users_pages
 from adapters.http.console.rendering import build_templates
 from adapters.http.routes import (
@@ -24,7 +25,7 @@ ROUTERS = [alarms.router, reports.router, tickets.router, dossier.router, units.
            stations.router, lifts.router, notifications.router, sms_receipts.router,
            audit.router, health.router, metrics.router,
            pages.router, board.router, console_reports.router, registry_pages.router,
-           users_pages.router]
+           users_pages.router, console_search.router]
 STATIC = Path(__file__).parent / "console" / "static"
 
 DESCRIPTION = """Event-sourced dispatch for elevator entrapments: alarms become tickets,
