@@ -35,7 +35,9 @@ UNIT = Column("unit_id", "维保单位", "Maintenance unit")
 TICKETS_COUNT = Column("tickets", "工单数", "Tickets")
 
 TICKETS = (
-    TICKET_NO, LIFT, UNIT, STATION, STATUS, LEVEL,
+    TICKET_NO, LIFT, UNIT, Column("unit_name", "维保单位名称", "Unit name"),
+    Column("using_unit_name", "使用单位", "Using unit"), Column("district", "区", "District"),
+    Column("address", "地址", "Address"), STATION, STATUS, LEVEL,
     Column("received_at", "接警", "Received"),
     Column("maint_notified_at", "通知救援站成功", "Station notified"),
     Column("assigned_at", "响应", "Assigned"),

@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
@@ -59,6 +59,17 @@ async def export_format(
 
 
 ExportFormat = Annotated[Export | None, Depends(export_format)]
+
+
+def every_row(page: Callable[[Any], tuple[list[dict[str, Any]], Any]]) -> Iterator[dict]:
+    """Every row of a paged list: `page(cursor)` answers rows and the next cursor (None: last),
+    so an export ignores `limit` and `cursor` and holds everything the filters match."""
+    cursor = None
+    while True:
+        rows, cursor = page(cursor)
+        yield from rows
+        if cursor is None:
+            return
 
 
 def _masked(text: str) -> str:

@@ -46,6 +46,8 @@ def count_of(answer: dict) -> int:
 
 
 LISTS = [  # path, params, columns, a datetime column's key (or None)
+    ("/v1/tickets", WINDOW, columns.TICKETS, "received_at"),
+    ("/v1/dynamics", {"limit": 50}, columns.TICKETS, "received_at"),
     ("/v1/overtime", WINDOW, columns.OVERTIME, "notified_at"),
     ("/v1/overtime/open", {}, columns.OVERTIME, "notified_at"),
     ("/v1/stats/tickets", {**WINDOW, "group_by": "station"}, columns.STATS_TICKETS, None),
@@ -101,15 +103,23 @@ def test_paged_lists_export_every_row_whatever_the_limit(client, world):
     rows = csv_rows(client.get("/v1/lifts", params={"limit": 1, "format": "csv"}))
     assert len(rows) - 1 == 8 == len(client.get("/v1/lifts", params={"limit": 100}
                                                 ).json()["items"])
+    page = client.get("/v1/tickets", params={"limit": 1}).json()
+    assert len(page["items"]) == 1 and page["next_cursor"]
+    rows = csv_rows(client.get("/v1/tickets", params={"limit": 1, "cursor": page["next_cursor"],
+                                                      "format": "csv"}))
+    assert len(rows) - 1 == 6  # all six tickets, not the page after the cursor
+    using = client.get("/v1/tickets", params={"using_unit": "U-1",
+                                              "format": "xlsx", "limit": 2})
+    assert xlsx_sheet(using).max_row - 1 == 6
 
 
 def test_a_unit_token_exports_only_its_own_rows(client, world, token_for):
     unit = world["安达维保"]
     headers = token_for("unit", unit_id=unit)
-    for path, key in (("/v1/lifts", "unit_id"), ("/v1/overtime", "unit_id")):
+    for path, cols in (("/v1/lifts", columns.LIFTS), ("/v1/overtime", columns.OVERTIME),
+                       ("/v1/tickets", columns.TICKETS), ("/v1/dynamics", columns.TICKETS)):
         rows = csv_rows(client.get(path, params={"format": "csv"}, headers=headers))
-        at = [c.key for c in (columns.LIFTS if path == "/v1/lifts" else columns.OVERTIME)
-              ].index(key)
+        at = [c.key for c in cols].index("unit_id")
         assert len(rows) > 1 and {r[at] for r in rows[1:]} == {unit}
     stations = xlsx_sheet(client.get("/v1/stations", params={"format": "xlsx"},
                                      headers=headers))

@@ -1,6 +1,5 @@
 """Lifts: register or revise, batch updates, lists."""
 
-from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
@@ -11,7 +10,7 @@ from adapters.http.deps import (
     ContextDep, ETagDep, OwnedLift, RegistryCaughtUp, RegistryDep, RegistryQueriesDep,
     UnitFilter, own,
 )
-from adapters.http.exports import ExportFormat, respond
+from adapters.http.exports import ExportFormat, every_row, respond
 from adapters.http.registry_public import LiftChanged, LiftPage, LiftPublic, Updated
 from adapters.http.registry_schemas import BatchUpdate, LiftPut
 from dispatch.errors import NotFound
@@ -45,12 +44,11 @@ def get_lift(lift: OwnedLift, etag: ETagDep) -> LiftPublic:
     return LiftPublic.of(lift)
 
 
-def every_page(queries: RegistryQueriesDep, filters: dict[str, Any]) -> Iterator[dict]:
-    """Every lift matching the filters, a page at a time (exports ignore limit and cursor)."""
-    after = None
-    while page := queries.lifts(filters, 1000, after):
-        yield from page
-        after = page[-1]["registration_code"]
+def lift_page(queries: RegistryQueriesDep, filters: dict[str, Any], limit: int,
+              after: str | None) -> tuple[list[dict], str | None]:
+    """One page of lifts by registration code and the cursor of the next (None: the last)."""
+    items = queries.lifts(filters, limit, after)
+    return items, items[-1]["registration_code"] if len(items) == limit else None
 
 
 @router.get("/lifts", response_model=LiftPage)
@@ -63,9 +61,9 @@ def list_lifts(unit_id: UnitFilter, _: RegistryCaughtUp, queries: RegistryQuerie
     filters = {"unit_id": unit_id, "station_id": station_id,
                "using_unit_code": using_unit_code, "bound": bound}
     if fmt:
-        return respond(every_page(queries, filters), columns.LIFTS, "lifts", fmt)
-    items = queries.lifts(filters, limit, cursor)
-    next_cursor = items[-1]["registration_code"] if len(items) == limit else None
+        rows = every_row(lambda after: lift_page(queries, filters, 1000, after))
+        return respond(rows, columns.LIFTS, "lifts", fmt)
+    items, next_cursor = lift_page(queries, filters, limit, cursor)
     return LiftPage(items=items, next_cursor=next_cursor)
 
 

@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from adapters.http import export_columns as columns
 from adapters.http.deps import (CurrentUnitScope, SettingsDep, TicketQueriesDep,
                                 TicketsCaughtUp, UnitFilter)
-from adapters.http.exports import ExportFormat, respond
+from adapters.http.exports import ExportFormat, every_row, respond
 from adapters.http.query_params import only_declared_query
 from adapters.http.windows import From, To  # bounded: year 1 / 9999 are 422, not 500
 from adapters.postgres.ticket_queries import TicketQueries
@@ -51,13 +51,16 @@ def dynamic_item(row: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/dynamics")
 def dynamics(_: TicketsCaughtUp, unit_id: UnitFilter, queries: TicketQueriesDep,
-             using_unit: Annotated[str | None, Query(
+             fmt: ExportFormat, using_unit: Annotated[str | None, Query(
                  description="a using unit's code or exact name")] = None,
-             limit: Annotated[int, Query(ge=1, le=200)] = 15) -> dict[str, Any]:
+             limit: Annotated[int, Query(ge=1, le=200)] = 15) -> Any:
     """Newest tickets first, with every node time and the per-ticket timeline (困人动态), of a
     maintenance unit (`unit_id`) and/or a using unit (`using_unit`)."""
     rows = queries.tickets(TicketFilter(unit_id=unit_id, using_unit=using_unit), limit)
-    return {"items": [dynamic_item(r) for r in rows]}
+    items = [dynamic_item(r) for r in rows]
+    if fmt:
+        return respond(items, columns.TICKETS, "dynamics", fmt)
+    return {"items": items}
 
 
 def _cursor(raw: str | None, newest_first: bool) -> tuple[datetime, str] | None:
@@ -119,12 +122,15 @@ def ticket_page(queries: TicketQueries, where: TicketFilter, limit: int, cursor:
 
 @router.get("/tickets")
 def list_tickets(_: TicketsCaughtUp, where: TicketFilterDep, queries: TicketQueriesDep,
-                 limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                 fmt: ExportFormat, limit: Annotated[int, Query(ge=1, le=500)] = 50,
                  cursor: Annotated[str | None, Query(max_length=300)] = None,
                  sort: Literal["-received_at", "received_at"] = "-received_at"
-                 ) -> dict[str, Any]:
+                 ) -> Any:
     """Tickets (closed ones too), newest first unless `sort=received_at`, every filter combined,
     paged by an opaque `cursor` (`next_cursor`: null on the last page)."""
+    if fmt:  # every matching ticket, whatever limit and cursor say
+        rows = every_row(lambda after: ticket_page(queries, where, 500, after, sort))
+        return respond(rows, columns.TICKETS, "tickets", fmt)
     items, after = ticket_page(queries, where, limit, cursor, sort)
     return {"items": items, "next_cursor": after}
 
