@@ -35,7 +35,7 @@ def test_mouse_walk_with_csrf_and_no_policy_violations(browser, live_server, iss
     try:
         page.goto(f"{base}/console/login")
         page.fill("#token", token)
-        page.click("button[type=submit]")  # the login form's double-submit token
+        page.click("#token-login button[type=submit]")  # the login form's double-submit token
         page.wait_for_url("**/console/board")
         page.goto(f"{base}/console/tickets/{ticket_id}")
         page.click("form[data-action=notify] button")  # htmx posts carry the session token
@@ -60,7 +60,7 @@ def test_mouse_walk_with_csrf_and_no_policy_violations(browser, live_server, iss
         assert any("script-src" in v for v in violations), violations
         assert page.evaluate("window.ran") is None
 
-        page.click("nav form button")  # logout is a CSRF-protected POST too
+        page.click("nav form[action='/console/logout'] button")  # a CSRF-protected POST too
         page.wait_for_url("**/console/login")
     finally:
         context.close()
