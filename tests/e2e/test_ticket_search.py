@@ -2,6 +2,7 @@
 
 import pytest
 
+from adapters.http.console.session import COOKIE
 from tests.e2e.registry_helpers import code, make_station, make_unit
 
 
@@ -161,3 +162,32 @@ def test_dynamics_of_a_using_unit_and_of_a_unit(client, town, token_for):
     mine = token_for("unit", unit_id=town["units"][1])
     theirs = client.get("/v1/dynamics", params={"using_unit": "U-MALL"}, headers=mine)
     assert theirs.json()["items"] == []
+
+
+def console_get(client, path: str, **params):
+    session = client.app.state.services.sessions.open(
+        client.headers["Authorization"].removeprefix("Bearer "))
+    return client.get(path, params=params, headers={"Cookie": f"{COOKIE}={session}"},
+                      follow_redirects=False)
+
+
+def test_console_find_box_routes_numbers_codes_and_text(client, town):
+    ticket_id = town["tickets"]["L3-0"]
+    number = client.get(f"/v1/tickets/{ticket_id}").json()["ticket_no"]
+    assert console_get(client, "/console/find", q=f" {number} ").headers["location"] == \
+        f"/console/tickets/{ticket_id}"
+    assert console_get(client, "/console/find", q="222222").headers["location"] == \
+        "/console/search?lift=222222"
+    assert console_get(client, "/console/find", q=code(1)).headers["location"] == \
+        f"/console/search?lift={code(1)}"
+    text = console_get(client, "/console/find", q="科苑 路")
+    assert text.status_code == 303 and text.headers["location"].startswith("/console/search?q=")
+
+
+def test_console_search_pages_and_says_so_on_a_bad_date(client, town):
+    page = console_get(client, "/console/search", using_unit="U-PARK")
+    assert page.status_code == 200
+    assert page.text.count('<tr data-ticket="') == 12
+    bad = console_get(client, "/console/search", **{"from": "2026-13-01"})
+    assert bad.status_code == 400 and "the dates are ignored" in bad.text
+    assert bad.text.count('<tr data-ticket="') == 17
