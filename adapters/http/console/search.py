@@ -50,7 +50,9 @@ def search(request: Request, scope: ConsoleScope, queries: TicketQueriesDep,
         rows, after = ticket_page(queries, where, PAGE, None, sort)
         error = "翻页位置无效，已从第一页开始 (the page position was not valid: first page shown)"
     keep = {k: v for k, v in args.items() if k != "cursor" and v}
-    page = render(request, "search.html", rows=rows, next_cursor=after, text=text,
+    export = {**text, "status": status, "sort": sort,  # the API's filters: every page
+              "from": start and start.isoformat(), "to": end and end.isoformat()}
+    page = render(request, "search.html", rows=rows, next_cursor=after, text=text, export=export,
                   status=status, statuses=get_args(Status), sort=sort, keep=keep,
                   first=args.get("from") or "", last=args.get("to") or "", error=error)
     if error:

@@ -12,8 +12,8 @@ from tests.e2e.browser.conftest import screenshot
 from tests.e2e.registry_helpers import make_lift, make_station, make_unit
 
 
-def overdue_ticket(base: str, token: str) -> str:
-    """A bound lift's ticket notified two hours ago with nobody on site: its ticket number."""
+def overdue_ticket(base: str, token: str) -> tuple[str, str]:
+    """A bound lift's ticket notified two hours ago with nobody on site: number and unit."""
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as api:
         unit = make_unit(api, "安达维保")
         station = make_station(api, unit, "南山站")
@@ -31,7 +31,7 @@ def overdue_ticket(base: str, token: str) -> str:
         assert notified.status_code == 200, notified.text
         seen = api.get("/v1/overtime", params={"after": notified.json()["notification_id"]})
         assert seen.headers["x-view-caught-up"] == "true"
-        return seen.json()["items"][0]["ticket_no"]
+        return seen.json()["items"][0]["ticket_no"], unit
 
 
 def download(page, selector: str) -> tuple[str, bytes]:
@@ -44,7 +44,7 @@ def download(page, selector: str) -> tuple[str, bytes]:
 def test_overtime_export_buttons_download_csv_and_xlsx(login, live_server, issue_token):
     base, _ = live_server
     token = issue_token("admin")
-    ticket_no = overdue_ticket(base, token)
+    ticket_no, _ = overdue_ticket(base, token)
     page = login(issue_token("auditor"))  # read-only roles export too
     page.goto(f"{base}/console/overtime")
     assert ticket_no in page.inner_text("[data-testid=overtime]")
@@ -67,3 +67,18 @@ def test_overtime_export_buttons_download_csv_and_xlsx(login, live_server, issue
     name, body = download(page, '[data-export="/v1/overtime/open"] a[data-format=csv]')
     assert name.startswith("overtime-open-")
     assert [r[0] for r in csv.reader(io.StringIO(body.decode("utf-8-sig")))][1:] == [ticket_no]
+
+
+def test_search_and_dynamics_pages_export_their_tickets(login, live_server, issue_token):
+    base, _ = live_server
+    ticket_no, unit = overdue_ticket(base, issue_token("admin"))
+    page = login(issue_token("operator"))
+    for path, api, name in (("/console/search?district=南山区", "/v1/tickets", "tickets-"),
+                            (f"/console/dynamics?unit_id={unit}", "/v1/dynamics", "dynamics-")):
+        page.goto(f"{base}{path}")
+        filename, body = download(page, f'[data-export="{api}"] a[data-format=xlsx]')
+        assert filename.startswith(name) and filename.endswith(".xlsx")
+        lines = list(load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True))
+        assert [r[0] for r in lines[1:]] == [ticket_no], path
+    filename, body = download(page, '[data-export="/v1/dynamics"] a[data-format=csv]')
+    assert body.startswith(b"\xef\xbb\xbf") and ticket_no in body.decode("utf-8-sig")
