@@ -71,7 +71,7 @@ def test_five_wrong_passwords_lock_the_username_even_for_the_right_one(anonymous
 
 def test_disabling_a_user_ends_their_session_at_once(client):
     make_user(client.app, "dave")
-    browser, done = password_login(client.app, "dave", PASSWORD)
+    browser, _ = password_login(client.app, "dave", PASSWORD)
     assert browser.get("/console/board", follow_redirects=False).status_code == 200
     admin = make_user(client.app, "root", role="admin")
     admin_browser, _ = password_login(client.app, admin.username, PASSWORD)
