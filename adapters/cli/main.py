@@ -87,13 +87,25 @@ def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:
     except BaseException:
         services.close()
         raise
-    print(f"LiftRescue dev: API on http://{settings.host}:{settings.port} "
+    base = f"http://{settings.host}:{settings.port}"
+    print(f"LiftRescue dev: API on {base} "
           f"(docs at /docs), state in {settings.state_dir.resolve()}\n"
           f"admin token: {token}\n"
           f"  (also in {settings.state_dir / 'admin-token'}; "
           f"curl -H 'Authorization: Bearer {token[:6]}…')\n"
+          f"console: {base}/console — log in with the admin token above"
+          f"{_other_logins(settings, args.demo)}\n"
           f"Kafka bootstrap: {settings.kafka_bootstrap}", flush=True)
     _serve_api(services, sock)
+
+
+def _other_logins(settings: Settings, demo: bool) -> str:
+    """The banner's other ways in: demo tokens (--demo) and password users."""
+    ways = [f"; demo operator, unit and auditor tokens in {settings.state_dir / 'demo-tokens'}"
+            ] if demo else []
+    ways.append("; people get a password login with `liftrescue users create --username "
+                "NAME --role operator` (same LIFTRESCUE_STATE_DIR)")
+    return "".join(ways)
 
 
 def _seed_demo(services: Services) -> None:

@@ -1,10 +1,12 @@
 """The README's first command: `liftrescue dev` serves the API; the curl walk-through drives a ticket."""
 
+import json
 import os
 import subprocess
 import sys
 import time
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -34,6 +36,7 @@ def dev_server(tmp_path):
     env = os.environ | {"LIFTRESCUE_STATE_DIR": str(tmp_path / "state"),
                         "LIFTRESCUE_PORT": str(port)}
     env.pop("LIFTRESCUE_DATABASE_URL", None)
+    env.pop("XDG_RUNTIME_DIR", None)  # as in containers and CI: platformdirs must not warn
     log = (tmp_path / "dev.log").open("w+")
     proc = subprocess.Popen([sys.executable, "-m", "adapters.cli", "dev"], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
@@ -53,6 +56,9 @@ def test_dev_serves_the_api_and_the_walkthrough_closes_a_ticket(dev_server):
                                capture_output=True, text=True, timeout=60,
                                env=os.environ | {"LIFTRESCUE_TOKEN": ""})
     assert anonymous.returncode != 0  # no anonymous access by default
+    # ...and the script says why in words: the status and the problem, not a traceback.
+    assert "POST /v1/alarms → HTTP 401" in anonymous.stderr and "no bearer token" in anonymous.stderr
+    assert "Traceback" not in anonymous.stderr + anonymous.stdout
     result = subprocess.run(["bash", str(ROOT / "scripts" / "walkthrough.sh"), base],
                             capture_output=True, text=True, timeout=60,
                             env=os.environ | {"LIFTRESCUE_TOKEN": token})
@@ -66,6 +72,18 @@ def test_dev_serves_the_api_and_the_walkthrough_closes_a_ticket(dev_server):
     assert f"admin token: {token}" in logs and '"actor":"admin:dev"' not in out
     assert "embedded_postgres_ready" in logs and '"path": "/v1/alarms"' in logs
     assert "13912345678" not in logs  # the responder's phone never reaches the log
+
+
+def test_dev_banner_says_where_the_console_is_and_how_to_log_in(dev_server):
+    base, log_path, token = dev_server
+    logs = log_path.read_text()
+    console = f"console: {base}/console — log in with the admin token above"
+    assert logs.index(f"admin token: {token}") < logs.index(console)  # "above" is true
+    assert "liftrescue users create" in logs and "demo-tokens" not in logs  # no --demo here
+    assert "RuntimeDirWarning" not in logs and "XDG_RUNTIME_DIR" not in logs
+    for entry in ("/console", "/console/"):  # where the banner points: the login, not a 404
+        with urllib.request.urlopen(base + entry, timeout=5) as response:
+            assert response.status == 200 and response.url.endswith("/console/login")
 
 
 def test_stopping_dev_stops_its_embedded_postgres(tmp_path):
@@ -92,11 +110,16 @@ def test_stopping_dev_stops_its_embedded_postgres(tmp_path):
     assert not servers()
 
 
+# The 30 days of history and the 8 live tickets; statistics leave out the 7 cancelled ones.
+EXPECTED_TICKETS = 60 + 8 - 7
+
+
 def test_dev_demo_seeds_once_and_writes_demo_tokens(tmp_path):
     port = free_port()
     state = tmp_path / "state"
     env = os.environ | {"LIFTRESCUE_STATE_DIR": str(state), "LIFTRESCUE_PORT": str(port)}
     env.pop("LIFTRESCUE_DATABASE_URL", None)
+    env.pop("XDG_RUNTIME_DIR", None)
     base = f"http://127.0.0.1:{port}"
     outputs = []
     for _ in range(2):  # the second start finds the demo already there
@@ -108,13 +131,15 @@ def test_dev_demo_seeds_once_and_writes_demo_tokens(tmp_path):
                 wait_healthy(base, proc)
                 tokens = dict(line.split(": ", 1) for line in
                               (state / "demo-tokens").read_text().splitlines())
-                request = urllib.request.Request(f"{base}/v1/dynamics?limit=50", headers={
-                    "Authorization": f"Bearer {tokens['operator']}"})
-                deadline = time.monotonic() + 15  # the projection worker catches up
+                since = (datetime.now(UTC) - timedelta(days=31)).strftime("%Y-%m-%dT%H:%M:%SZ")
+                request = urllib.request.Request(
+                    f"{base}/v1/stats/tickets?group_by=hour&from={since}",
+                    headers={"Authorization": f"Bearer {tokens['operator']}"})
+                deadline = time.monotonic() + 30  # the projection worker catches up
                 while True:
                     with urllib.request.urlopen(request, timeout=5) as response:
-                        body = response.read().decode()
-                    if body.count('"ticket_no"') >= 8 or time.monotonic() > deadline:
+                        body = sum(row["tickets"] for row in json.load(response)["items"])
+                    if body >= EXPECTED_TICKETS or time.monotonic() > deadline:
                         break
                     time.sleep(0.3)
             finally:
@@ -123,7 +148,9 @@ def test_dev_demo_seeds_once_and_writes_demo_tokens(tmp_path):
         outputs.append((log.read_text(), body))
     (first, dynamics), (second, again) = outputs
     assert "demo data seeded" in first and "demo data already present" in second
-    assert dynamics.count('"ticket_no"') == 8 and again.count('"ticket_no"') == 8
+    assert dynamics == EXPECTED_TICKETS and again == EXPECTED_TICKETS  # seeded once
+    assert f"demo operator, unit and auditor tokens in {state / 'demo-tokens'}" in first
+    assert "RuntimeDirWarning" not in first + second
     assert tokens["auditor"] not in first  # tokens go to the 0600 file, not the log
     assert oct((state / "demo-tokens").stat().st_mode & 0o777) == "0o600"
 

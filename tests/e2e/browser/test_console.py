@@ -138,21 +138,28 @@ def test_every_page_with_demo_data_and_multi_select_binding(login, live_server, 
     screenshot(page, "demo-history")
 
     page.goto(f"{base}/console/overtime")
-    # DEMO-2 arrived late; DEMO-3 is open, notified 40 min ago with nobody on site.
-    assert page.locator("[data-testid=overtime] tr[data-ticket]").count() == 2
-    assert page.locator("[data-testid=overtime] tr[data-reason=late]").count() == 1
+    # DEMO-2 arrived late; DEMO-3 is open, notified 40 min ago with nobody on site; the 30 days
+    # of history add their late and never-arrived tickets.
+    late, never = made["history"]["late"] + 1, made["history"]["never_arrived"]
+    assert late >= 2 and never >= 1
+    assert page.locator("[data-testid=overtime] tr[data-ticket]").count() == late + never + 1
+    assert page.locator("[data-testid=overtime] tr[data-reason=late]").count() == late
+    assert page.locator("[data-testid=overtime] tr[data-reason=never_arrived]").count() == never
     assert "超时未到场" in page.inner_text("[data-testid=overtime] tr[data-reason=open]")
     assert page.locator("[data-testid=overdue] tr.red").count() == 1  # DEMO-3
     screenshot(page, "demo-overtime")
 
     page.goto(f"{base}/console/stats")
     bars = page.locator("[data-testid=counts-chart] svg g[data-key]")
-    # 安达南山一站 (DEMO-1,2,3,7), 安达福田站 (4), 鹏城宝安站 (5), unknown lift (8)
-    assert bars.count() == 4
+    # Every one of the 9 stations (history), and the unknown lift (DEMO-8); 安达南山一站 has
+    # DEMO-1,2,3,7 and its share of the history.
+    assert bars.count() == 10
+    nanshan = 4 + made["history"]["station:安达南山一站"]
     assert page.get_attribute("[data-testid=counts-chart] g[data-key='安达南山一站']",
-                              "data-value") == "4"
+                              "data-value") == str(nanshan)
     assert page.locator("[data-testid=hours-chart] svg g[data-key]").count() == 24
-    assert page.inner_text("[data-testid=rate] div:first-child b") == "7"  # cancelled excluded
+    counted = 7 + 60 - made["history"]["cancelled"]  # cancelled ones excluded
+    assert page.inner_text("[data-testid=rate] div:first-child b") == str(counted)
     screenshot(page, "demo-stats")
 
     page.goto(f"{base}/console/data-gaps")
@@ -192,6 +199,7 @@ def test_every_page_with_demo_data_and_multi_select_binding(login, live_server, 
 
 def test_auditor_reads_the_registry_but_cannot_bind(login, live_server, issue_token):
     from adapters.cli import demo
+    from adapters.http.console import registry_pages
 
     base, app = live_server
     made = demo.seed(app.state.services)
@@ -199,7 +207,9 @@ def test_auditor_reads_the_registry_but_cannot_bind(login, live_server, issue_to
     page.wait_for_selector("#board-rows tr[data-ticket]", timeout=15_000)
     page.goto(f"{base}/console/registry/lifts")
     assert page.locator("input[name=codes]").count() == 0
-    assert page.locator("[data-testid=lifts] tr[data-lift]").count() == 9
+    # 300 lifts: the first page of them, and a link to the next.
+    assert page.locator("[data-testid=lifts] tr[data-lift]").count() == registry_pages.PAGE
+    assert page.locator("text=下一页 Next page").count() == 1
     csrf = page.get_attribute("nav input[name=csrf_token]", "value")  # past the CSRF check
     answer = page.request.post(f"{base}/console/registry/lifts/binding", form={
         "codes": demo.demo_code(6), "station_id": made["stations"]["futian"], "op": "bind",
