@@ -101,6 +101,10 @@ def test_admin_creates_users_and_an_unknown_unit_is_refused(client):
     unit_user, done = password_login(client.app, "anda", PASSWORD)
     assert done.status_code == 303
     assert unit_user.get("/console/users").status_code == 403  # admins only
+    refused = unit_user.post("/console/users/root/disable",
+                             data={"csrf_token": _csrf(unit_user, "/console/password")})
+    assert refused.status_code == 403
+    assert password_login(client.app, "root", PASSWORD)[1].status_code == 303  # still enabled
 
 
 def test_a_changed_password_replaces_the_old_and_ends_other_sessions(anonymous_client):
