@@ -85,6 +85,13 @@ def test_an_old_database_upgrades_and_serves(upgraded, database_url, client, vie
 
     maint = wait_for_view(database_url)  # replayed from the log into the new column
     assert maint == NOTIFIED_AT
+    # ... and the search columns of shape 3 (migration 0007) from the old tickets' snapshots
+    using, address = rows_of(database_url, "SELECT using_unit_code, address FROM tickets_view "
+                                           "WHERE ticket_id = %s", CLOSED)[0]
+    assert using is not None
+    for search in ({"using_unit": using}, {"q": address}):
+        found = client.get("/v1/tickets", params={**search, "limit": 500}).json()["items"]
+        assert CLOSED in [i["ticket_id"] for i in found], search
 
     routed = client.post("/v1/alarms", json={"lift": code(2), "source": "96333",
                                              "source_ref": "NEW-1"})
