@@ -5,12 +5,17 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import RedirectResponse
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
 
 from adapters.http import export_columns as columns
-from adapters.http.deps import (CurrentUnitScope, SettingsDep, TicketQueriesDep,
-                                TicketsCaughtUp, UnitFilter)
+from adapters.http.deps import (
+    CurrentUnitScope,
+    SettingsDep,
+    TicketQueriesDep,
+    TicketsCaughtUp,
+    UnitFilter,
+)
 from adapters.http.exports import ExportFormat, every_row, respond
 from adapters.http.query_params import only_declared_query
 from adapters.http.windows import From, To  # bounded: year 1 / 9999 are 422, not 500
