@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from adapters.http.console.rendering import render
 from adapters.http.console.session import ConsoleScope
 from adapters.http.deps import RegistryQueriesDep, SettingsDep, TicketQueriesDep
-from adapters.http.routes.reports import ORDERS, Status, dynamic_item, ticket_page
+from adapters.http.ticket_lists import ORDERS, Status, dynamic_item, ticket_page
 from adapters.http.windows import local_date
 from adapters.postgres.ticket_search import TicketFilter
 
