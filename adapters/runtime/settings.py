@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     api_workers: int = Field(1, ge=1, description="API worker processes (`serve api`)")
     timezone: str = Field("Asia/Shanghai", description="Day and hour buckets in reports")
     overtime_minutes: int = Field(30, description="Rescuer must be on site within this")
+    unnotified_alarm_minutes: int = Field(
+        3, ge=1, description="The console board turns a ticket red when the maintenance side "
+        "was not notified within this many minutes of receipt")
     accept_timeout_seconds: float = Field(300, description="No responder by then → escalate")
     link_window_minutes: int = Field(60, ge=0, description="An alarm from another source for a "
                                      "lift whose ticket is open and was received within this "

@@ -1,4 +1,4 @@
-"""The live board: open tickets with the time since the station was notified, pushed by SSE.
+"""The live board: open tickets with clocks since receipt and since notification, pushed by SSE.
 
 The stream carries only a "board changed" signal computed inside the caller's unit scope; the
 rows themselves are fetched through the same scoped query, so nothing crosses units."""
@@ -28,14 +28,14 @@ def board(request: Request, scope: ConsoleScope, queries: TicketQueriesDep,
     # The signature is read before the rows: a change in between shows up as an event.
     since = queries.board_signature(scope)
     return render(request, "board.html", rows=queries.board(scope), since=since,
-                  limit=settings.overtime_minutes)
+                  limit=settings.overtime_minutes, unnotified=settings.unnotified_alarm_minutes)
 
 
 @router.get("/board/rows")
 def rows(request: Request, scope: ConsoleScope, queries: TicketQueriesDep,
          settings: SettingsDep) -> HTMLResponse:
     return render(request, "board_rows.html", rows=queries.board(scope),
-                  limit=settings.overtime_minutes)
+                  limit=settings.overtime_minutes, unnotified=settings.unnotified_alarm_minutes)
 
 
 @router.get("/board/stream")
