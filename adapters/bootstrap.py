@@ -17,6 +17,7 @@ from adapters.postgres.idempotency import IdempotencyStore
 from adapters.postgres.login_throttle import LoginThrottle
 from adapters.postgres.migrations import runner as migrations
 from adapters.postgres.migrations.views import VIEWS
+from adapters.postgres.personal_data import PersonalDataStore
 from adapters.postgres.registry_queries import RegistryQueries
 from adapters.postgres.schema_lock import schema_lock
 from adapters.postgres.ticket_numbers import PostgresTicketNumbers
@@ -24,6 +25,7 @@ from adapters.postgres.ticket_queries import TicketQueries
 from adapters.postgres.tokens import TokenStore
 from adapters.postgres.views.deadlines import DeadlineQueries
 from adapters.runtime.audit_key import audit_key
+from adapters.runtime.pii_key import pii_key
 from adapters.runtime.settings import Settings
 from adapters.sms.outbox import HttpGateway, LogGateway, SmsOutbox
 from dispatch.dispatcher import Dispatcher
@@ -57,6 +59,7 @@ class Services:
     dispatcher: Dispatcher
     users: ConsoleUsers
     login_throttle: LoginThrottle
+    personal_data: PersonalDataStore
     on_close: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
@@ -76,6 +79,7 @@ def bootstrap(settings: Settings, database_url: str | None = None) -> Services:
         raise ValueError("no database URL: start embedded PostgreSQL or set "
                          "LIFTRESCUE_DATABASE_URL")
     key = audit_key(settings)
+    pii_key(settings)  # production refuses to start without it, before touching anything
     # Roles started together on a fresh database would collide creating tables: take turns.
     with schema_lock(url) as conn:
         migrations.migrate(conn, key)
@@ -87,6 +91,7 @@ def _build(settings: Settings, url: str, key: bytes) -> Services:
     env = eventsourcing_env(url, pool_size=settings.db_pool_size,
                             lock_timeout=settings.db_lock_timeout_seconds)
     queries = RegistryQueries(pool)
+    personal_data = PersonalDataStore(pool, pii_key(settings))
     registry = RegistryApp(env, catalogue=Catalogue(reference.districts(),
                                                     reference.site_types()),
                            lifts_of_using_unit=queries.lift_codes_of_using_unit,
@@ -95,7 +100,8 @@ def _build(settings: Settings, url: str, key: bytes) -> Services:
                         causes=reference.FaultCauseTable(),
                         lifts=RegistryLiftDirectory(registry, queries.code_for_rescue_code),
                         saver=GroupCommit if settings.group_commit else None,
-                        link_window=timedelta(minutes=settings.link_window_minutes))
+                        link_window=timedelta(minutes=settings.link_window_minutes),
+                        personal_data=personal_data)
     audit = PostgresAuditChain(tickets.recorder.datastore, key=key,
                                grace_seconds=settings.audit_grace_seconds)
     # eventsourcing's own tables (events above, tracking here) are the library's: see
@@ -120,6 +126,7 @@ def _build(settings: Settings, url: str, key: bytes) -> Services:
                         pool, tokens, idle=timedelta(minutes=settings.session_idle_minutes),
                         lifetime=timedelta(hours=settings.session_hours)),
                     sms=sms, deadlines=deadlines, dispatcher=dispatcher, users=ConsoleUsers(pool),
+                    personal_data=personal_data,
                     login_throttle=LoginThrottle(
                         pool, per_user=settings.login_max_failures,
                         per_client=settings.login_max_failures_per_client,

@@ -17,10 +17,12 @@ from eventsourcing.persistence import IntegrityError
 
 from dispatch.commands import Context, LinkAlarm, ReceiveAlarm
 from dispatch.errors import ConcurrentUpdate, TicketNotFound
+from dispatch.personal_data import sealed
+from dispatch.ports import PersonalData
 from domain.errors import DomainError
 from domain.lift_alarms import AlarmAlias, LiftAlarms, lift_alarms_id
 from domain.ticket import Ticket
-from domain.values import mask_mobile, ticket_id_for
+from domain.values import ticket_id_for
 
 DEFAULT_LINK_WINDOW = timedelta(minutes=60)
 # Each new ticket appends to its lift's record: a burst of alarms for one lift takes turns.
@@ -66,6 +68,7 @@ class AlarmIntake:
 
     link_window: timedelta
     lift_alarms: LiftAlarmsApp
+    personal_data: PersonalData
 
     def receive_alarm(self, cmd: ReceiveAlarm, ctx: Context) -> Outcome:
         """Open a ticket, or link to the lift's open one; the same (source, source_ref)
@@ -206,8 +209,10 @@ class AlarmIntake:
     def _new_ticket(self, cmd: ReceiveAlarm, ctx: Context, ticket_no: str | None,
                     received_at: datetime, snapshot: dict[str, Any] | None) -> Ticket:
         caller = None
-        if cmd.caller:
-            caller = {"name": cmd.caller.get("name"), "phone": mask_mobile(cmd.caller.get("phone"))}
+        if cmd.caller:  # the full phone goes to the personal-data store, the event keeps a ref
+            caller = sealed(self.personal_data, "caller_phone",
+                            {"name": cmd.caller.get("name"), "phone": cmd.caller.get("phone")},
+                            "phone")
         return Ticket(
             source=cmd.source, source_ref=cmd.source_ref,
             ticket_no=ticket_no or self.numbers.next_number(self.clock()), lift_code=cmd.lift,

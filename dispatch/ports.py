@@ -63,3 +63,25 @@ class Texts(Protocol):
 
     def send(self, key: str, ticket_id: str, recipients: Sequence[Any], text: str) -> bool:
         """True when the gateway accepted the message (now or before)."""
+
+
+class PersonalData(Protocol):
+    """Phone numbers kept outside the immutable events, encrypted; events hold the reference."""
+
+    def keep(self, kind: str, value: str) -> str:
+        """Store the value (encrypted) now; its reference."""
+
+    def reveal(self, ref: str) -> "Revealed":
+        """The full value, or why it cannot be shown (purged, unknown, unreadable)."""
+
+
+class Revealed(Protocol):
+    value: str | None  # None: shown masked
+    problem: str | None  # "purged", "unknown" or "unreadable" (wrong key) when value is None
+
+
+class NoPersonalData:
+    """Before the store exists (read-only instances, unit tests): values stay masked only."""
+
+    def keep(self, kind: str, value: str) -> str | None:  # type: ignore[override]
+        return None

@@ -16,11 +16,15 @@ from dispatch.commands import (
     FileFaultReport, LinkAlarm, NotifyStation, ReleasePassengers, TicketCommand,
 )
 from dispatch.errors import ConcurrentUpdate, VersionMismatch
-from dispatch.ports import BatchSaver, FaultCauses, LiftDirectory, TicketNumbers, UnknownLifts
+from dispatch.personal_data import sealed
+from dispatch.ports import (
+    BatchSaver, FaultCauses, LiftDirectory, NoPersonalData, PersonalData, TicketNumbers,
+    UnknownLifts,
+)
 from dispatch.ticket_queries import TicketQueries
 from domain.errors import InvalidValue
 from domain.ticket import Ticket
-from domain.values import business_time, mask_mobile
+from domain.values import business_time
 
 SAVE_ATTEMPTS = 3
 # The event each command records: a redelivered command finds it at the same business time.
@@ -51,8 +55,10 @@ class TicketApp(AlarmIntake, TicketQueries, Application[UUID]):
                  lifts: LiftDirectory | None = None,
                  clock: Callable[[], datetime] = _utcnow,
                  saver: Callable[[Callable[..., list[Any]]], BatchSaver] | None = None,
-                 link_window: timedelta = DEFAULT_LINK_WINDOW):
+                 link_window: timedelta = DEFAULT_LINK_WINDOW,
+                 personal_data: PersonalData | None = None):
         super().__init__(env)
+        self.personal_data = personal_data or NoPersonalData()
         # Many request threads: the composition root may hand in a saver that batches their
         # saves into shared transactions (adapters/postgres/group_commit.py).
         self.saver = saver(self.save) if saver is not None else None
@@ -84,9 +90,9 @@ class TicketApp(AlarmIntake, TicketQueries, Application[UUID]):
                             lambda t: t.escalate(at=at, reason=cmd.reason, **_who(ctx)))
 
     def assign_responder(self, cmd: AssignResponder, ctx: Context) -> Outcome:
-        """The responder who accepted; the stored mobile is masked."""
+        """The responder who accepted; the event keeps the mobile masked and by reference."""
         at = self._time(cmd.at, "at")
-        responder = {**cmd.responder, "mobile": mask_mobile(cmd.responder.get("mobile"))}
+        responder = sealed(self.personal_data, "responder_mobile", dict(cmd.responder), "mobile")
         return self._decide(cmd.ticket_id, ctx,
                             lambda t: t.assign(at=at, responder=responder, **_who(ctx)))
 

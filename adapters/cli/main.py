@@ -16,6 +16,7 @@ from adapters.cli import import_csv as cli_import
 from adapters.cli import kafka as cli_kafka
 from adapters.cli import load as cli_load
 from adapters.cli import migrate as cli_migrate
+from adapters.cli import pii as cli_pii
 from adapters.cli import projections as cli_projections
 from adapters.cli import schemas as cli_schemas
 from adapters.cli import tokens as cli_tokens
@@ -174,6 +175,7 @@ def parser() -> argparse.ArgumentParser:
     cli_tokens.register(sub)
     cli_users.register(sub)
     cli_migrate.register(sub)
+    cli_pii.register(sub)
     cli_audit.register(sub)
     cli_import.register(sub)
     cli_projections.register(sub)

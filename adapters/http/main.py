@@ -16,14 +16,14 @@ from adapters.http.console import search as console_search
 from adapters.http.console import users_pages
 from adapters.http.console.rendering import build_templates
 from adapters.http.routes import (
-    alarms, audit, dossier, health, lifts, metrics, notifications, reports, sms_receipts,
-    stations, tickets, units,
+    alarms, audit, contacts, dossier, health, lifts, metrics, notifications, reports,
+    sms_receipts, stations, tickets, units,
 )
 
 # Every resource's router; new resources add theirs here.
 ROUTERS = [alarms.router, reports.router, tickets.router, dossier.router, units.router,
            stations.router, lifts.router, notifications.router, sms_receipts.router,
-           audit.router, health.router, metrics.router,
+           audit.router, health.router, metrics.router, contacts.router,
            pages.router, board.router, console_reports.router, registry_pages.router,
            users_pages.router, console_search.router]
 STATIC = Path(__file__).parent / "console" / "static"

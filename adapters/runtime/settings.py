@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     audit_key: SecretStr | None = Field(
         None, description="HMAC key of the audit chain and its checkpoints; required in "
         "production; development keeps one in state_dir/audit-key (docs/AUDIT.md)")
+    pii_key: SecretStr | None = Field(
+        None, description="AES-256-GCM key of the personal-data table (32 bytes, base64 or "
+        "hex); required in production; development keeps one in state_dir/pii-key")
     audit_grace_seconds: float = Field(
         10.0, ge=0, description="Events after the chain head are pending, not unchained, while "
         "the audit-chain role passed within this")
