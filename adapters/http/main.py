@@ -13,7 +13,7 @@ from adapters.bootstrap import Services
 from adapters.http import middleware, problems
 from adapters.http.console import board, pages, registry_pages, reports as console_reports
 from adapters.http.console import search as console_search
-from adapters.http.console import users_pages
+from adapters.http.console import contacts_panel, users_pages
 from adapters.http.console.rendering import build_templates
 from adapters.http.routes import (
     alarms, audit, contacts, dossier, health, lifts, metrics, notifications, reports,
@@ -25,7 +25,7 @@ ROUTERS = [alarms.router, reports.router, tickets.router, dossier.router, units.
            stations.router, lifts.router, notifications.router, sms_receipts.router,
            audit.router, health.router, metrics.router, contacts.router,
            pages.router, board.router, console_reports.router, registry_pages.router,
-           users_pages.router, console_search.router]
+           users_pages.router, console_search.router, contacts_panel.router]
 STATIC = Path(__file__).parent / "console" / "static"
 
 DESCRIPTION = """Event-sourced dispatch for elevator entrapments: alarms become tickets,
