@@ -116,7 +116,8 @@ def _build(settings: Settings, url: str, key: bytes) -> Services:
     dispatcher = Dispatcher(tickets=tickets, registry=registry, deadlines=deadlines, sms=sms,
                             stations_covering=queries.stations_covering,
                             accept_timeout=settings.accept_timeout_seconds,
-                            overtime_minutes=settings.overtime_minutes)
+                            overtime_minutes=settings.overtime_minutes,
+                            personal_data=personal_data)
     return Services(settings=settings, database_url=url, env=env, pool=pool, tickets=tickets,
                     registry=registry, registry_queries=queries,
                     ticket_queries=TicketQueries(pool, settings.timezone,

@@ -17,8 +17,9 @@ import structlog
 from dispatch import messages
 from dispatch.commands import Context, Escalate, NotifyStation, TicketCommand
 from dispatch.errors import NotFound, VersionMismatch
+from dispatch.personal_data import full_number
 from dispatch.policy import Recipient, StationContacts, Target, first_target, next_target
-from dispatch.ports import DueDeadlines, Texts
+from dispatch.ports import DueDeadlines, NoPersonalData, PersonalData, Texts
 from dispatch.registry import RegistryApp
 from dispatch.tickets import TicketApp
 from domain.errors import DomainError
@@ -31,8 +32,9 @@ class Dispatcher:
     def __init__(self, *, tickets: TicketApp, registry: RegistryApp, deadlines: DueDeadlines,
                  sms: Texts,
                  stations_covering: Callable[[str], list[str]], accept_timeout: float,
-                 overtime_minutes: int):
+                 overtime_minutes: int, personal_data: PersonalData | None = None):
         self.tickets, self.registry, self.deadlines, self.sms = tickets, registry, deadlines, sms
+        self.personal_data = personal_data or NoPersonalData()
         self.stations_covering = stations_covering
         self.accept_timeout, self.overtime_minutes = accept_timeout, overtime_minutes
 
@@ -111,10 +113,12 @@ class Dispatcher:
             station = self.registry.station(station_id)
         except NotFound:
             return None
-        workers = tuple(Recipient(w["name"], w["mobile"]) for w in station.workers.values())
+        workers = tuple(r for w in station.workers.values() if (r := self._recipient(w)))
+        lead = self._recipient(station.lead) or (workers[0] if workers else None)
+        if lead is None:  # nobody at the station can be texted: the next candidate is asked
+            return None
         return StationContacts(str(station.id), station.name, station.unit_id,
-                               tuple(station.coverage["districts"]),
-                               Recipient(station.lead["name"], station.lead["mobile"]), workers)
+                               tuple(station.coverage["districts"]), lead, workers)
 
     def _unit_lead(self, unit_id: str | None) -> Recipient | None:
         if not unit_id:
@@ -123,4 +127,17 @@ class Dispatcher:
             lead = self.registry.unit(unit_id).emergency_lead
         except NotFound:
             return None
-        return Recipient(lead["name"], lead["mobile"]) if lead else None
+        return self._recipient(lead)
+
+    def _recipient(self, person: dict[str, Any] | None) -> Recipient | None:
+        """Whom to text: the full mobile as the registry holds it (whole in records made
+        before issue 14, by reference in the personal-data store after)."""
+        if not person:
+            return None
+        number, problem = full_number(self.personal_data, person, "mobile")
+        if number is None:
+            # Loud: a contact nobody can text is a gap in the rescue chain, not a detail.
+            log.error("contact_unreachable", name=person.get("name"), problem=problem,
+                      mobile=person.get("mobile") and "masked")
+            return None
+        return Recipient(person["name"], number)

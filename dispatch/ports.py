@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -75,9 +76,10 @@ class PersonalData(Protocol):
         """The full value, or why it cannot be shown (purged, unknown, unreadable)."""
 
 
-class Revealed(Protocol):
+@dataclass(frozen=True)
+class Revealed:
     value: str | None  # None: shown masked
-    problem: str | None  # "purged", "unknown" or "unreadable" (wrong key) when value is None
+    problem: str | None = None  # "purged", "unknown" or "unreadable" (wrong key)
 
 
 class NoPersonalData:
@@ -85,3 +87,6 @@ class NoPersonalData:
 
     def keep(self, kind: str, value: str) -> str | None:  # type: ignore[override]
         return None
+
+    def reveal(self, ref: str) -> Revealed:
+        return Revealed(None, "unknown")

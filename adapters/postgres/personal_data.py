@@ -2,7 +2,6 @@
 
 import os
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 
 import structlog
@@ -10,14 +9,10 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from psycopg_pool import ConnectionPool
 
+from dispatch.ports import Revealed
+
 log = structlog.get_logger(__name__)
 NONCE_BYTES = 12
-
-
-@dataclass(frozen=True)
-class Revealed:
-    value: str | None
-    problem: str | None = None
 
 
 class PersonalDataStore:

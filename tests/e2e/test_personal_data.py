@@ -113,3 +113,17 @@ def test_a_wrong_key_cannot_decrypt(client):
     caller = answer.json()["caller"]
     assert caller["phone"] is None and caller["problem"] == "unreadable"
     assert caller["masked"] == "138****5678"
+
+
+def test_dispatcher_texts_full_mobiles_whether_held_whole_or_by_reference(services):
+    dispatcher, store = services.dispatcher, services.personal_data
+    ref = store.keep("station_lead_mobile", "13500135000")
+    by_ref = {"name": "新站长", "mobile": "135****5000", "mobile_ref": ref}
+    assert dispatcher._recipient(by_ref).mobile == "13500135000"
+    assert dispatcher._recipient({"name": "老站长", "mobile": "13900139000"}).mobile \
+        == "13900139000"
+    assert dispatcher._recipient({"name": "只有掩码", "mobile": "135****5000"}) is None
+    with psycopg.connect(services.database_url) as conn:
+        conn.execute("UPDATE personal_data SET created_at = now() - interval '2 days'")
+    assert store.purge(timedelta(days=1)) == 1
+    assert dispatcher._recipient(by_ref) is None  # purged: nobody to text, logged as an error
