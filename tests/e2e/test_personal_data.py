@@ -127,3 +127,25 @@ def test_dispatcher_texts_full_mobiles_whether_held_whole_or_by_reference(servic
         conn.execute("UPDATE personal_data SET created_at = now() - interval '2 days'")
     assert store.purge(timedelta(days=1)) == 1
     assert dispatcher._recipient(by_ref) is None  # purged: nobody to text, logged as an error
+
+
+def test_pii_purge_command(client, database_url, monkeypatch, capsys):
+    from adapters.cli.main import parser
+    from adapters.runtime.settings import Settings
+
+    _, ticket_id = registered_ticket(client)
+    monkeypatch.setenv("LIFTRESCUE_DATABASE_URL", database_url)
+    monkeypatch.setenv("LIFTRESCUE_ENVIRONMENT", "test")
+    args = parser().parse_args(["pii", "purge", "--older-than", "6 months"])
+    try:
+        args.run(args, Settings())
+    except SystemExit as exit_:
+        assert exit_.code == 2
+    assert "e.g. 180d" in capsys.readouterr().err
+    with psycopg.connect(database_url) as conn:
+        conn.execute("UPDATE personal_data SET created_at = now() - interval '181 days'")
+    args = parser().parse_args(["pii", "purge", "--older-than", "180d"])
+    args.run(args, Settings())
+    assert "purged 2 personal value(s)" in capsys.readouterr().out
+    contacts = client.get(f"/v1/tickets/{ticket_id}/contacts").json()
+    assert contacts["caller"]["phone"] is None and contacts["responder"]["problem"] == "purged"
