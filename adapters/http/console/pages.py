@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from adapters.bootstrap import Services
 from adapters.http.auth import unit_scope
-from adapters.http.console import actions, sign_in
+from adapters.http.console import actions, sign_in, ticket_sheet
 from adapters.http.console.rendering import render
 from adapters.http.console.session import (
     COOKIE,
@@ -66,14 +66,18 @@ def ticket_page(request: Request, services: Services, principal, ticket_id: UUID
         stations = services.registry_queries.stations(scope)
         offered = actions.with_stations(
             offered, [(s["station_id"], f"{s['name']} ({s['district']})") for s in stations])
+    offered = ticket_sheet.with_trapped_default(offered, ticket.trapped_count)
     return render(request, "ticket.html", t=ticket_public(ticket), events=events, error=error,
-                  actions=offered)
+                  actions=offered, facts=ticket_sheet.facts(services, ticket, scope))
 
 
 @router.get("/tickets/{ticket_id}")
 def ticket(request: Request, ticket_id: UUID, principal: ConsolePrincipal,
            services: ServicesDep) -> HTMLResponse:
     return ticket_page(request, services, principal, ticket_id)
+
+
+router.add_api_route("/tickets/{ticket_id}/print", ticket_sheet.print_sheet, methods=["GET"])
 
 
 @router.post("/tickets/{ticket_id}/{action}")
