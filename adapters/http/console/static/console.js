@@ -53,7 +53,7 @@ function showMute() {
   if (!button) return;
   const muted = localStorage.getItem(MUTED) === "1";
   button.setAttribute("aria-pressed", String(muted));
-  button.textContent = muted ? "🔕 已静音 Muted" : "🔔 声音开 Sound on";
+  button.textContent = muted ? "已静音 Muted" : "声音开 Sound on";
 }
 
 function soundAlarm(rows) {
