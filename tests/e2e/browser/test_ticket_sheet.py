@@ -68,3 +68,9 @@ def test_ticket_page_names_clocks_defaults_and_print_sheet(login, live_server, i
     shanghai = received.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M:%S")
     assert shanghai in page.inner_text("[data-testid=sheet-nodes]")
     screenshot(page, "ticket-print")
+
+    # Another unit's user never sees the sheet.
+    other = make_unit(admin, "别家维保")
+    outsider = login(issue_token("unit", unit_id=other, name="outsider"))
+    assert outsider.goto(f"{base}/console/tickets/{ticket_id}/print").status == 404
+    assert "华南福田站" not in outsider.content()
