@@ -92,6 +92,7 @@ def _build(settings: Settings, url: str, key: bytes) -> Services:
                             lock_timeout=settings.db_lock_timeout_seconds)
     queries = RegistryQueries(pool)
     personal_data = PersonalDataStore(pool, pii_key(settings))
+    personal_data.key_fits()  # a wrong key is logged (personal_data_unreadable) at start
     registry = RegistryApp(env, catalogue=Catalogue(reference.districts(),
                                                     reference.site_types()),
                            lifts_of_using_unit=queries.lift_codes_of_using_unit,

@@ -53,6 +53,14 @@ class PersonalDataStore:
                       hint="LIFTRESCUE_PII_KEY differs from the key that encrypted this row")
             return Revealed(None, "unreadable")
 
+    def key_fits(self) -> bool:
+        """Does the key open the newest stored value? False is logged as an error at start, so a
+        wrong LIFTRESCUE_PII_KEY is found before an operator needs a number (nothing stored: True)."""
+        with self.pool.connection() as conn:
+            row = conn.execute("SELECT ref FROM personal_data WHERE purged_at IS NULL "
+                               "ORDER BY created_at DESC LIMIT 1").fetchone()
+        return row is None or self.reveal(str(row[0])).problem != "unreadable"
+
     def purge(self, older_than: timedelta) -> int:
         """Crypto-shred values stored longer ago than `older_than`; how many were purged."""
         with self.pool.connection() as conn:

@@ -149,3 +149,17 @@ def test_pii_purge_command(client, database_url, monkeypatch, capsys):
     assert "purged 2 personal value(s)" in capsys.readouterr().out
     contacts = client.get(f"/v1/tickets/{ticket_id}/contacts").json()
     assert contacts["caller"]["phone"] is None and contacts["responder"]["problem"] == "purged"
+
+
+def test_a_wrong_key_is_reported_at_start(services):
+    from structlog.testing import capture_logs
+
+    from adapters.postgres.personal_data import PersonalDataStore
+
+    assert services.personal_data.key_fits()  # nothing stored yet
+    services.personal_data.keep("caller_phone", CALLER)
+    assert services.personal_data.key_fits()
+    with capture_logs() as logs:
+        assert not PersonalDataStore(services.pool, b"x" * 32).key_fits()
+    assert [e["event"] for e in logs] == ["personal_data_unreadable"]
+    assert CALLER not in repr(logs)
