@@ -11,6 +11,16 @@ ONE_LINE = """(selector) => Array.from(document.querySelectorAll(selector)).map(
           line: parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.4};
 })"""
 
+STUB_NOTIFICATION = """() => {
+  window.__shown = [];
+  window.Notification = class {
+    static permission = "default";
+    static requestPermission() { window.Notification.permission = "granted";
+                                 return Promise.resolve("granted"); }
+    constructor(title, options) { window.__shown.push([title, options.body]); }
+  };
+}"""
+
 
 def test_unnotified_ticket_has_a_receipt_clock_and_turns_red_after_the_threshold(
         login, live_server, issue_token):
@@ -45,9 +55,14 @@ def test_new_alarm_sounds_until_muted_and_mute_is_remembered(login, live_server,
     page = login(token)
     played = "document.getElementById('alarm-sound').dataset.played"
     assert page.evaluate(played) == "0"
+    page.evaluate(STUB_NOTIFICATION)  # headless Chromium shows none: count what would show
+    page.click("[data-testid=notify-permission]")
+    page.wait_for_selector("[data-testid=notify-permission]:has-text('已启用')")
     first = alarm(ops, "44030000000000062001", "sound-1")
     page.wait_for_selector(row(first), timeout=15_000)
     page.wait_for_function(f"{played} === '1'")
+    number = page.inner_text(f"{row(first)} td.ticket-no")
+    assert page.evaluate("window.__shown") == [["新困人警情 New alarm", number]]
 
     page.click("[data-testid=mute]")
     assert page.get_attribute("[data-testid=mute]", "aria-pressed") == "true"
