@@ -36,3 +36,8 @@ def districts() -> list[str]:
 
 def site_types() -> list[str]:
     return list(load("site_types")["site_types"])
+
+
+def rescue_methods() -> dict[str, str]:
+    """Rescue method code → name (救援方法), in table order; "9" (其他方法) needs a note."""
+    return dict(load("rescue_methods")["methods"])

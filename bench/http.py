@@ -60,7 +60,7 @@ def alarm_intake(host: str, port: int, clients: int, seconds: float,
 
 def lifecycles(host: str, port: int, clients: int, seconds: float,
                token: str | None = None) -> Result:
-    """One op = a whole ticket: alarm, notify, assign, arrive, release, close."""
+    """One op = a whole ticket: alarm, notify, assign, arrive, release, callback, close."""
     run = uuid.uuid4().hex[:8]
     t0 = datetime.now(UTC) - timedelta(hours=1)
 
@@ -80,8 +80,10 @@ def lifecycles(host: str, port: int, clients: int, seconds: float,
             api.post(f"/v1/tickets/{tid}/arrive", {"at": at(12)})
             api.post(f"/v1/tickets/{tid}/release",
                      {"released_count": 1, "released_by": "rescuer", "at": at(20)})
+            api.post(f"/v1/tickets/{tid}/callback", {"confirmed_by": "trapped_person",
+                                                     "at": at(25)})
             api.post(f"/v1/tickets/{tid}/close", {"at": at(30)})
 
         return ticket
 
-    return run_closed_loop("HTTP ticket lifecycle (6 commands)", clients, seconds, make)
+    return run_closed_loop("HTTP ticket lifecycle (7 commands)", clients, seconds, make)

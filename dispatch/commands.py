@@ -62,6 +62,8 @@ class ArriveOnSite(TicketCommand):  # inherits TicketCommand's dataclass fields,
 class ReleasePassengers(TicketCommand):
     released_count: int
     released_by: str
+    rescue_method: str | None = None
+    rescue_note: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,8 +79,17 @@ class FileFaultReport(TicketCommand):
     description: str
 
 
-class CloseTicket(TicketCommand):  # inherits TicketCommand's dataclass fields, frozen
-    """Close the ticket: the command adds nothing to TicketCommand."""
+@dataclass(frozen=True, kw_only=True)
+class ConfirmCallback(TicketCommand):
+    """回访确认: the trapped person or the using unit confirmed the rescue."""
+    confirmed_by: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloseTicket(TicketCommand):
+    """Close the ticket: after a callback confirmation, or with the reason there was none."""
+    without_callback_reason: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

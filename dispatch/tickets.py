@@ -12,8 +12,9 @@ from eventsourcing.persistence import IntegrityError
 
 from dispatch.alarm_intake import DEFAULT_LINK_WINDOW, AlarmIntake, LiftAlarmsApp, Outcome
 from dispatch.commands import (
-    ArriveOnSite, AssignResponder, CancelTicket, CloseTicket, Context, CorrectTime, Escalate,
-    FileFaultReport, LinkAlarm, NotifyStation, ReleasePassengers, TicketCommand,
+    ArriveOnSite, AssignResponder, CancelTicket, CloseTicket, ConfirmCallback, Context,
+    CorrectTime, Escalate, FileFaultReport, LinkAlarm, NotifyStation, ReleasePassengers,
+    TicketCommand,
 )
 from dispatch.errors import ConcurrentUpdate, VersionMismatch
 from dispatch.personal_data import sealed
@@ -33,6 +34,7 @@ RECORDED_AS: dict[type[TicketCommand], type[Any]] = {
     AssignResponder: Ticket.ResponderAssigned, ArriveOnSite: Ticket.ArrivedOnSite,
     ReleasePassengers: Ticket.PassengersReleased, CancelTicket: Ticket.Cancelled,
     FileFaultReport: Ticket.FaultReportFiled, CloseTicket: Ticket.Closed,
+    ConfirmCallback: Ticket.CallbackConfirmed,
     CorrectTime: Ticket.TimeCorrected, LinkAlarm: Ticket.AlarmLinked,
 }
 
@@ -73,6 +75,7 @@ class TicketApp(AlarmIntake, TicketQueries, Application[UUID]):
             AssignResponder: self.assign_responder, ArriveOnSite: self.arrive_on_site,
             ReleasePassengers: self.release_passengers, CancelTicket: self.cancel_ticket,
             FileFaultReport: self.file_fault_report, CloseTicket: self.close_ticket,
+            ConfirmCallback: self.confirm_callback,
             CorrectTime: self.correct_time, LinkAlarm: self.link_alarm,
         }
 
@@ -103,7 +106,8 @@ class TicketApp(AlarmIntake, TicketQueries, Application[UUID]):
     def release_passengers(self, cmd: ReleasePassengers, ctx: Context) -> Outcome:
         at = self._time(cmd.at, "at")
         return self._decide(cmd.ticket_id, ctx, lambda t: t.release(
-            at=at, released_count=cmd.released_count, released_by=cmd.released_by, **_who(ctx)))
+            at=at, released_count=cmd.released_count, released_by=cmd.released_by,
+            rescue_method=cmd.rescue_method, rescue_note=cmd.rescue_note, **_who(ctx)))
 
     def cancel_ticket(self, cmd: CancelTicket, ctx: Context) -> Outcome:
         at = self._time(cmd.at, "at")
@@ -122,7 +126,14 @@ class TicketApp(AlarmIntake, TicketQueries, Application[UUID]):
 
     def close_ticket(self, cmd: CloseTicket, ctx: Context) -> Outcome:
         at = self._time(cmd.at, "at")
-        return self._decide(cmd.ticket_id, ctx, lambda t: t.close(at=at, **_who(ctx)))
+        return self._decide(cmd.ticket_id, ctx, lambda t: t.close(
+            at=at, without_callback_reason=cmd.without_callback_reason, **_who(ctx)))
+
+    def confirm_callback(self, cmd: ConfirmCallback, ctx: Context) -> Outcome:
+        """回访确认 after the release: who confirmed, when, with an optional note."""
+        at = self._time(cmd.at, "at")
+        return self._decide(cmd.ticket_id, ctx, lambda t: t.confirm_callback(
+            at=at, confirmed_by=cmd.confirmed_by, note=cmd.note, **_who(ctx)))
 
     def correct_time(self, cmd: CorrectTime, ctx: Context) -> Outcome:
         """A node's business time, corrected with a reason (the history keeps both)."""

@@ -7,13 +7,14 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import InvalidTransition, InvalidValue, NodeOutOfOrder, TicketFinished
+from domain.errors import InvalidTransition, InvalidValue
 from domain.events import TicketEvent
+from domain.ticket_loop import TicketLoop, closed_v1_v2, released_v1_v2
 from domain.ticket_rules import MAX_LEVEL, TicketRules
-from domain.values import CancelReason, Node, ReleasedBy, notified_side, ticket_id_for
+from domain.values import CancelReason, Node, notified_side, ticket_id_for
 
 
-class Ticket(TicketRules, Aggregate):
+class Ticket(TicketRules, TicketLoop, Aggregate):
     """Nodes keep business-time order; nothing follows Closed or Cancelled but a fault report."""
 
     class AlarmReceived(TicketEvent, Aggregate.Created):
@@ -51,8 +52,18 @@ class Ticket(TicketRules, Aggregate):
         """The rescuer is on site (the 30-minute clock stops)."""
 
     class PassengersReleased(TicketEvent):
+        """v2 records the rescue method (rescue_methods.json code) and its note."""
         released_count: int
         released_by: str
+        rescue_method: str | None
+        rescue_note: str | None
+        class_version = 2
+        upcast_v1_v2 = staticmethod(released_v1_v2)
+
+    class CallbackConfirmed(TicketEvent):
+        """回访确认: the trapped person or the using unit confirmed the rescue."""
+        confirmed_by: str
+        note: str | None
 
     class Cancelled(TicketEvent):
         reason: str
@@ -64,7 +75,10 @@ class Ticket(TicketRules, Aggregate):
         description: str
 
     class Closed(TicketEvent):
-        """The released ticket is closed."""
+        """The released ticket is closed; v2 gives the reason when no callback was confirmed."""
+        without_callback_reason: str | None
+        class_version = 2
+        upcast_v1_v2 = staticmethod(closed_v1_v2)
 
     class TimeCorrected(TicketEvent):
         node: str
@@ -95,6 +109,8 @@ class Ticket(TicketRules, Aggregate):
         self.responder: dict[str, Any] | None = None
         self.released_count: int | None = None
         self.released_by: str | None = None
+        self.rescue_method: dict[str, Any] | None = None
+        self.callback: dict[str, Any] | None = None
         self.cancelled: dict[str, Any] | None = None
         self.fault_report: dict[str, Any] | None = None
         self.linked_alarms: list[dict[str, Any]] = []
@@ -139,19 +155,6 @@ class Ticket(TicketRules, Aggregate):
         self._check_after(Node.ARRIVED, at)
         self._arrived(occurred_at=at, actor=actor, correlation_id=correlation_id)
 
-    def release(self, *, at: datetime, released_count: int, released_by: str, actor: str,
-                correlation_id: str) -> None:
-        self._check_open()
-        self._check_not_done(Node.RELEASED)
-        by = ReleasedBy(released_by)
-        if by is ReleasedBy.RESCUER and Node.ARRIVED not in self.times:
-            raise NodeOutOfOrder("a rescuer cannot release passengers before arriving on site")
-        if released_count < 0:
-            raise InvalidValue("released_count cannot be negative", field="released_count")
-        self._check_after(Node.RELEASED, at)
-        self._released(released_count=released_count, released_by=by.value, occurred_at=at,
-                       actor=actor, correlation_id=correlation_id)
-
     def cancel(self, *, at: datetime, reason: str, note: str | None, actor: str,
                correlation_id: str) -> None:
         self._check_open()
@@ -160,24 +163,6 @@ class Ticket(TicketRules, Aggregate):
         self._check_after(Node.NOTIFIED, at)
         self._cancelled(reason=CancelReason(reason).value, note=note, occurred_at=at,
                         actor=actor, correlation_id=correlation_id)
-
-    def file_fault_report(self, *, at: datetime, cause_root: str, cause_sub: str,
-                          description: str, actor: str, correlation_id: str) -> None:
-        if self.cancelled:
-            raise TicketFinished("a cancelled ticket has no fault to report")
-        if Node.RELEASED not in self.times:
-            raise InvalidTransition("a fault report follows the release of the passengers")
-        self._check_after(Node.RELEASED, at)
-        self._fault_report_filed(cause_root=cause_root, cause_sub=cause_sub,
-                                 description=description, occurred_at=at, actor=actor,
-                                 correlation_id=correlation_id)
-
-    def close(self, *, at: datetime, actor: str, correlation_id: str) -> None:
-        self._check_open()
-        if Node.RELEASED not in self.times:
-            raise InvalidTransition("only a ticket whose passengers are released can be closed")
-        self._check_after(Node.CLOSED, at)
-        self._closed(occurred_at=at, actor=actor, correlation_id=correlation_id)
 
     def correct_time(self, *, node: str, new: datetime, reason: str, at: datetime, actor: str,
                      correlation_id: str) -> None:
@@ -222,9 +207,15 @@ class Ticket(TicketRules, Aggregate):
         self.times[Node.ARRIVED] = occurred_at
 
     @event(PassengersReleased)
-    def _released(self, released_count, released_by, occurred_at, actor, correlation_id):
+    def _released(self, released_count, released_by, rescue_method, rescue_note, occurred_at,
+                  actor, correlation_id):
         self.times[Node.RELEASED] = occurred_at
         self.released_count, self.released_by = released_count, released_by
+        self.rescue_method = {"code": rescue_method, "note": rescue_note} if rescue_method else None
+
+    @event(CallbackConfirmed)
+    def _callback_confirmed(self, confirmed_by, note, occurred_at, actor, correlation_id):
+        self.callback = {"confirmed_by": confirmed_by, "note": note, "at": occurred_at}
 
     @event(Cancelled)
     def _cancelled(self, reason, note, occurred_at, actor, correlation_id):
@@ -237,7 +228,7 @@ class Ticket(TicketRules, Aggregate):
                              "at": occurred_at}
 
     @event(Closed)
-    def _closed(self, occurred_at, actor, correlation_id):
+    def _closed(self, without_callback_reason, occurred_at, actor, correlation_id):
         self.times[Node.CLOSED] = occurred_at
 
     @event(TimeCorrected)

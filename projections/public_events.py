@@ -124,6 +124,13 @@ class ArrivedOnSite(EventData):
 class PassengersReleased(EventData):
     released_count: int
     released_by: Literal["rescuer", "property", "fire", "self"]
+    rescue_method: Text = Field(None, description="救援方法 code (null: recorded before v2)")
+    rescue_note: Text = None
+
+
+class CallbackConfirmed(EventData):
+    confirmed_by: Literal["trapped_person", "using_unit"]
+    note: Text
 
 
 class Cancelled(EventData):
@@ -138,7 +145,7 @@ class FaultReportFiled(EventData):
 
 
 class Closed(EventData):
-    pass
+    without_callback_reason: Text = Field(None, description="why no callback was confirmed")
 
 
 class TimeCorrected(EventData):
@@ -156,7 +163,8 @@ class AlarmLinked(EventData):
 # Stored event class name → its public data. A stored type missing here fails loudly.
 DATA: dict[str, type[EventData]] = {model.__name__: model for model in (
     AlarmReceived, StationNotified, Escalated, ResponderAssigned, ArrivedOnSite,
-    PassengersReleased, Cancelled, FaultReportFiled, Closed, TimeCorrected, AlarmLinked)}
+    PassengersReleased, CallbackConfirmed, Cancelled, FaultReportFiled, Closed, TimeCorrected,
+    AlarmLinked)}
 
 
 class PublicEvent(Public):

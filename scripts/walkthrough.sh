@@ -38,7 +38,8 @@ step() { local out; out=$(post "$2" "$3"); echo "$1 → $out"; }
 step "notify  " /v1/tickets/$ID/notify "{\"at\":\"$(when 39)\"}"
 step "assign  " /v1/tickets/$ID/assign "{\"responder\":{\"name\":\"王师傅\",\"mobile\":\"13912345678\"},\"at\":\"$(when 37)\"}"
 step "arrive  " /v1/tickets/$ID/arrive "{\"at\":\"$(when 25)\"}"
-step "release " /v1/tickets/$ID/release "{\"released_count\":2,\"released_by\":\"rescuer\",\"at\":\"$(when 15)\"}"
+step "release " /v1/tickets/$ID/release "{\"released_count\":2,\"released_by\":\"rescuer\",\"rescue_method\":\"1\",\"at\":\"$(when 15)\"}"
+step "callback" /v1/tickets/$ID/callback "{\"confirmed_by\":\"trapped_person\",\"at\":\"$(when 10)\"}"
 step "close   " /v1/tickets/$ID/close "{\"at\":\"$(when 5)\"}"
 echo "events:"
 EVENTS=$(call GET "/v1/tickets/$ID/events")

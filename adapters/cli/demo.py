@@ -13,6 +13,7 @@ from dispatch.commands import (
     AssignResponder,
     CancelTicket,
     CloseTicket,
+    ConfirmCallback,
     Context,
     FileFaultReport,
     NotifyStation,
@@ -28,7 +29,8 @@ LEAD = {"name": "陈经理", "mobile": "13800138000"}
 # The seed's steps by name → the ticket command each one is.
 COMMANDS = {"notify": NotifyStation, "assign": AssignResponder, "arrive": ArriveOnSite,
             "release": ReleasePassengers, "cancel": CancelTicket,
-            "file_fault_report": FileFaultReport, "close": CloseTicket}
+            "file_fault_report": FileFaultReport, "callback": ConfirmCallback,
+            "close": CloseTicket}
 SITE_TYPES = ["住宅小区", "办公楼", "商场超市", "医院"]
 LIFTS = 300  # 1-9 are the hand-made ones below (with their data gaps); the rest are bulk
 # More stations, so the district has three per unit: (unit, name, district, worker).
@@ -141,7 +143,7 @@ def _tickets(services: Services, reg: dict[str, Any], now: datetime) -> None:
     m = lambda minutes: now - timedelta(minutes=minutes)
     notify = lambda station: {"station": {"id": station}, "channel": "platform"}
     wang = {"responder": {"name": "王师傅", "mobile": "13912345678"}}
-    released = {"released_count": 2, "released_by": "rescuer"}
+    released = {"released_count": 2, "released_by": "rescuer", "rescue_method": "1"}
     # Yesterday: on time, reported and closed.
     _ticket(services, "DEMO-1", anda[0], m(26 * 60), [
         ("notify", m(26 * 60 - 1), notify(stations["nanshan"])),
@@ -149,6 +151,7 @@ def _tickets(services: Services, reg: dict[str, Any], now: datetime) -> None:
         ("release", m(26 * 60 - 25), released),
         ("file_fault_report", m(26 * 60 - 60), {"cause_root": "03", "cause_sub": "01",
                                                 "description": "层门门锁触点氧化"}),
+        ("callback", m(26 * 60 - 60), {"confirmed_by": "trapped_person", "note": "乘客已安全"}),
         ("close", m(26 * 60 - 61), {})], trapped=2)
     # Today: arrived 38 minutes after notification (overtime), released, no report yet.
     _ticket(services, "DEMO-2", anda[1], m(55), [

@@ -11,6 +11,7 @@ from dispatch.commands import (
     AssignResponder,
     CancelTicket,
     CloseTicket,
+    ConfirmCallback,
     Context,
     CorrectTime,
     FileFaultReport,
@@ -60,14 +61,20 @@ def _steps(t: dict[str, Any]) -> list[Any]:
     release = 1 + (travel or 40) + 8
     by = "property" if travel is None else "rescuer"  # nobody came: the property freed them
     steps.append((ReleasePassengers, at(release), {"released_count": 1 + i % 3,
-                                                   "released_by": by}))
+                                                   "released_by": by,
+                                                   "rescue_method": "1" if i % 4 else "2"}))
     if kind == "corrected":  # the rescuer's arrival was keyed in late: the real time recorded
         steps.append((CorrectTime, at(release + 20), {
             "node": "arrived", "new": at(travel - 2), "reason": "现场补录到场时间 (re-keyed)"}))
     root, sub, words = CAUSES[i % len(CAUSES)]
     steps += [(FileFaultReport, at(release + 45), {"cause_root": root, "cause_sub": sub,
                                                    "description": words}),
-              (CloseTicket, at(release + 46), {})]
+              (ConfirmCallback, at(release + 40), {"confirmed_by": "using_unit"})]
+    if i % 7 == 3:  # nobody answered the callback: closed with the reason instead
+        steps[-1] = (CloseTicket, at(release + 46), {
+            "without_callback_reason": "回访电话无人接听 (nobody answered the callback)"})
+    else:
+        steps.append((CloseTicket, at(release + 46), {}))
     return steps
 
 

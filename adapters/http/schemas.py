@@ -120,14 +120,6 @@ class AtBody(Body):
     at: At = None
 
 
-class ReleaseBody(Body):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"released_count": 2, "released_by": "rescuer", "at": "2026-11-22T08:40:00+08:00"}]})
-    released_count: Count
-    released_by: Literal["rescuer", "property", "fire", "self"]
-    at: At = None
-
-
 class CancelBody(Body):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"reason": "false_alarm", "note": "child pressed the alarm button"}]})

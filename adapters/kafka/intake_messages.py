@@ -5,13 +5,13 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, TypeAdapter, ValidationError
 
+from adapters.http.closing_schemas import CallbackBody, CloseBody, ReleaseBody
 from adapters.http.schemas import (
     AlarmCreate, AssignBody, AtBody, CancelBody, EscalateBody, FaultReportBody, NotifyBody,
-    ReleaseBody,
 )
 from dispatch.commands import (
-    ArriveOnSite, AssignResponder, CancelTicket, CloseTicket, Escalate, FileFaultReport,
-    NotifyStation, ReceiveAlarm, ReleasePassengers, TicketCommand,
+    ArriveOnSite, AssignResponder, CancelTicket, CloseTicket, ConfirmCallback, Escalate,
+    FileFaultReport, NotifyStation, ReceiveAlarm, ReleasePassengers, TicketCommand,
 )
 
 SourceRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
@@ -71,7 +71,8 @@ class ReleaseMessage(_Node, ReleaseBody):
     def command(self, ticket_id: UUID) -> ReleasePassengers:
         return ReleasePassengers(ticket_id=ticket_id, at=self.at,
                                  released_count=self.released_count,
-                                 released_by=self.released_by)
+                                 released_by=self.released_by,
+                                 rescue_method=self.rescue_method, rescue_note=self.rescue_note)
 
 
 class CancelMessage(_Node, CancelBody):
@@ -96,16 +97,25 @@ class FaultReportMessage(_Node, FaultReportBody):
                                cause_sub=self.cause.sub, description=self.description)
 
 
-class CloseMessage(_Node, AtBody):
+class CallbackMessage(_Node, CallbackBody):
+    kind: Literal["callback"]
+
+    def command(self, ticket_id: UUID) -> ConfirmCallback:
+        return ConfirmCallback(ticket_id=ticket_id, at=self.at, confirmed_by=self.confirmed_by,
+                               note=self.note)
+
+
+class CloseMessage(_Node, CloseBody):
     kind: Literal["close"]
 
     def command(self, ticket_id: UUID) -> CloseTicket:
-        return CloseTicket(ticket_id=ticket_id, at=self.at)
+        return CloseTicket(ticket_id=ticket_id, at=self.at,
+                           without_callback_reason=self.without_callback_reason)
 
 
 IntakeMessage = Annotated[
     AlarmMessage | NotifyMessage | AssignMessage | ArriveMessage | ReleaseMessage
-    | CancelMessage | EscalateMessage | FaultReportMessage | CloseMessage,
+    | CancelMessage | EscalateMessage | FaultReportMessage | CallbackMessage | CloseMessage,
     Field(discriminator="kind")]
 INTAKE_MESSAGE: TypeAdapter[Any] = TypeAdapter(IntakeMessage)
 

@@ -8,6 +8,7 @@ COMMANDS = [  # (path suffix, body, roles allowed)
     ("escalate", {"reason": "no answer"}, {"admin", "operator"}),
     ("cancel", {"reason": "false_alarm"}, {"admin", "operator"}),
     ("close", {}, {"admin", "operator"}),
+    ("callback", {"confirmed_by": "trapped_person"}, {"admin", "operator"}),
     ("corrections", {"node": "received", "new": "2026-01-01T00:00:00Z", "reason": "x"},
      {"admin", "operator"}),
     ("assign", {"responder": {"name": "w", "mobile": "13912345678"}},

@@ -65,7 +65,7 @@ def test_dev_serves_the_api_and_the_walkthrough_closes_a_ticket(dev_server):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     for event in ("AlarmReceived", "StationNotified", "ResponderAssigned", "ArrivedOnSite",
-                  "PassengersReleased", "Closed"):
+                  "PassengersReleased", "CallbackConfirmed", "Closed"):
         assert event in out
     assert '"status":"closed"' in out
     logs = log_path.read_text()

@@ -27,6 +27,7 @@ def walk(client, ticket_id):
              ("release", {"released_count": 2, "released_by": "rescuer", "at": iso(25)}),
              ("fault-report", {"cause": {"root": "03", "sub": "01"}, "description": "门锁",
                                "at": iso(30)}),
+             ("callback", {"confirmed_by": "trapped_person", "at": iso(35)}),
              ("close", {"at": iso(40)})]
     for path, body in steps:
         response = client.post(f"/v1/tickets/{ticket_id}/{path}", json=body)
@@ -38,7 +39,7 @@ def test_alarm_to_close_over_http(client):
     assert created["version"] == 1 and created["notification_id"] >= 1
     walk(client, created["ticket_id"])
     ticket = client.get(f"/v1/tickets/{created['ticket_id']}")
-    assert ticket.status_code == 200 and ticket.headers["etag"] == '"7"'
+    assert ticket.status_code == 200 and ticket.headers["etag"] == '"8"'
     state = ticket.json()
     assert state["status"] == "closed" and state["minutes_to_arrive"] == 13.0
     assert state["lift_known"] is False and state["caller"]["phone"] == "138****5678"
@@ -46,7 +47,7 @@ def test_alarm_to_close_over_http(client):
     events = client.get(f"/v1/tickets/{created['ticket_id']}/events").json()
     assert [e["type"] for e in events] == [
         "AlarmReceived", "StationNotified", "ResponderAssigned", "ArrivedOnSite",
-        "PassengersReleased", "FaultReportFiled", "Closed"]
+        "PassengersReleased", "FaultReportFiled", "CallbackConfirmed", "Closed"]
     assert datetime.fromisoformat(events[3]["occurred_at"]) == T0 + timedelta(minutes=14)
     assert all(e["recorded_at"] and e["actor"] == "admin:test" for e in events)
 
@@ -55,9 +56,9 @@ def test_ticket_at_each_version_and_instant(client):
     ticket_id = open_ticket(client)["ticket_id"]
     walk(client, ticket_id)
     statuses = [client.get(f"/v1/tickets/{ticket_id}", params={"version": v}).json()["status"]
-                for v in range(1, 8)]
+                for v in range(1, 9)]
     assert statuses == ["received", "notified", "assigned", "arrived", "released", "released",
-                        "closed"]
+                        "released", "closed"]
     events = client.get(f"/v1/tickets/{ticket_id}/events").json()
     as_of = client.get(f"/v1/tickets/{ticket_id}", params={"as_of": events[2]["recorded_at"]})
     assert as_of.json()["version"] == 3 and as_of.json()["status"] == "assigned"
@@ -208,7 +209,8 @@ def test_health_ready_and_openapi(client):
     for path in ["/v1/alarms", "/v1/tickets/{ticket_id}/notify", "/v1/tickets/{ticket_id}/assign",
                  "/v1/tickets/{ticket_id}/arrive", "/v1/tickets/{ticket_id}/release",
                  "/v1/tickets/{ticket_id}/cancel", "/v1/tickets/{ticket_id}/fault-report",
-                 "/v1/tickets/{ticket_id}/close", "/v1/tickets/{ticket_id}",
+                 "/v1/tickets/{ticket_id}/close", "/v1/tickets/{ticket_id}/callback",
+                 "/v1/tickets/{ticket_id}", 
                  "/v1/tickets/{ticket_id}/events"]:
         assert path in spec["paths"], path
     assert spec["components"]["schemas"]["AlarmCreate"]["examples"]

@@ -27,6 +27,7 @@ def walk(ref: str) -> list[dict]:
             node("arrive", ref, 9), node("release", ref, 12, released_count=1,
                                          released_by="rescuer"),
             node("fault_report", ref, 30, cause={"root": "03", "sub": "01"}, description="lock"),
+            node("callback", ref, 35, confirmed_by="using_unit", note="物业确认"),
             node("close", ref, 40)]
 
 
@@ -51,7 +52,7 @@ def test_alarms_and_node_updates_become_commands_and_redelivery_is_harmless(kser
         history = app.history(app.ticket_id_for_source("iot", ref))
         assert [type(e).__name__ for e in history] == [
             "AlarmReceived", "StationNotified", "ResponderAssigned", "ArrivedOnSite",
-            "PassengersReleased", "FaultReportFiled", "Closed"]
+            "PassengersReleased", "FaultReportFiled", "CallbackConfirmed", "Closed"]
         assert history[3].occurred_at == START + timedelta(minutes=9)
         assert history[0].actor == "kafka:iot"
     assert read_all(bs, kafka_settings.kafka_dlq_topic) == []

@@ -49,7 +49,8 @@ def test_after_close_a_new_alarm_opens_a_new_ticket(services):
     app.arrive_on_site(ArriveOnSite(ticket_id=ticket.id, at=START + timedelta(minutes=5)), ctx)
     app.release_passengers(ReleasePassengers(ticket_id=ticket.id, at=START + timedelta(
         minutes=6), released_count=1, released_by="rescuer"), ctx)
-    app.close_ticket(CloseTicket(ticket_id=ticket.id, at=START + timedelta(minutes=7)), ctx)
+    app.close_ticket(CloseTicket(ticket_id=ticket.id, at=START + timedelta(minutes=7),
+                                 without_callback_reason="无人接听"), ctx)
     later = app.receive_alarm(ReceiveAlarm(lift=LIFT, source="iot", source_ref="S-1",
                                            received_at=START + timedelta(minutes=8)), ctx)
     assert later.created and not later.linked and later.ticket.id != ticket.id

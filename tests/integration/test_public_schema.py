@@ -61,6 +61,7 @@ def whole_life(client) -> list[str]:
             ("fault-report", {"cause": {"root": "03", "sub": "01"}, "description": "门锁",
                               "at": iso(30)}),
             ("corrections", {"node": "arrived", "new": iso(13), "reason": "GPS", "at": iso(31)}),
+            ("callback", {"confirmed_by": "trapped_person", "at": iso(35)}),
             ("close", {"at": iso(40)})]:
         post(client, f"{path}/{step}", body)
     unknown = post(client, "/v1/alarms", {"lift": "44039999999999999999", "source": "app",
@@ -78,7 +79,7 @@ def test_every_relayed_event_and_checkpoint_matches_the_schema(client, settings)
     with running("relay", services):
         wait_for(lambda: position.load() == last)
     records = read_all(settings.kafka_bootstrap, settings.kafka_events_topic)
-    assert len(records) == last == 11
+    assert len(records) == last == 12
     values, headers = validator("lift.ticket-events.v1.json"), validator(
         "lift.ticket-events.v1.headers.json")
     for record in records:
@@ -89,7 +90,8 @@ def test_every_relayed_event_and_checkpoint_matches_the_schema(client, settings)
     messages = [json.loads(r.value) for r in records]
     assert {m["type"] for m in messages} == {
         "AlarmReceived", "StationNotified", "Escalated", "ResponderAssigned", "ArrivedOnSite",
-        "PassengersReleased", "FaultReportFiled", "TimeCorrected", "Closed", "Cancelled"}
+        "PassengersReleased", "FaultReportFiled", "TimeCorrected", "CallbackConfirmed", "Closed",
+        "Cancelled"}
     # The same mapping behind /events: the same data, with `actor` beside it there.
     for ticket_id in ids:
         shown = client.get(f"/v1/tickets/{ticket_id}/events").json()

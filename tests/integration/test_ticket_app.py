@@ -7,8 +7,8 @@ import pytest
 
 from adapters.bootstrap import bootstrap
 from dispatch.commands import (
-    ArriveOnSite, AssignResponder, CloseTicket, Context, FileFaultReport, NotifyStation,
-    ReceiveAlarm, ReleasePassengers,
+    ArriveOnSite, AssignResponder, CloseTicket, ConfirmCallback, Context, FileFaultReport,
+    NotifyStation, ReceiveAlarm, ReleasePassengers,
 )
 from dispatch.errors import TicketNotFound, VersionMismatch
 from domain.errors import InvalidValue
@@ -20,6 +20,7 @@ LIFECYCLE = [
     (AssignResponder, 3, {"responder": {"name": "王师傅", "mobile": "13912345678"}}),
     (ArriveOnSite, 14, {}),
     (ReleasePassengers, 25, {"released_count": 2, "released_by": "rescuer"}),
+    (ConfirmCallback, 35, {"confirmed_by": "trapped_person"}),
     (CloseTicket, 40, {}),
 ]
 
@@ -43,9 +44,9 @@ def test_full_lifecycle_is_stored_with_business_times(services):
     events = app.history(outcome.ticket.id)
     assert [type(e).__name__ for e in events] == [
         "AlarmReceived", "StationNotified", "ResponderAssigned", "ArrivedOnSite",
-        "PassengersReleased", "Closed"]
+        "PassengersReleased", "CallbackConfirmed", "Closed"]
     assert [e.occurred_at for e in events] == [T0 + timedelta(minutes=m)
-                                               for m in (0, 1, 3, 14, 25, 40)]
+                                               for m in (0, 1, 3, 14, 25, 35, 40)]
     assert all(e.actor == "operator:1" and e.correlation_id == "corr-1" for e in events)
     assert events[2].responder["mobile"] == "139****5678"
 
@@ -169,7 +170,7 @@ def test_future_times_and_unknown_causes_are_invalid(services, count_events):
     with pytest.raises(InvalidValue, match="fault cause table"):
         app.file_fault_report(FileFaultReport(ticket_id=ticket_id, cause_root="03",
                                               cause_sub="77", description="x"), CTX)
-    assert count_events() == 6
+    assert count_events() == 7
 
 
 def test_ticket_numbers_are_unique_under_concurrency(services):

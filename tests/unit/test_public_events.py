@@ -46,6 +46,7 @@ def whole_life(**alarm) -> list:
     ticket.release(at=at(12), released_count=2, released_by="rescuer", **WHO)
     ticket.file_fault_report(at=at(20), cause_root="03", cause_sub="01", description="lock", **WHO)
     ticket.correct_time(node="arrived", new=at(9), reason="GPS log", at=at(21), **WHO)
+    ticket.confirm_callback(at=at(25), confirmed_by="trapped_person", note=None, **WHO)
     ticket.close(at=at(30), **WHO)
     cancelled = Ticket(**(fields | {"source_ref": "CC-2"}), occurred_at=at(0), **WHO)
     cancelled.cancel(at=at(2), reason="false_alarm", note="test call", **WHO)

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 
 from dispatch.commands import (
-    ArriveOnSite, AssignResponder, CancelTicket, CloseTicket, Context, CorrectTime, Escalate,
-    FileFaultReport, NotifyStation, ReceiveAlarm, ReleasePassengers,
+    ArriveOnSite, AssignResponder, CancelTicket, CloseTicket, ConfirmCallback, Context,
+    CorrectTime, Escalate, FileFaultReport, NotifyStation, ReceiveAlarm, ReleasePassengers,
 )
 from dispatch.errors import TicketNotFound, VersionMismatch
 from domain.errors import InvalidTransition, InvalidValue, TicketFinished
@@ -42,15 +42,17 @@ def test_each_command_records_its_event_in_order():
                                           cause_sub="01", description="门锁"), CTX)
     app.correct_time(CorrectTime(ticket_id=tid, at=at(31), node="arrived", new=at(13),
                                  reason="GPS log"), CTX)
+    app.confirm_callback(ConfirmCallback(ticket_id=tid, at=at(35), confirmed_by="using_unit",
+                                         note="物业确认"), CTX)
     outcome = app.close_ticket(CloseTicket(ticket_id=tid, at=at(40)), CTX)
     assert [type(e).__name__ for e in app.history(tid)] == [
         "AlarmReceived", "StationNotified", "Escalated", "ResponderAssigned", "ArrivedOnSite",
-        "PassengersReleased", "FaultReportFiled", "TimeCorrected", "Closed"]
+        "PassengersReleased", "FaultReportFiled", "TimeCorrected", "CallbackConfirmed", "Closed"]
     ticket = outcome.ticket
     assert ticket.status == "closed" and ticket.level == 2 and ticket.times["arrived"] == at(13)
     assert ticket.responder["mobile"] == "139****5678"
     assert ticket.caller["phone"] == "138****5678"
-    assert outcome.notification_id == 9
+    assert outcome.notification_id == 10
 
 
 def test_business_time_is_checked_before_anything_is_stored():

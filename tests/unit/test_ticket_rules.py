@@ -34,6 +34,8 @@ def walked(until: str) -> Ticket:
         ("assign", lambda t: t.assign(at=at(2), responder={"name": "w"}, **WHO)),
         ("arrive", lambda t: t.arrive(at=at(12), **WHO)),
         ("release", lambda t: t.release(at=at(20), released_count=1, released_by="rescuer", **WHO)),
+        ("callback", lambda t: t.confirm_callback(at=at(25), confirmed_by="trapped_person",
+                                                  note=None, **WHO)),
         ("close", lambda t: t.close(at=at(30), **WHO)),
     ]
     for name, step in steps:
@@ -52,10 +54,10 @@ def test_ticket_id_is_deterministic_per_source_and_ref():
 def test_full_lifecycle_sets_status_and_times():
     ticket = walked("close")
     assert ticket.status == "closed"
-    assert ticket.version == 6
+    assert ticket.version == 7
     assert [e.__class__.__name__ for e in ticket.collect_events()] == [
         "AlarmReceived", "StationNotified", "ResponderAssigned", "ArrivedOnSite",
-        "PassengersReleased", "Closed"]
+        "PassengersReleased", "CallbackConfirmed", "Closed"]
 
 
 def test_every_event_carries_business_time_actor_and_correlation():

@@ -3,10 +3,12 @@
 from dataclasses import dataclass, field, replace
 from uuid import UUID
 
+from adapters.http.console.close_loop import (
+    CONFIRMED_BY_CHOICES, RESCUE_METHOD_CHOICES, close_loop_command, with_close_loop,
+)
 from adapters.reference import FaultCauseTable
 from dispatch.commands import (
-    ArriveOnSite, AssignResponder, CancelTicket, CloseTicket, FileFaultReport, NotifyStation,
-    ReleasePassengers, TicketCommand,
+    ArriveOnSite, AssignResponder, CancelTicket, FileFaultReport, NotifyStation, TicketCommand,
 )
 from domain.ticket import Ticket
 
@@ -43,20 +45,27 @@ ACTIONS = [
     Action("release", "解困 Released", FIELD_WORK, OPEN | {"arrived"},
            [Field("released_count", "解救人数 People", type="number", value="1"),
             Field("released_by", "解困方 By", choices=[
-                ("rescuer", "救援人员"), ("property", "物业"), ("fire", "消防"), ("self", "自行脱困")])]),
+                ("rescuer", "救援人员"), ("property", "物业"), ("fire", "消防"), ("self", "自行脱困")]),
+            Field("rescue_method", "救援方法 Rescue method", choices=RESCUE_METHOD_CHOICES),
+            Field("rescue_note", "方法说明 Note (9 其他方法 必填)", required=False)]),
     Action("cancel", "取消 Cancel", OPS, OPEN, [Field("reason", "原因 Reason", choices=[
         ("false_alarm", "误报"), ("duplicate", "重复"), ("other", "其他")])]),
     Action("fault_report", "故障报告 Fault report", FIELD_WORK, frozenset({"released", "closed"}),
            [Field("cause", "故障原因 Cause", choices=FaultCauseTable().choices()),
             Field("description", "描述 Description")]),
-    Action("close", "结案 Close", OPS, frozenset({"released"})),
+    Action("callback", "回访确认 Callback", OPS, frozenset({"released"}), [
+        Field("confirmed_by", "确认人 Confirmed by", choices=CONFIRMED_BY_CHOICES),
+        Field("note", "回访记录 Note", required=False)]),
+    Action("close", "结案 Close", OPS, frozenset({"released"}),
+           [Field("without_callback_reason", "未回访原因 Reason (no callback)")]),
 ]
 BY_NAME = {a.name: a for a in ACTIONS}
 
 
 def available(ticket: Ticket, role: str) -> list[Action]:
-    return [a for a in ACTIONS if role in a.roles and ticket.status in a.statuses
-            and not (a.name == "fault_report" and ticket.fault_report)]
+    return with_close_loop(ticket, [
+        a for a in ACTIONS if role in a.roles and ticket.status in a.statuses
+        and not (a.name == "fault_report" and ticket.fault_report)])
 
 
 def offers_notify(offered: list[Action]) -> bool:
@@ -81,10 +90,8 @@ def to_command(name: str, ticket_id: UUID, form: dict[str, str]) -> TicketComman
 
         responder = Responder(name=form.get("name", ""), mobile=form.get("mobile", ""))
         return AssignResponder(ticket_id=ticket_id, responder=responder.model_dump())
-    if name == "release":
-        return ReleasePassengers(ticket_id=ticket_id,
-                                 released_count=int(form.get("released_count", "0")),
-                                 released_by=form.get("released_by", "rescuer"))
+    if name in ("release", "callback", "close"):
+        return close_loop_command(name, ticket_id, form)
     if name == "cancel":
         return CancelTicket(ticket_id=ticket_id, reason=form.get("reason", "other"), note=None)
     if name == "fault_report":
@@ -94,6 +101,4 @@ def to_command(name: str, ticket_id: UUID, form: dict[str, str]) -> TicketComman
                                description=form.get("description", "").strip() or "—")
     if name == "arrive":
         return ArriveOnSite(ticket_id=ticket_id)
-    if name == "close":
-        return CloseTicket(ticket_id=ticket_id)
     raise ValueError(f"no console action {name}")

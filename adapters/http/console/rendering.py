@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from adapters.http.console.event_fields import event_fields
 from adapters.projection_runtime.readiness import view_alerts
+from adapters.reference import rescue_methods
 
 STATUS_LABELS = {"received": "已接警", "notified": "已通知", "assigned": "已响应",
                  "arrived": "已到场", "released": "已解困", "closed": "已结案",
@@ -18,7 +19,7 @@ EVENT_LABELS = {"AlarmReceived": "接警", "StationNotified": "通知救援站",
                 "ResponderAssigned": "响应人接单", "ArrivedOnSite": "到达现场",
                 "PassengersReleased": "救援完成/解困", "Cancelled": "取消(误报/重复)",
                 "FaultReportFiled": "故障分析报告", "Closed": "结案", "TimeCorrected": "时间更正",
-                "AlarmLinked": "重复报警并入"}
+                "AlarmLinked": "重复报警并入", "CallbackConfirmed": "回访确认"}
 ROLE_LABELS = {"admin": "管理员", "operator": "调度员", "unit": "维保单位", "auditor": "审计"}
 BOARD = ("/console/board", "实时看板 Board")
 READS = [("/console/search", "查询 Search"), ("/console/dynamics", "困人动态 Dynamics"),
@@ -63,4 +64,5 @@ def build_templates(timezone: str) -> Jinja2Templates:
                        event_label=lambda e: EVENT_LABELS.get(e, e),
                        role_label=lambda r: ROLE_LABELS.get(r, r))
     env.globals["view_alerts"] = view_alerts  # base.html: stalled-view banner for operators
+    env.globals["rescue_methods"] = rescue_methods()  # _close_loop.html: code → 救援方法
     return templates

@@ -8,15 +8,16 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import AwareDatetime
 
 from adapters.http.auth import FIELD_WORK, OPERATORS, Reader, require, unit_scope
+from adapters.http.closing_schemas import CallbackBody, CloseBody, ReleaseBody
 from adapters.http.deps import ContextDep, TicketsDep
 from adapters.http.presenters import command_result, event_public, ticket_public
 from adapters.http.schemas import (
     AssignBody, AtBody, Body, CancelBody, CommandResult, CorrectionBody, EscalateBody,
-    EventPublic, FaultReportBody, NotifyBody, ReleaseBody, TicketPublic,
+    EventPublic, FaultReportBody, NotifyBody, TicketPublic,
 )
 from dispatch.commands import (
-    ArriveOnSite, AssignResponder, CancelTicket, CloseTicket, CorrectTime, Escalate,
-    FileFaultReport, NotifyStation, ReleasePassengers, TicketCommand,
+    ArriveOnSite, AssignResponder, CancelTicket, CloseTicket, ConfirmCallback, CorrectTime,
+    Escalate, FileFaultReport, NotifyStation, ReleasePassengers, TicketCommand,
 )
 from dispatch.tickets import Outcome
 
@@ -50,12 +51,16 @@ NODES: list[tuple[str, type[Body], list[Any], type[TicketCommand], str]] = [
     ("cancel", CancelBody, OPS, CancelTicket, "Cancel a false or duplicate alarm."),
     ("fault-report", FaultReportBody, FIELD, FileFaultReport,
      "File the fault analysis report (cause codes from the reference table)."),
-    ("close", AtBody, OPS, CloseTicket, "Close a released ticket."),
+    ("callback", CallbackBody, OPS, ConfirmCallback,
+     "Record the callback confirmation (回访确认) by the trapped person or the using unit."),
+    ("close", CloseBody, OPS, CloseTicket,
+     "Close a released ticket: after a callback confirmation, or give without_callback_reason."),
     ("corrections", CorrectionBody, OPS, CorrectTime,
      "Correct a node's business time with a reason (history is kept, not edited)."),
 ]
 # Route names (and so OpenAPI operation ids) where they differ from the path.
-ROUTE_NAMES = {"fault-report": "fault_report", "corrections": "correct_time"}
+ROUTE_NAMES = {"fault-report": "fault_report", "corrections": "correct_time",
+               "callback": "confirm_callback"}
 
 
 def _node_route(body_model: type[Body], command: type[TicketCommand],

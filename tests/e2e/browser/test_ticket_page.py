@@ -31,10 +31,12 @@ def test_operator_walks_a_ticket_to_close_with_the_mouse(login, live_server, iss
     page.click("form[data-action=notify] button")
     page.wait_for_selector("[data-testid=status]:has-text('已通知')")
     assign_arrive_release(page)
+    page.click("form[data-action=callback] button")  # 回访确认 before closing (city standard)
+    page.wait_for_selector("[data-testid=callback]:has-text('被困人员')")
     page.click("form[data-action=close] button")
     page.wait_for_selector("[data-testid=status]:has-text('已结案')")
     timeline = page.inner_text("[data-testid=timeline]")
-    for label in ("接警", "通知救援站", "响应人接单", "到达现场", "救援完成/解困", "结案"):
+    for label in ("接警", "通知救援站", "响应人接单", "到达现场", "救援完成/解困", "回访确认", "结案"):
         assert label in timeline
     assert "operator:desk-1" in timeline and "139****5678" in page.content()
     screenshot(page, "ticket-closed")
