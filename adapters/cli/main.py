@@ -30,6 +30,7 @@ from adapters.runtime.devlock import claim_port, hold_dev_lock
 from adapters.runtime.embedded import database_url_for
 from adapters.runtime.logging import configure_logging
 from adapters.runtime.audit_key import audit_key
+from adapters.runtime.pii_key import pii_key
 from adapters.runtime.settings import Settings
 
 log = structlog.get_logger("liftrescue")
@@ -136,6 +137,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     settings.require_production_safe()
     if settings.environment == "production":
         audit_key(settings)  # refuses before any worker process starts (docs/AUDIT.md)
+        pii_key(settings)  # likewise: phone numbers are never stored unencrypted
     if args.role == "dispatcher":
         # `serve` is the production command: an unset LIFTRESCUE_ENVIRONMENT does not excuse a
         # dispatcher whose SMS would reach nobody.

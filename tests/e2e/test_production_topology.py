@@ -88,6 +88,7 @@ def production_env(server: DebianPostgres, bootstrap: str, gateway: SmsGateway,
         "LIFTRESCUE_SMS_GATEWAY": "http",
         "LIFTRESCUE_SMS_HTTP_URL": gateway.url,
         "LIFTRESCUE_AUDIT_KEY": secrets.token_hex(32),
+        "LIFTRESCUE_PII_KEY": secrets.token_hex(32),
         "LIFTRESCUE_HOST": "127.0.0.1",
         "LIFTRESCUE_PORT": str(port),
         "LIFTRESCUE_STATE_DIR": str(state),  # must stay empty: nothing embedded in production
