@@ -55,7 +55,8 @@ def _(e: Ticket.AlarmReceived, row: Row | None) -> Row:
             "notified_station_id": None, "notified_station_name": None, "cancel_reason": None, "cause_root": None,
             "cause_sub": None, "version": e.originator_version,
             "rescue_code": lift.get("rescue_code"), "using_unit_code": lift.get("using_unit_code"),
-            "using_unit_name": lift.get("using_unit_name")}
+            "using_unit_name": lift.get("using_unit_name"), "rescue_method": None,
+            "callback_confirmed_at": None}
 
 
 def _step(row: Row, e: Any, **changes: Any) -> Row:
@@ -101,7 +102,13 @@ def _(e: Ticket.ArrivedOnSite, row: Row) -> Row:
 
 @reduce.register
 def _(e: Ticket.PassengersReleased, row: Row) -> Row:
-    return _step(row, e, status=_later(row["status"], "released"), released_at=e.occurred_at)
+    return _step(row, e, status=_later(row["status"], "released"), released_at=e.occurred_at,
+                 rescue_method=e.rescue_method)
+
+
+@reduce.register
+def _(e: Ticket.CallbackConfirmed, row: Row) -> Row:
+    return _step(row, e, callback_confirmed_at=e.occurred_at)
 
 
 @reduce.register

@@ -80,3 +80,23 @@ def test_bad_callback_body_is_422(client, count_events):
         response = client.post(f"/v1/tickets/{ticket_id}/callback", json=body)
         assert response.status_code == 422, body
     assert count_events() == before
+
+
+def test_tickets_view_holds_the_rescue_method_and_callback_time(client, views, database_url):
+    import time
+
+    import psycopg
+
+    ticket_id = released(client, "loop-view", rescue_method="4")
+    client.post(f"/v1/tickets/{ticket_id}/callback", json={"confirmed_by": "trapped_person",
+                                                           "at": iso(30)})
+    deadline, row = time.monotonic() + 30, None
+    while time.monotonic() < deadline:
+        with psycopg.connect(database_url) as conn:
+            row = conn.execute("SELECT rescue_method, callback_confirmed_at FROM tickets_view "
+                               "WHERE ticket_id = %s", (ticket_id,)).fetchone()
+        if row and row[1] is not None:
+            break
+        time.sleep(0.1)
+    assert row is not None and row[0] == "4"
+    assert row[1].isoformat() == iso(30).replace("Z", "+00:00")

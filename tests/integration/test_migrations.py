@@ -85,6 +85,13 @@ def test_an_old_database_upgrades_and_serves(upgraded, database_url, client, vie
 
     maint = wait_for_view(database_url)  # replayed from the log into the new column
     assert maint == NOTIFIED_AT
+    # The old release's PassengersReleased and Closed (v1) load upcast: no rescue method, no
+    # callback (shape 4, migration 0009), and the closed ticket stays closed.
+    released = [e for e in events if e["type"] == "PassengersReleased"][0]
+    assert released["data"]["rescue_method"] is None
+    assert events[-1]["data"]["without_callback_reason"] is None
+    assert rows_of(database_url, "SELECT rescue_method, callback_confirmed_at FROM tickets_view "
+                                 "WHERE ticket_id = %s", CLOSED) == [(None, None)]
     # ... and the search columns of shape 3 (migration 0007) from the old tickets' snapshots
     using, address = rows_of(database_url, "SELECT using_unit_code, address FROM tickets_view "
                                            "WHERE ticket_id = %s", CLOSED)[0]
