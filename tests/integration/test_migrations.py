@@ -87,7 +87,7 @@ def test_an_old_database_upgrades_and_serves(upgraded, database_url, client, vie
     assert maint == NOTIFIED_AT
     # The old release's PassengersReleased and Closed (v1) load upcast: no rescue method, no
     # callback (shape 4, migration 0009), and the closed ticket stays closed.
-    released = [e for e in events if e["type"] == "PassengersReleased"][0]
+    released = next(e for e in events if e["type"] == "PassengersReleased")
     assert released["data"]["rescue_method"] is None
     assert events[-1]["data"]["without_callback_reason"] is None
     assert rows_of(database_url, "SELECT rescue_method, callback_confirmed_at FROM tickets_view "
