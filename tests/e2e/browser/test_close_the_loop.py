@@ -12,20 +12,23 @@ def events_of(base: str, token: str, ticket_id: str) -> list[dict]:
                      headers={"Authorization": f"Bearer {token}"}).json()
 
 
-def to_arrived(page, base: str, ticket_id: str) -> None:
+def arrived_ticket(login, live_server, issue_token, name: str, ref: str):
+    """An operator's page on a ticket walked to arrived: (page, base, token, ticket_id)."""
+    base, _ = live_server
+    token = issue_token("operator", name=name)
+    ticket_id = open_alarm(base, token, ref)
+    page = login(token)
     page.goto(f"{base}/console/tickets/{ticket_id}")
     page.click("form[data-action=notify] button")
     page.wait_for_selector("[data-testid=status]:has-text('已通知')")
     page.click("form[data-action=arrive] button")
     page.wait_for_selector("[data-testid=status]:has-text('已到场')")
+    return page, base, token, ticket_id
 
 
 def test_release_with_a_method_confirm_the_callback_and_close(login, live_server, issue_token):
-    base, _ = live_server
-    token = issue_token("operator", name="desk-loop")
-    ticket_id = open_alarm(base, token, "loop-1")
-    page = login(token)
-    to_arrived(page, base, ticket_id)
+    page, base, token, ticket_id = arrived_ticket(login, live_server, issue_token, "desk-loop",
+                                                  "loop-1")
     count = page.locator("form[data-action=release] input[name=released_count]")
     assert count.input_value() == "2"  # the number trapped
     options = page.locator("form[data-action=release] select[name=rescue_method] option")
@@ -51,11 +54,8 @@ def test_release_with_a_method_confirm_the_callback_and_close(login, live_server
 
 
 def test_close_without_a_callback_asks_for_the_reason(login, live_server, issue_token):
-    base, _ = live_server
-    token = issue_token("operator", name="desk-reason")
-    ticket_id = open_alarm(base, token, "loop-2")
-    page = login(token)
-    to_arrived(page, base, ticket_id)
+    page, base, token, ticket_id = arrived_ticket(login, live_server, issue_token,
+                                                  "desk-reason", "loop-2")
     page.click("form[data-action=release] button")
     page.wait_for_selector("[data-testid=status]:has-text('已解困')")
     reason = page.locator("form[data-action=close] input[name=without_callback_reason]")
