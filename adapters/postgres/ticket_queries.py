@@ -148,7 +148,14 @@ class TicketQueries:
         return row[0]["sig"]
 
     def missing_fault_reports(self, unit_id: str | None) -> list[dict[str, Any]]:
-        extra = "released_at IS NOT NULL AND cause_root IS NULL AND status <> 'cancelled'"
+        return self._released_without(unit_id, "cause_root IS NULL")
+
+    def missing_rescue_methods(self, unit_id: str | None) -> list[dict[str, Any]]:
+        """Released tickets whose release named no rescue method (救援方法; old clients)."""
+        return self._released_without(unit_id, "rescue_method IS NULL")
+
+    def _released_without(self, unit_id: str | None, missing: str) -> list[dict[str, Any]]:
+        extra = f"released_at IS NOT NULL AND {missing} AND status <> 'cancelled'"
         return self._rows(
             "SELECT ticket_id, ticket_no, registration_code, unit_id, released_at "
             f"FROM tickets_view WHERE {self._where(unit_id, None, None, extra)} "

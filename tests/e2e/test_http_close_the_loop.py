@@ -1,5 +1,6 @@
 """Closing the loop over HTTP: rescue method on release, callback (回访确认), close refusals."""
 
+from tests.e2e.test_console_csrf import logged_in
 from tests.e2e.test_http_tickets import iso, open_ticket
 
 
@@ -100,3 +101,22 @@ def test_tickets_view_holds_the_rescue_method_and_callback_time(client, views, d
         time.sleep(0.1)
     assert row is not None and row[0] == "4"
     assert row[1].isoformat() == iso(30).replace("Z", "+00:00")
+
+
+def test_released_without_a_rescue_method_is_a_data_gap(client, views):
+    without = released(client, "loop-gap-1")
+    with_method = released(client, "loop-gap-2", rescue_method="1")
+    last = client.post(f"/v1/tickets/{with_method}/callback",
+                       json={"confirmed_by": "using_unit"}).json()
+    client.get("/v1/dynamics", params={"after": last["notification_id"]})  # view caught up
+    missing = client.get("/v1/rescue-methods/missing")
+    assert missing.status_code == 200
+    ids = [m["ticket_id"] for m in missing.json()["items"]]
+    assert without in ids and with_method not in ids
+    browser, _ = logged_in(client.app)
+    page = browser.get("/console/data-gaps").text
+    section = page[page.index('data-testid="missing_rescue_methods"'):]
+    assert "Released without a rescue method" in section
+    ticket_no = client.get(f"/v1/tickets/{without}").json()["ticket_no"]
+    other_no = client.get(f"/v1/tickets/{with_method}").json()["ticket_no"]
+    assert ticket_no in section and other_no not in section

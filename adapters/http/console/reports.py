@@ -97,4 +97,5 @@ def labelled(counts: list[dict]) -> list[tuple[str, int]]:
 def data_gaps(request: Request, scope: ConsoleScope, registry: RegistryQueriesDep,
               queries: TicketQueriesDep) -> HTMLResponse:
     return render(request, "data_gaps.html", gaps=registry.data_gaps(scope),
-                  missing_reports=queries.missing_fault_reports(scope))
+                  missing_reports=queries.missing_fault_reports(scope),
+                  missing_methods=queries.missing_rescue_methods(scope))

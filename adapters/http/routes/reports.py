@@ -143,3 +143,9 @@ def stats_lifts(unit_id: UnitFilter, queries: TicketQueriesDep, fmt: ExportForma
 def missing_fault_reports(unit_id: UnitFilter, queries: TicketQueriesDep) -> dict[str, Any]:
     """Released tickets still waiting for their fault analysis report."""
     return {"items": queries.missing_fault_reports(unit_id)}
+
+
+@router.get("/rescue-methods/missing")
+def missing_rescue_methods(unit_id: UnitFilter, queries: TicketQueriesDep) -> dict[str, Any]:
+    """Released tickets whose release recorded no rescue method (救援方法), a data gap."""
+    return {"items": queries.missing_rescue_methods(unit_id)}
