@@ -28,7 +28,8 @@ def ticket_public(ticket: Ticket) -> TicketPublic:
         minutes_to_arrive=minutes_between(times.get(Node.NOTIFIED), times.get(Node.ARRIVED)),
         released_count=ticket.released_count, released_by=ticket.released_by,
         cancelled=ticket.cancelled, fault_report=ticket.fault_report,
-        linked_alarms=ticket.linked_alarms,
+        linked_alarms=ticket.linked_alarms, rescue_method=ticket.rescue_method,
+        callback=ticket.callback,
     )
 
 

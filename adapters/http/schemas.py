@@ -204,6 +204,8 @@ class TicketPublic(BaseModel):
     cancelled: dict[str, Any] | None
     fault_report: dict[str, Any] | None
     linked_alarms: list[dict[str, Any]]
+    rescue_method: dict[str, Any] | None = Field(None, description="{code, note} or null")
+    callback: dict[str, Any] | None = Field(None, description="回访确认 {confirmed_by, note, at}")
 
 
 class EventPublic(BaseModel):

@@ -19,6 +19,10 @@ def test_release_with_method_callback_then_close(client):
     callback = client.post(f"/v1/tickets/{ticket_id}/callback", json={
         "confirmed_by": "using_unit", "note": "物业确认乘客安全", "at": iso(30)})
     assert callback.status_code == 200, callback.text
+    state = client.get(f"/v1/tickets/{ticket_id}").json()
+    assert state["rescue_method"] == {"code": "2", "note": None}
+    assert state["callback"]["confirmed_by"] == "using_unit"
+    assert state["callback"]["note"] == "物业确认乘客安全"
     closed = client.post(f"/v1/tickets/{ticket_id}/close", json={"at": iso(40)})
     assert closed.status_code == 200, closed.text
     events = client.get(f"/v1/tickets/{ticket_id}/events").json()
