@@ -20,15 +20,18 @@ def node(kind: str, ref: str, minutes: int, **extra) -> dict:
             "at": (START + timedelta(minutes=minutes)).isoformat(), **extra}
 
 
-def walk(ref: str) -> list[dict]:
+def walk(ref: str, callback: bool = True) -> list[dict]:
+    """A whole ticket; without the callback it closes with the reason there was none."""
+    ending = ([node("callback", ref, 35, confirmed_by="using_unit", note="物业确认"),
+               node("close", ref, 40)] if callback else
+              [node("close", ref, 40, without_callback_reason="无人接听")])
     return [alarm(ref, caller={"name": "Li", "phone": "13812345678"}),
             node("notify", ref, 1, channel="sms"),
             node("assign", ref, 2, responder={"name": "Wang", "mobile": "13912345678"}),
             node("arrive", ref, 9), node("release", ref, 12, released_count=1,
-                                         released_by="rescuer"),
+                                         released_by="rescuer", rescue_method="1"),
             node("fault_report", ref, 30, cause={"root": "03", "sub": "01"}, description="lock"),
-            node("callback", ref, 35, confirmed_by="using_unit", note="物业确认"),
-            node("close", ref, 40)]
+            *ending]
 
 
 def ticket(app, ref: str):
@@ -40,7 +43,7 @@ def ticket(app, ref: str):
 
 def test_alarms_and_node_updates_become_commands_and_redelivery_is_harmless(kservices, kafka_settings):
     app, bs = kservices.tickets, kafka_settings.kafka_bootstrap
-    messages = walk("M-1") + walk("M-2")
+    messages = walk("M-1") + walk("M-2", callback=False)
     send(bs, kafka_settings.kafka_alarms_topic, messages + messages, key=ticket_key)  # twice
     with running("intake", kservices):
         wait_for(lambda: all(t is not None and t.status == "closed"
@@ -48,11 +51,13 @@ def test_alarms_and_node_updates_become_commands_and_redelivery_is_harmless(kser
         sentinel = alarm("M-sentinel")
         send(bs, kafka_settings.kafka_alarms_topic, [sentinel], key=ticket_key)
         wait_for(lambda: ticket(app, "M-sentinel") is not None)
-    for ref in ("M-1", "M-2"):
+    for ref, callback in (("M-1", ["CallbackConfirmed"]), ("M-2", [])):
         history = app.history(app.ticket_id_for_source("iot", ref))
         assert [type(e).__name__ for e in history] == [
             "AlarmReceived", "StationNotified", "ResponderAssigned", "ArrivedOnSite",
-            "PassengersReleased", "FaultReportFiled", "CallbackConfirmed", "Closed"]
+            "PassengersReleased", "FaultReportFiled", *callback, "Closed"]
+        assert history[4].rescue_method == "1"
+        assert history[-1].without_callback_reason == (None if callback else "无人接听")
         assert history[3].occurred_at == START + timedelta(minutes=9)
         assert history[0].actor == "kafka:iot"
     assert read_all(bs, kafka_settings.kafka_dlq_topic) == []
