@@ -87,3 +87,34 @@ def test_no_callback_after_close():
     ticket.close(at=at(30), without_callback_reason="无人接听", **WHO)
     with pytest.raises(Exception, match="closed"):
         ticket.confirm_callback(at=at(31), confirmed_by="using_unit", note=None, **WHO)
+
+
+def test_console_forms_become_the_close_the_loop_commands():
+    from uuid import uuid4
+
+    from pydantic import ValidationError
+
+    from adapters.http.console.close_loop import close_loop_command
+
+    tid = uuid4()
+    release = close_loop_command("release", tid, {"released_count": "2", "released_by": "fire",
+                                                  "rescue_method": "3", "rescue_note": " "})
+    assert (release.released_count, release.rescue_method, release.rescue_note) == (2, "3", None)
+    callback = close_loop_command("callback", tid, {"confirmed_by": "using_unit", "note": ""})
+    assert (callback.confirmed_by, callback.note) == ("using_unit", None)
+    close = close_loop_command("close", tid, {"without_callback_reason": " 无人接听 "})
+    assert close.without_callback_reason == "无人接听"
+    with pytest.raises(ValidationError, match="rescue_method"):
+        close_loop_command("release", tid, {"released_count": "1", "rescue_method": "8"})
+
+
+def test_console_offers_the_callback_once_and_asks_a_reason_only_without_it():
+    from adapters.http.console.actions import available
+
+    ticket = released()
+    names = {a.name: [f.name for f in a.fields] for a in available(ticket, "operator")}
+    assert "callback" in names and names["close"] == ["without_callback_reason"]
+    ticket.confirm_callback(at=at(25), confirmed_by="trapped_person", note=None, **WHO)
+    names = {a.name: [f.name for f in a.fields] for a in available(ticket, "operator")}
+    assert "callback" not in names and names["close"] == []
+    assert "callback" not in {a.name for a in available(ticket, "unit")}
