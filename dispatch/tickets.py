@@ -119,7 +119,8 @@ class TicketApp(AlarmIntake, TicketQueries, Application[UUID]):
         at = self._time(cmd.at, "at")
         if self.causes.describe(cmd.cause_root, cmd.cause_sub) is None:
             raise InvalidValue(f"cause {cmd.cause_root}/{cmd.cause_sub} is not in the fault "
-                               "cause table", field="cause")
+                               "cause table", field="cause",
+                               zh=f"故障原因 {cmd.cause_root}/{cmd.cause_sub} 不在故障原因表中")
         return self._decide(cmd.ticket_id, ctx, lambda t: t.file_fault_report(
             at=at, cause_root=cmd.cause_root, cause_sub=cmd.cause_sub,
             description=cmd.description, **_who(ctx)))

@@ -1,15 +1,40 @@
 """Domain errors: a command broke a rule of the ticket's life."""
 
+from datetime import UTC, datetime, tzinfo
+
 
 class DomainError(Exception):
-    """A business rule refused the command; `code` is stable for clients."""
+    """A business rule refused the command; `code` is stable for clients.
+
+    The text pairs Chinese and English ("中文 (English)"); instants named in it stay data in
+    `times` (placeholders `{name}` in both texts) so the edge can show them in the city's zone.
+    """
 
     code = "rule_violated"
 
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, *, zh: str | None = None, field: str | None = None,
+                 times: dict[str, datetime] | None = None):
+        self.english = message
+        self.zh = zh
         self.field = field
+        self.times = dict(times or {})
+        self.message = self.render(UTC)
+        super().__init__(self.message)
+
+    def render(self, tz: tzinfo) -> str:
+        """The human text with every instant shown in `tz`."""
+        shown = {name: _shown(at, tz) for name, at in self.times.items()}
+        english = self.english.format(**shown) if shown else self.english
+        if self.zh is None:
+            return english
+        return f"{self.zh.format(**shown) if shown else self.zh} ({english})"
+
+
+def _shown(at: datetime, tz: tzinfo) -> str:
+    try:
+        return at.astimezone(tz).isoformat()
+    except OverflowError:  # year 9999 has no room for the zone: show what was sent
+        return at.isoformat()
 
 
 class InvalidValue(DomainError):

@@ -11,7 +11,7 @@ from domain.errors import InvalidTransition, InvalidValue
 from domain.events import TicketEvent
 from domain.ticket_loop import TicketLoop, closed_v1_v2, released_v1_v2
 from domain.ticket_rules import MAX_LEVEL, TicketRules
-from domain.values import CancelReason, Node, notified_side, ticket_id_for
+from domain.values import NODE_ZH, CancelReason, Node, notified_side, ticket_id_for
 
 
 class Ticket(TicketRules, TicketLoop, Aggregate):
@@ -120,9 +120,10 @@ class Ticket(TicketRules, TicketLoop, Aggregate):
                correlation_id: str, level: int | None = None) -> None:
         self._check_open()
         level = level if level is not None else max(self.level, 1)
-        self._check_not_on_site("rescuers are already on site; no station to notify")
+        self._check_not_on_site("rescuers are already on site; no station to notify",
+                               "救援人员已到场，无需再通知救援站")
         if not 1 <= level <= MAX_LEVEL:
-            raise InvalidValue("level must be 1, 2 or 3", field="level")
+            raise InvalidValue("level must be 1, 2 or 3", field="level", zh="级别须为 1、2 或 3")
         self._check_after(Node.NOTIFIED, at)
         self._station_notified(station=station, level=level, channel=channel,
                                side=notified_side(station).value, occurred_at=at, actor=actor,
@@ -131,9 +132,10 @@ class Ticket(TicketRules, TicketLoop, Aggregate):
     def escalate(self, *, at: datetime, reason: str, actor: str, correlation_id: str) -> None:
         self._check_open()
         if Node.ASSIGNED in self.times or Node.ARRIVED in self.times:
-            raise InvalidTransition("a responder has already accepted; nothing to escalate")
+            raise InvalidTransition("a responder has already accepted; nothing to escalate",
+                                    zh="已有响应人接单，无需升级")
         if self.level >= MAX_LEVEL:
-            raise InvalidTransition("already at the highest escalation level")
+            raise InvalidTransition("already at the highest escalation level", zh="已是最高升级级别")
         self._check_after(Node.NOTIFIED, at)
         self._escalated(from_level=self.level, to_level=max(self.level, 1) + 1, reason=reason,
                         occurred_at=at, actor=actor, correlation_id=correlation_id)
@@ -142,7 +144,8 @@ class Ticket(TicketRules, TicketLoop, Aggregate):
                correlation_id: str) -> None:
         self._check_open()
         self._check_notified("assign a responder")
-        self._check_not_on_site("the rescue is already on site; the responder is fixed")
+        self._check_not_on_site("the rescue is already on site; the responder is fixed",
+                               "救援已到场，响应人不可更换")
         self._check_after(Node.ASSIGNED, at)
         self._responder_assigned(responder=responder, occurred_at=at, actor=actor,
                                  correlation_id=correlation_id)
@@ -159,7 +162,8 @@ class Ticket(TicketRules, TicketLoop, Aggregate):
                correlation_id: str) -> None:
         self._check_open()
         if Node.RELEASED in self.times:
-            raise InvalidTransition("passengers were released: this was a real entrapment")
+            raise InvalidTransition("passengers were released: this was a real entrapment",
+                                    zh="已解救被困人员，这是一次真实困人")
         self._check_after(Node.NOTIFIED, at)
         self._cancelled(reason=CancelReason(reason).value, note=note, occurred_at=at,
                         actor=actor, correlation_id=correlation_id)
@@ -169,9 +173,10 @@ class Ticket(TicketRules, TicketLoop, Aggregate):
         target = Node(node)
         old = self.times.get(target)
         if old is None:
-            raise InvalidTransition(f"{target.value} has not happened; nothing to correct")
+            raise InvalidTransition(f"{target.value} has not happened; nothing to correct",
+                                    zh=f"尚未{NODE_ZH[target]}，无可更正")
         if not reason.strip():
-            raise InvalidValue("a correction needs a reason", field="reason")
+            raise InvalidValue("a correction needs a reason", field="reason", zh="更正须填写原因")
         self._check_after(target, new, field="new")
         self._check_before_later_nodes(target, new)
         self._time_corrected(node=target.value, old=old, new=new, reason=reason,

@@ -36,13 +36,15 @@ class TicketLoop:
         self._check_not_done(Node.RELEASED)
         by = ReleasedBy(released_by)
         if by is ReleasedBy.RESCUER and Node.ARRIVED not in self.times:
-            raise NodeOutOfOrder("a rescuer cannot release passengers before arriving on site")
+            raise NodeOutOfOrder("a rescuer cannot release passengers before arriving on site",
+                                 zh="救援人员到场前不能解救被困人员")
         if released_count < 0:
-            raise InvalidValue("released_count cannot be negative", field="released_count")
+            raise InvalidValue("released_count cannot be negative", field="released_count",
+                               zh="解救人数不能为负数")
         note = (rescue_note or "").strip() or None
         if rescue_method == OTHER_METHOD and note is None:
-            raise InvalidValue("救援方法「9 其他方法」需要说明 / rescue method 9 (other) needs "
-                               "a rescue_note describing it", field="rescue_note")
+            raise InvalidValue("rescue method 9 (other) needs a rescue_note describing it",
+                               zh="救援方法「9 其他方法」需要说明", field="rescue_note")
         self._check_after(Node.RELEASED, at)
         self._released(released_count=released_count, released_by=by.value,
                        rescue_method=rescue_method, rescue_note=note, occurred_at=at,
@@ -51,9 +53,11 @@ class TicketLoop:
     def file_fault_report(self, *, at: datetime, cause_root: str, cause_sub: str,
                           description: str, actor: str, correlation_id: str) -> None:
         if self.cancelled:
-            raise TicketFinished("a cancelled ticket has no fault to report")
+            raise TicketFinished("a cancelled ticket has no fault to report",
+                                 zh="已取消的工单没有故障可报")
         if Node.RELEASED not in self.times:
-            raise InvalidTransition("a fault report follows the release of the passengers")
+            raise InvalidTransition("a fault report follows the release of the passengers",
+                                    zh="故障报告须在解救完成之后")
         self._check_after(Node.RELEASED, at)
         self._fault_report_filed(cause_root=cause_root, cause_sub=cause_sub,
                                  description=description, occurred_at=at, actor=actor,
@@ -64,12 +68,13 @@ class TicketLoop:
         """回访确认: the trapped person or the using unit confirmed the rescue, once."""
         self._check_open()
         if Node.RELEASED not in self.times:
-            raise InvalidTransition("回访确认在解救完成之后 / a callback confirmation follows "
-                                    "the release of the passengers")
+            raise InvalidTransition("a callback confirmation follows the release of the passengers",
+                                    zh="回访确认在解救完成之后")
         if self.callback is not None:
-            raise InvalidTransition("回访已确认 / the callback was already confirmed")
+            raise InvalidTransition("the callback was already confirmed", zh="回访已确认")
         if confirmed_by not in CONFIRMED_BY:
             raise InvalidValue(f"confirmed_by must be one of {', '.join(CONFIRMED_BY)}",
+                               zh=f"回访确认人须为 {'、'.join(CONFIRMED_BY)} 之一",
                                field="confirmed_by")
         self._check_after(Node.CLOSED, at)
         self._callback_confirmed(confirmed_by=confirmed_by, note=(note or "").strip() or None,
@@ -79,12 +84,13 @@ class TicketLoop:
               without_callback_reason: str | None = None) -> None:
         self._check_open()
         if Node.RELEASED not in self.times:
-            raise InvalidTransition("only a ticket whose passengers are released can be closed")
+            raise InvalidTransition("only a ticket whose passengers are released can be closed",
+                                    zh="解救完成后才能结案")
         reason = (without_callback_reason or "").strip() or None
         if self.callback is None and reason is None:
             raise InvalidTransition(
-                "关闭前需要回访确认，或说明未回访的原因 / a ticket closes after a callback "
-                "confirmation (POST .../callback) or with a without_callback_reason")
+                "a ticket closes after a callback confirmation (POST .../callback) or with a "
+                "without_callback_reason", zh="关闭前需要回访确认，或说明未回访的原因")
         if self.callback is not None:
             reason = None  # confirmed: a reason for lacking a callback means nothing
         self._check_after(Node.CLOSED, at)

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.errors import InvalidTransition, NodeOutOfOrder, TicketFinished
-from domain.values import NODE_ORDER, Node, require_aware
+from domain.values import NODE_ORDER, NODE_ZH, Node, require_aware
 
 MAX_LEVEL = 3
 
@@ -48,11 +48,13 @@ class TicketRules:
 
     def _check_open(self) -> None:
         if self.is_finished:
-            raise TicketFinished(f"ticket {self.ticket_no} is {self.status}; no further steps")
+            raise TicketFinished(f"ticket {self.ticket_no} is {self.status}; no further steps",
+                                 zh=f"工单 {self.ticket_no} 已结束（{self.status}），不能再操作")
 
     def _check_not_done(self, node: Node) -> None:
         if node in self.times:
-            raise InvalidTransition(f"ticket {self.ticket_no} is already {node.value}")
+            raise InvalidTransition(f"ticket {self.ticket_no} is already {node.value}",
+                                    zh=f"工单 {self.ticket_no} 已{NODE_ZH[node]}")
 
     def _check_after(self, node: Node, at: datetime, field: str = "at") -> None:
         """`at` must not precede any node that comes before `node`."""
@@ -61,9 +63,9 @@ class TicketRules:
             when = self.times.get(earlier)
             if when is not None and at < when:
                 raise NodeOutOfOrder(
-                    f"{node.value} at {at.isoformat()} is earlier than "
-                    f"{earlier.value} at {when.isoformat()}",
-                    field=field,
+                    f"{node.value} at {{at}} is earlier than {earlier.value} at {{when}}",
+                    zh=f"{NODE_ZH[node]}时间 {{at}} 早于{NODE_ZH[earlier]}时间 {{when}}",
+                    field=field, times={"at": at, "when": when},
                 )
 
     def _check_before_later_nodes(self, node: Node, at: datetime) -> None:
@@ -71,15 +73,16 @@ class TicketRules:
             when = self.times.get(later)
             if when is not None and at > when:
                 raise NodeOutOfOrder(
-                    f"{node.value} at {at.isoformat()} would be later than "
-                    f"{later.value} at {when.isoformat()}",
-                    field="new",
+                    f"{node.value} at {{at}} would be later than {later.value} at {{when}}",
+                    zh=f"{NODE_ZH[node]}时间 {{at}} 将晚于{NODE_ZH[later]}时间 {{when}}",
+                    field="new", times={"at": at, "when": when},
                 )
 
     def _check_notified(self, step: str) -> None:
         if Node.NOTIFIED not in self.times:
-            raise NodeOutOfOrder(f"cannot {step} before a station was notified")
+            raise NodeOutOfOrder(f"cannot {step} before a station was notified",
+                                 zh="尚未通知救援站，不能进行此操作")
 
-    def _check_not_on_site(self, message: str) -> None:
+    def _check_not_on_site(self, message: str, zh: str) -> None:
         if Node.ARRIVED in self.times or Node.RELEASED in self.times:
-            raise InvalidTransition(message)
+            raise InvalidTransition(message, zh=zh)

@@ -52,6 +52,9 @@ class Node(StrEnum):
 
 
 NODE_ORDER = list(Node)
+# The nodes as the city's platform names them (error texts pair them with the English value).
+NODE_ZH = {Node.RECEIVED: "接警", Node.NOTIFIED: "通知", Node.ASSIGNED: "响应",
+           Node.ARRIVED: "到场", Node.RELEASED: "解困", Node.CLOSED: "结案"}
 # The dispatcher's level-3 target (operator desk / 119): told, but not the maintenance side.
 OPERATOR_DESK = "operators"
 
@@ -93,7 +96,8 @@ def mask_mobile(mobile: str | None) -> str | None:
 def require_aware(value: datetime, field: str) -> datetime:
     """Business times must carry an offset; naive times are ambiguous."""
     if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidValue(f"{field} must include a UTC offset", field=field)
+        raise InvalidValue(f"{field} must include a UTC offset", field=field,
+                           zh=f"{field} 须带时区偏移（如 +08:00）")
     return value
 
 
@@ -113,7 +117,9 @@ def business_time(value: datetime | None, field: str, now: datetime) -> datetime
     # aware datetimes does not convert, so cannot overflow).
     if value < EARLIEST_BUSINESS_TIME:
         raise InvalidValue(f"{field} {value.isoformat()} is before "
-                           f"{EARLIEST_BUSINESS_TIME:%Y-%m-%d}: a typo?", field=field)
+                           f"{EARLIEST_BUSINESS_TIME:%Y-%m-%d}: a typo?", field=field,
+                           zh=f"{field} 早于 {EARLIEST_BUSINESS_TIME:%Y-%m-%d}，是否输错？")
     if value > now + CLOCK_SKEW:
-        raise InvalidValue(f"{field} {value.isoformat()} is in the future", field=field)
+        raise InvalidValue(f"{field} {{at}} is in the future", field=field,
+                           zh=f"{field} {{at}} 晚于当前时间", times={"at": value})
     return value.astimezone(UTC)

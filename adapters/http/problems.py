@@ -1,6 +1,7 @@
 """RFC 9457 problem details for every error the API returns."""
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import structlog
 from fastapi import FastAPI, Request
@@ -83,15 +84,27 @@ def _validation(request: Request, exc: Exception) -> JSONResponse:
     return problem(422, "Invalid request", detail, code="validation", errors=errors)
 
 
-def _invalid_value(_: Request, exc: Exception) -> JSONResponse:
+def in_city(exc: DomainError, zone: str) -> str:
+    """A domain error's text ("中文 (English)") with its instants in the city's time zone."""
+    return exc.render(ZoneInfo(zone))
+
+
+def _city_text(request: Request, exc: DomainError) -> str:
+    services = getattr(request.app.state, "services", None)
+    return in_city(exc, services.settings.timezone) if services else exc.message
+
+
+def _invalid_value(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, InvalidValue)
-    errors = [{"loc": ["body", exc.field], "field": exc.field, "msg": exc.message}] if exc.field else None
-    return problem(422, "Invalid value", exc.message, code=exc.code, errors=errors)
+    text = _city_text(request, exc)
+    errors = [{"loc": ["body", exc.field], "field": exc.field, "msg": text}] if exc.field else None
+    return problem(422, "Invalid value", text, code=exc.code, errors=errors)
 
 
-def _domain(_: Request, exc: Exception) -> JSONResponse:
+def _domain(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    return problem(409, "Command refused by the ticket's rules", exc.message, code=exc.code)
+    return problem(409, "Command refused by the ticket's rules", _city_text(request, exc),
+                   code=exc.code)
 
 
 def _not_found(request: Request, exc: Exception) -> Response:

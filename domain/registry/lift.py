@@ -88,7 +88,8 @@ class Lift(Aggregate):
              correlation_id: str) -> None:
         if station_unit_id != self.unit_id:
             raise InvalidTransition(
-                f"lift {self.registration_code} belongs to another maintenance unit")
+                f"lift {self.registration_code} belongs to another maintenance unit",
+                zh=f"电梯 {self.registration_code} 属于另一家维保单位")
         if self.station_id != station_id:
             self._bound(station_id=station_id, actor=actor, correlation_id=correlation_id)
 

@@ -25,6 +25,7 @@ class RescueCodeTaken(DomainError):
     def __init__(self, rescue_code: str):
         super().__init__(f"rescue code {rescue_code} is already used by another lift: "
                          "rescue codes are unique city-wide, choose another",
+                         zh=f"救援码 {rescue_code} 已被其他电梯使用：救援码全市唯一，请另选",
                          field="rescue_code")
 
 

@@ -27,7 +27,7 @@ class MaintenanceUnit(Aggregate):
     def register(cls, *, name: str, emergency_lead: dict[str, Any] | None, actor: str,
                  correlation_id: str) -> "MaintenanceUnit":
         if not name.strip():
-            raise InvalidValue("name is required", field="name")
+            raise InvalidValue("name is required", field="name", zh="名称必填")
         return cls(name=name.strip(), emergency_lead=contact(emergency_lead, "emergency_lead"),
                    actor=actor, correlation_id=correlation_id)
 

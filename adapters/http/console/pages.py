@@ -21,6 +21,7 @@ from adapters.http.console.session import (
 )
 from adapters.http.deps import ServicesDep, SettingsDep, TicketsDep, context_of
 from adapters.http.presenters import event_public, ticket_public
+from adapters.http.problems import in_city
 from dispatch.errors import ConcurrentUpdate, VersionMismatch
 from domain.errors import DomainError
 
@@ -100,7 +101,8 @@ def _run_action(request: Request, services: Services, ticket_id: UUID,  # noqa: 
         version = int(form["version"]) if form.get("version") else None
         services.tickets.handle(command, context_of(principal, version))
     except (DomainError, ValidationError, ValueError) as exc:
-        message = getattr(exc, "message", None) or str(exc).splitlines()[0]
+        message = in_city(exc, services.settings.timezone) if isinstance(exc, DomainError) \
+            else str(exc).splitlines()[0]
         return ticket_page(request, services, principal, ticket_id, error=message)
     except (VersionMismatch, ConcurrentUpdate):
         return ticket_page(request, services, principal, ticket_id, error=STALE)
