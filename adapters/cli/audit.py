@@ -6,6 +6,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from adapters.bootstrap import bootstrap
 from adapters.http.presenters import event_public, ticket_public
@@ -52,9 +53,10 @@ def run_history(args: argparse.Namespace, settings: Settings) -> None:
             ticket = app.ticket(ticket_id)
     finally:
         services.close()
+    city = ZoneInfo(settings.timezone)  # people read the city's clock, as on the console
     for e in map(event_public, events):
-        print(f"v{e.version:<3} {e.type:<20} occurred {e.occurred_at.isoformat()}  "
-              f"recorded {e.recorded_at.isoformat()}  by {e.actor}")
+        print(f"v{e.version:<3} {e.type:<20} occurred {e.occurred_at.astimezone(city).isoformat()}"
+              f"  recorded {e.recorded_at.astimezone(city).isoformat()}  by {e.actor}")
     state = ticket_public(ticket)
     print(f"\nstate at v{state.version}: {state.status}, level {state.level}, "
           f"minutes to arrive {state.minutes_to_arrive}")

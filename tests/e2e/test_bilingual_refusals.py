@@ -61,3 +61,16 @@ def test_console_shows_the_chinese_refusal_in_city_time(client):
     assert "到场时间" in page.text and "早于通知时间" in page.text, page.text[-2000:]
     assert "earlier than notified" in page.text
     assert soon.astimezone(CITY).strftime("T%H:%M:%S+08:00") in page.text
+
+
+def test_cli_history_prints_the_city_clock(client, settings, capsys):
+    import argparse
+
+    from adapters.cli import audit as cli_audit
+
+    received = datetime(2026, 11, 22, 0, 15, tzinfo=UTC)  # 08:15 in Shanghai
+    ticket_id = open_ticket(client, "zh-cli", received)
+    cli_audit.run_history(argparse.Namespace(ticket_id=ticket_id, as_of=None), settings)
+    printed = capsys.readouterr().out
+    assert "occurred 2026-11-22T08:15:00+08:00" in printed, printed
+    assert "+00:00" not in printed, printed
