@@ -74,3 +74,11 @@ def test_cli_history_prints_the_city_clock(client, settings, capsys):
     printed = capsys.readouterr().out
     assert "occurred 2026-11-22T08:15:00+08:00" in printed, printed
     assert "+00:00" not in printed, printed
+
+
+def test_dossier_page_shows_the_city_clock(client):
+    received = datetime(2026, 11, 22, 0, 15, tzinfo=UTC)
+    ticket_id = open_ticket(client, "zh-dossier", received)
+    page = client.get(f"/v1/tickets/{ticket_id}/dossier.html")
+    assert page.status_code == 200
+    assert "2026-11-22 08:15:00" in page.text and "+00:00" not in page.text, page.text
