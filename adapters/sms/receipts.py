@@ -52,7 +52,7 @@ class SmsReceipts:
                 raise NotFound(f"no SMS with key {key}")
             if mobile not in {person["mobile"] for person in row[0]}:
                 raise InvalidValue("the message was not sent to this recipient",
-                                   field="recipient")
+                                   zh="此短信并未发给该接收人", field="recipient")
             stored = conn.execute(
                 "INSERT INTO sms_receipts (key, mobile, status, at, error) VALUES "
                 "(%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING id",

@@ -119,6 +119,7 @@ def test_receipts_need_the_signature_and_a_well_formed_body(client, dispatching)
     assert post_receipt(client, None, raw=b"{not json").status_code == 422
     stranger = post_receipt(client, {**good, "recipient": "13511112222"})
     assert stranger.status_code == 422 and "recipient" in stranger.text
+    assert "并未发给该接收人 (the message was not sent" in stranger.json()["detail"]
     assert post_receipt(client, {**good, "key": "nope:notify:1"}).status_code == 404
     assert all(r["delivery"] == "pending" for r in messages(client, ticket_id)[0]["recipients"])
     assert post_receipt(client, good).json() == {"key": key, "status": "delivered",
