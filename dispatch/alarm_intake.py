@@ -84,7 +84,8 @@ class AlarmIntake:
                 continue
             if outcome is not None:
                 return outcome
-        raise ConcurrentUpdate("the lift's alarms kept changing; retry the alarm")
+        raise ConcurrentUpdate("该电梯的报警一直在变化，请重试 (the lift's alarms kept "
+                               "changing; retry the alarm)")
 
     def _receive(self, cmd: ReceiveAlarm, ctx: Context, received_at: datetime,
                  snapshot: dict[str, Any] | None) -> Outcome | None:

@@ -13,7 +13,8 @@ class VersionMismatch(Exception):
     """If-Match named a version that is no longer current (maps to 412)."""
 
     def __init__(self, expected: int, actual: int):
-        super().__init__(f"ticket is at version {actual}, not {expected}")
+        super().__init__(f"工单已是第 {actual} 版，而非第 {expected} 版 "
+                         f"(ticket is at version {actual}, not {expected})")
         self.expected, self.actual = expected, actual
 
 

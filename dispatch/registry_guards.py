@@ -29,8 +29,9 @@ class StaleVersion(VersionMismatch):
     """If-Match named another version of a registry record than the current one (412)."""
 
     def __init__(self, label: str, expected: int, actual: int):
-        Exception.__init__(self, f"{label} is at version {actual}, not {expected}"
-                           if actual else f"{label} does not exist yet (If-Match {expected})")
+        Exception.__init__(self, f"{label} 已是第 {actual} 版，而非第 {expected} 版 "
+                           f"({label} is at version {actual}, not {expected})" if actual else
+                           f"{label} 尚不存在 ({label} does not exist yet, If-Match {expected})")
         self.expected, self.actual = expected, actual
 
 
@@ -46,7 +47,8 @@ def retried(command: Callable[..., T]) -> Callable[..., T]:
             try:
                 return command(*args, **kwargs)
             except IntegrityError:
-                raise ConcurrentUpdate("another change to the same registry record was saved "
-                                       "at the same moment; retry") from None
+                raise ConcurrentUpdate("同一登记记录同时有另一处修改，请重试 (another change to "
+                                       "the same registry record was saved at the same moment; "
+                                       "retry)") from None
 
     return run

@@ -179,7 +179,8 @@ class TicketApp(AlarmIntake, TicketQueries, Application[UUID]):
                 if ctx.expected_version is not None:
                     raise VersionMismatch(ctx.expected_version, ticket.version - 1) from None
                 if attempt == SAVE_ATTEMPTS - 1:
-                    raise ConcurrentUpdate("ticket kept changing; retry the command") from None
+                    raise ConcurrentUpdate("工单一直在变化，请重试 (ticket kept changing; "
+                                           "retry the command)") from None
                 continue
             return Outcome(ticket, recordings[-1].notification.id)
         raise AssertionError("unreachable")  # pragma: no cover

@@ -163,6 +163,7 @@ def test_if_match_mismatch_is_412(client, count_events):
     stale = client.post(f"/v1/tickets/{ticket_id}/arrive", json={"at": iso(2)},
                         headers={"If-Match": '"1"'})
     assert stale.status_code == 412 and stale.json()["status"] == 412
+    assert stale.json()["detail"] == "工单已是第 2 版，而非第 1 版 (ticket is at version 2, not 1)"
     bad = client.post(f"/v1/tickets/{ticket_id}/arrive", json={}, headers={"If-Match": "abc"})
     assert bad.status_code == 400
     assert count_events() == 2

@@ -138,6 +138,8 @@ def test_every_registry_command_honours_if_match(client, count_events, kind):
     stale = client.request(method, path, json=body, headers={"If-Match": f'"{current + 1}"'})
     assert stale.status_code == 412, stale.text
     assert stale.json()["type"].endswith("/version_mismatch")
+    said = "尚不存在 (" if current == 0 else f"版，而非第 {current + 1} 版 ("
+    assert said in stale.json()["detail"], stale.text
     assert count_events("registry_events") == before
     done = client.request(method, path, json=body, headers={"If-Match": f'"{current}"'})
     assert done.status_code < 300, done.text
