@@ -96,7 +96,8 @@ def _build(settings: Settings, url: str, key: bytes) -> Services:
     registry = RegistryApp(env, catalogue=Catalogue(reference.districts(),
                                                     reference.site_types()),
                            lifts_of_using_unit=queries.lift_codes_of_using_unit,
-                           lifts_with_rescue_code=queries.lifts_with_rescue_code)
+                           lifts_with_rescue_code=queries.lifts_with_rescue_code,
+                           personal_data=personal_data)
     tickets = TicketApp(env, numbers=PostgresTicketNumbers(url, settings.timezone),
                         causes=reference.FaultCauseTable(),
                         lifts=RegistryLiftDirectory(registry, queries.code_for_rescue_code),

@@ -8,6 +8,8 @@ from eventsourcing.application import AggregateNotFoundError, Application
 
 from dispatch.commands import Context
 from dispatch.errors import NotFound
+from dispatch.ports import PersonalData
+from dispatch.registry_contacts import ContactSealer
 from dispatch.registry_guards import Catalogue, StaleVersion, retried
 from domain.errors import InvalidTransition, InvalidValue
 from domain.registry.contacts import registration_code
@@ -28,8 +30,10 @@ class RegistryApp(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None, *,
                  catalogue: Catalogue | None = None,
                  lifts_of_using_unit: Callable[[str, str], list[str]] | None = None,
-                 lifts_with_rescue_code: Callable[[str], list[str]] | None = None):
+                 lifts_with_rescue_code: Callable[[str], list[str]] | None = None,
+                 personal_data: PersonalData | None = None):
         super().__init__(env)
+        self.contacts = ContactSealer(personal_data)  # full mobiles stay out of the events
         self.catalogue = catalogue or Catalogue([], [])
         self.lifts_of_using_unit = lifts_of_using_unit
         # From the view: lifts registered before rescue codes were claimed have no claim.
@@ -77,12 +81,14 @@ class RegistryApp(Application[UUID]):
     # ---- units ------------------------------------------------------------------------
     def register_unit(self, name: str, lead: dict | None, ctx: Context):
         self._expect(None, ctx, "a new maintenance unit")
-        unit = MaintenanceUnit.register(name=name, emergency_lead=lead, **_who(ctx))
+        unit = MaintenanceUnit.register(
+            name=name, emergency_lead=self.contacts.seal(lead, "emergency_lead"), **_who(ctx))
         return unit, self._save(unit)
 
     @retried
     def set_rescue_info(self, unit_id: str, lead: dict, ctx: Context):
         unit = self._expect(self.unit(unit_id), ctx, "maintenance unit")
+        lead = self.contacts.seal(lead, "emergency_lead", unit.emergency_lead)
         unit.set_rescue_info(emergency_lead=lead, **_who(ctx))
         return unit, self._save(unit)
 
@@ -95,25 +101,27 @@ class RegistryApp(Application[UUID]):
         self._check_districts(fields)
         station = RescueStation.register(
             unit_id=str(unit.id), name=fields["name"], district=fields["district"],
-            lead=fields["lead"], coverage=fields["coverage"], **_who(ctx))
+            lead=self.contacts.seal(fields["lead"], "lead"), coverage=fields["coverage"], **_who(ctx))
         for worker in workers or []:
-            station.add_worker(name=worker["name"], mobile=worker["mobile"],
-                               note=worker.get("note"), **_who(ctx))
+            self._add_worker(station, worker, ctx)
         return station, self._save(station)
 
     @retried
     def update_station(self, station_id: str, changes: dict[str, Any], ctx: Context):
         station = self._expect(self.station(station_id), ctx, "rescue station")
         self._check_districts(changes)
-        station.update(changes=changes, **_who(ctx))
+        station.update(changes=self.contacts.seal_in(changes, "lead", station.lead), **_who(ctx))
         return station, self._save(station)
 
     @retried
     def add_worker(self, station_id: str, worker: dict[str, Any], ctx: Context):
         station = self._expect(self.station(station_id), ctx, "rescue station")
-        worker_id = station.add_worker(name=worker["name"], mobile=worker["mobile"],
-                                       note=worker.get("note"), **_who(ctx))
+        worker_id = self._add_worker(station, worker, ctx)
         return station, worker_id, self._save(station)
+
+    def _add_worker(self, station: RescueStation, worker: dict[str, Any], ctx: Context) -> str:
+        person = self.contacts.seal(worker, "worker") or {}
+        return station.add_worker(**person, note=worker.get("note"), **_who(ctx))
 
     @retried
     def remove_worker(self, station_id: str, worker_id: str, ctx: Context):
@@ -147,6 +155,7 @@ class RegistryApp(Application[UUID]):
         except NotFound:
             lift, created = None, True
         self._expect(lift, ctx, f"lift {code}")
+        facts = self.contacts.seal_in(facts, "safety_manager", getattr(lift, "safety_manager", None))
         before = lift.rescue_code if lift is not None else None
         if lift is None:
             lift = Lift.register(code=code, facts=facts, **_who(ctx))
@@ -220,7 +229,8 @@ class RegistryApp(Application[UUID]):
                 raise InvalidTransition("the selection mixes using units: lift "
                                         f"{lift.registration_code} belongs to "
                                         f"{lift.using_unit.get('code')}")
-            lift.amend(changes=changes, **_who(ctx))
+            lift.amend(changes=self.contacts.seal_in(changes, "safety_manager",
+                                                     lift.safety_manager), **_who(ctx))
         return len(lifts), self._save(*lifts)
 
     def _lifts(self, codes: Iterable[str], ctx: Context) -> list[Lift]:

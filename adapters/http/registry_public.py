@@ -16,6 +16,10 @@ class Created(BaseModel):
         return cls(id=str(record.id), version=record.version, notification_id=notification_id)
 
 
+def _as_recorded(contact: Any) -> Any:
+    return contact
+
+
 class ContactPublic(BaseModel):
     name: str
     mobile: str
@@ -29,10 +33,10 @@ class UnitPublic(BaseModel):
     has_rescue_info: bool
 
     @classmethod
-    def of(cls, unit: Any, **extra: Any) -> Self:
+    def of(cls, unit: Any, phone: Any = _as_recorded, **extra: Any) -> Self:
         return cls(id=str(unit.id), version=unit.version, name=unit.name,
-                   emergency_lead=unit.emergency_lead, has_rescue_info=unit.has_rescue_info,
-                   **extra)
+                   emergency_lead=phone(unit.emergency_lead),
+                   has_rescue_info=unit.has_rescue_info, **extra)
 
 
 class UnitChanged(UnitPublic):
@@ -62,11 +66,12 @@ class StationPublic(BaseModel):
     workers: list[WorkerPublic]
 
     @classmethod
-    def of(cls, station: Any, **extra: Any) -> Self:
+    def of(cls, station: Any, phone: Any = _as_recorded, **extra: Any) -> Self:
         return cls(id=str(station.id), version=station.version, unit_id=station.unit_id,
-                   name=station.name, district=station.district, lead=station.lead,
+                   name=station.name, district=station.district, lead=phone(station.lead),
                    coverage=station.coverage, workers=[
-                       {"worker_id": k, **v} for k, v in station.workers.items()], **extra)
+                       {"worker_id": k, **phone(v)} for k, v in station.workers.items()],
+                   **extra)
 
 
 class StationChanged(StationPublic):
@@ -97,10 +102,11 @@ class LiftPublic(BaseModel):
     station_id: str | None
 
     @classmethod
-    def of(cls, lift: Any, **extra: Any) -> Self:
-        return cls(version=lift.version, **{name: getattr(lift, name) for name in (
-            "registration_code", "rescue_code", "unit_id", "using_unit", "address", "district",
-            "street", "site_type", "safety_manager", "station_id")}, **extra)
+    def of(cls, lift: Any, phone: Any = _as_recorded, **extra: Any) -> Self:
+        return cls(version=lift.version, safety_manager=phone(lift.safety_manager), **{
+            name: getattr(lift, name) for name in (
+                "registration_code", "rescue_code", "unit_id", "using_unit", "address",
+                "district", "street", "site_type", "station_id")}, **extra)
 
 
 class LiftChanged(LiftPublic):

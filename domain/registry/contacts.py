@@ -1,18 +1,25 @@
 """Contacts and codes: validated value types shared by registry aggregates."""
 
+import re
 from typing import Any
 
 from domain.errors import InvalidValue
 from domain.values import MOBILE, REGISTRATION_CODE, RESCUE_CODE
 
+MASKED_MOBILE = re.compile(r"^1[3-9]\d\*{4}\d{4}$")
+
 
 def contact(value: dict[str, Any] | None, field: str) -> dict[str, str] | None:
-    """A person to call: {name, mobile}; the mobile must be a mainland mobile number."""
+    """A person to call: {name, mobile}, the mobile a mainland mobile number; or, as the
+    registry application seals it (issue 14), {name, mobile: masked, mobile_ref}."""
     if value is None:
         return None
     name, mobile = str(value.get("name", "")).strip(), str(value.get("mobile", "")).strip()
     if not name:
         raise InvalidValue(f"{field}.name is required", field=f"{field}.name")
+    ref = value.get("mobile_ref")
+    if ref and MASKED_MOBILE.match(mobile):  # the full number is in the personal-data store
+        return {"name": name, "mobile": mobile, "mobile_ref": str(ref)}
     if not MOBILE.match(mobile):
         raise InvalidValue(f"{field}.mobile must be 11 digits starting 13-19",
                            field=f"{field}.mobile")

@@ -75,8 +75,8 @@ class RescueStation(Aggregate):
             self._updated(changes=clean, actor=actor, correlation_id=correlation_id)
 
     def add_worker(self, *, name: str, mobile: str, note: str | None, actor: str,
-                   correlation_id: str) -> str:
-        person = contact({"name": name, "mobile": mobile}, "worker")
+                   correlation_id: str, mobile_ref: str | None = None) -> str:
+        person = contact({"name": name, "mobile": mobile, "mobile_ref": mobile_ref}, "worker")
         worker_id = uuid4().hex[:12]
         self._worker_added(worker_id=worker_id, worker={**person, "note": note}, actor=actor,
                            correlation_id=correlation_id)

@@ -11,6 +11,7 @@ from adapters.http.deps import (
     UnitFilter, own,
 )
 from adapters.http.exports import ExportFormat, every_row, respond
+from adapters.http.registry_phones import PhonesDep
 from adapters.http.registry_public import LiftChanged, LiftPage, LiftPublic, Updated
 from adapters.http.registry_schemas import BatchUpdate, LiftPut
 from dispatch.errors import NotFound
@@ -23,7 +24,8 @@ router = APIRouter(prefix="/v1", tags=["registry"])
     200: {"description": "Revised"},
     409: {"description": "The unit has no emergency lead yet"}})
 def put_lift(registration_code: str, body: LiftPut, registry: RegistryDep, ctx: ContextDep,
-             principal: PrincipalDep, response: Response, etag: ETagDep) -> LiftChanged:
+             principal: PrincipalDep, response: Response, etag: ETagDep,
+             phone: PhonesDep) -> LiftChanged:
     """Register a lift or revise its facts (a change of unit drops its station binding)."""
     own(principal, body.unit_id)
     try:
@@ -35,13 +37,13 @@ def put_lift(registration_code: str, body: LiftPut, registry: RegistryDep, ctx: 
     lift, created, nid = registry.put_lift(registration_code, body.model_dump(), ctx)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     etag(lift)
-    return LiftChanged.of(lift, notification_id=nid)
+    return LiftChanged.of(lift, phone, notification_id=nid)
 
 
 @router.get("/lifts/{registration_code}")
-def get_lift(lift: OwnedLift, etag: ETagDep) -> LiftPublic:
+def get_lift(lift: OwnedLift, etag: ETagDep, phone: PhonesDep) -> LiftPublic:
     etag(lift)
-    return LiftPublic.of(lift)
+    return LiftPublic.of(lift, phone)
 
 
 def lift_page(queries: RegistryQueriesDep, filters: dict[str, Any], limit: int,

@@ -11,6 +11,7 @@ from adapters.http.deps import (
     UnitFilter, own,
 )
 from adapters.http.exports import ExportFormat, respond
+from adapters.http.registry_phones import PhonesDep
 from adapters.http.registry_public import (
     Bound, Created, StationChanged, StationPublic, Unbound, WorkerAdded,
 )
@@ -42,17 +43,17 @@ def list_stations(unit_id: UnitFilter, _: RegistryCaughtUp, queries: RegistryQue
 
 
 @router.get("/stations/{station_id}")
-def get_station(station: OwnedStation, etag: ETagDep) -> StationPublic:
-    return StationPublic.of(etag(station))
+def get_station(station: OwnedStation, etag: ETagDep, phone: PhonesDep) -> StationPublic:
+    return StationPublic.of(etag(station), phone)
 
 
 @router.patch("/stations/{station_id}", dependencies=EDITOR_ONLY)
 def update_station(station: OwnedStation, body: StationPatch, registry: RegistryDep,
-                   ctx: ContextDep, etag: ETagDep) -> StationChanged:
+                   ctx: ContextDep, etag: ETagDep, phone: PhonesDep) -> StationChanged:
     changes = body.model_dump(exclude_unset=True)
     station, nid = registry.update_station(str(station.id), changes, ctx)
     etag(station)
-    return StationChanged.of(station, notification_id=nid)
+    return StationChanged.of(station, phone, notification_id=nid)
 
 
 @router.post("/stations/{station_id}/workers", status_code=status.HTTP_201_CREATED,

@@ -11,6 +11,7 @@ from adapters.http.deps import (
     RegistryQueriesDep, UnitFilter,
 )
 from adapters.http.exports import ExportFormat, respond
+from adapters.http.registry_phones import PhonesDep
 from adapters.http.registry_public import Created, DataGaps, UnitChanged, UnitPublic
 from adapters.http.registry_schemas import RescueInfo, UnitCreate
 
@@ -27,17 +28,17 @@ def register_unit(body: UnitCreate, registry: RegistryDep, ctx: ContextDep,
 
 
 @router.get("/units/{unit_id}")
-def get_unit(unit: OwnedUnit, etag: ETagDep) -> UnitPublic:
-    return UnitPublic.of(etag(unit))
+def get_unit(unit: OwnedUnit, etag: ETagDep, phone: PhonesDep) -> UnitPublic:
+    return UnitPublic.of(etag(unit), phone)
 
 
 @router.put("/units/{unit_id}/rescue-info", dependencies=EDITOR_ONLY)
 def set_rescue_info(unit_id: OwnedUnitId, body: RescueInfo, registry: RegistryDep,
-                    ctx: ContextDep, etag: ETagDep) -> UnitChanged:
+                    ctx: ContextDep, etag: ETagDep, phone: PhonesDep) -> UnitChanged:
     """Name the unit's emergency lead (required before its lifts can be registered)."""
     unit, nid = registry.set_rescue_info(unit_id, body.emergency_lead.model_dump(), ctx)
     etag(unit)
-    return UnitChanged.of(unit, notification_id=nid)
+    return UnitChanged.of(unit, phone, notification_id=nid)
 
 
 def gap_rows(gaps: dict[str, list[Any]]) -> list[dict[str, Any]]:
