@@ -108,7 +108,8 @@ def _domain(request: Request, exc: Exception) -> JSONResponse:
 
 
 def _not_found(request: Request, exc: Exception) -> Response:
-    what = f"no ticket {exc}" if isinstance(exc, TicketNotFound) else str(exc)
+    what = f"未找到工单 {exc} (no ticket {exc})" if isinstance(exc, TicketNotFound) \
+        else f"未找到 ({exc})"
     if request.url.path.startswith("/console/"):  # people get a page, programs a problem body
         return request.app.state.templates.TemplateResponse(
             request, "not_found.html", {"principal": getattr(request.state, "principal", None),

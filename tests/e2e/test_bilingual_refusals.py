@@ -82,3 +82,12 @@ def test_dossier_page_shows_the_city_clock(client):
     page = client.get(f"/v1/tickets/{ticket_id}/dossier.html")
     assert page.status_code == 200
     assert "2026-11-22 08:15:00" in page.text and "+00:00" not in page.text, page.text
+
+
+def test_not_found_reads_chinese_and_english(client):
+    missing = client.get("/v1/tickets/00000000-0000-0000-0000-000000000001")
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == ("未找到工单 00000000-0000-0000-0000-000000000001 "
+                                        "(no ticket 00000000-0000-0000-0000-000000000001)")
+    lift = client.get("/v1/lifts/44030000000000099999")
+    assert lift.status_code == 404 and lift.json()["detail"].startswith("未找到 ("), lift.text
