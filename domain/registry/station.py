@@ -17,9 +17,11 @@ def check_coverage(value: dict[str, Any]) -> dict[str, Any]:
     districts = list(dict.fromkeys(value.get("districts") or []))
     streets = (value.get("streets") or "").strip() or None
     if not 1 <= len(districts) <= MAX_DISTRICTS:
-        raise InvalidValue("coverage must list 1 to 3 districts", field="coverage.districts")
+        raise InvalidValue("coverage must list 1 to 3 districts", field="coverage.districts",
+                           zh="服务范围须列出 1 至 3 个区")
     if streets and len(districts) != 1:
         raise InvalidValue("streets may only be given with exactly one district",
+                           zh="只有一个区时才能填写街道",
                            field="coverage.streets")
     return {"districts": districts, "streets": streets}
 
@@ -53,7 +55,7 @@ class RescueStation(Aggregate):
     def register(cls, *, unit_id: str, name: str, district: str, lead: dict[str, Any],
                  coverage: dict[str, Any], actor: str, correlation_id: str) -> "RescueStation":
         if not name.strip():
-            raise InvalidValue("name is required", field="name")
+            raise InvalidValue("name is required", field="name", zh="名称必填")
         return cls(unit_id=unit_id, name=name.strip(), district=district,
                    lead=contact(lead, "lead"), coverage=check_coverage(coverage),
                    actor=actor, correlation_id=correlation_id)
@@ -63,7 +65,7 @@ class RescueStation(Aggregate):
         clean: dict[str, Any] = {}
         if "name" in changes:
             if not str(changes["name"]).strip():
-                raise InvalidValue("name is required", field="name")
+                raise InvalidValue("name is required", field="name", zh="名称必填")
             clean["name"] = str(changes["name"]).strip()
         if "district" in changes:
             clean["district"] = changes["district"]
@@ -84,9 +86,11 @@ class RescueStation(Aggregate):
 
     def remove_worker(self, *, worker_id: str, actor: str, correlation_id: str) -> None:
         if worker_id not in self.workers:
-            raise InvalidTransition(f"station has no worker {worker_id}")
+            raise InvalidTransition(f"station has no worker {worker_id}",
+                                    zh=f"救援站没有人员 {worker_id}")
         if len(self.workers) == 1:
-            raise InvalidTransition("a station keeps at least one worker: add another first")
+            raise InvalidTransition("a station keeps at least one worker: add another first",
+                                    zh="救援站至少保留一名人员：请先添加另一名")
         self._worker_removed(worker_id=worker_id, actor=actor, correlation_id=correlation_id)
 
     @event(StationUpdated)

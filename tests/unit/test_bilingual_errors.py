@@ -8,6 +8,7 @@ import pytest
 
 from domain.errors import DomainError, NodeOutOfOrder
 from domain.registry.rescue_code import RescueCodeTaken
+from domain.registry.station import check_coverage
 from domain.values import business_time, require_aware
 from tests.unit.test_ticket_rules import WHO, at, walked
 
@@ -54,6 +55,8 @@ REFUSALS = {
     "year one": lambda: business_time(datetime(1, 1, 2, tzinfo=UTC), "at", NOW),
     "future": lambda: business_time(NOW + timedelta(hours=1), "at", NOW),
     "rescue code taken": lambda: (_ for _ in ()).throw(RescueCodeTaken("123456")),
+    "no district": lambda: check_coverage({"districts": []}),
+    "streets of two districts": lambda: check_coverage({"districts": ["a", "b"], "streets": "x"}),
 }
 
 
