@@ -101,3 +101,15 @@ def test_dispatcher_texts_the_full_number_and_a_purged_one_is_logged(client, dis
         assert dispatching.dispatcher._recipient(worker) is None
     assert any("contact_unreachable" in str(r.msg) and "purged" in str(r.msg)
                for r in caplog.records if r.levelno == logging.ERROR)
+
+
+def test_console_stations_page_calls_workers_for_operators_not_auditors(client, views):
+    from tests.e2e.test_contacts_console import browser_for
+
+    unit, _, _ = bound_station(client)
+    for role, unit_id in (("operator", None), ("unit", unit)):
+        page = browser_for(client.app, role, unit_id).get("/console/registry/stations")
+        assert page.status_code == 200 and f'href="tel:{WORKER}"' in page.text, role
+    audited = browser_for(client.app, "auditor").get("/console/registry/stations")
+    assert audited.status_code == 200 and "137****7000" in audited.text
+    assert "tel:" not in audited.text and WORKER not in audited.text

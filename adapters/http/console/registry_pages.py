@@ -12,8 +12,10 @@ from starlette.concurrency import run_in_threadpool
 from adapters.http.auth import EDITORS, unit_scope
 from adapters.http.console.rendering import render
 from adapters.http.console.session import ConsolePrincipal
+from adapters.http.console.station_phones import worker_phones
 from adapters.http.deps import (
-    RegistryDep, RegistryQueriesDep, RegistryWait, context_of, own, owned_lift, owned_station,
+    RegistryDep, RegistryQueriesDep, RegistryWait, ServicesDep, context_of, own, owned_lift,
+    owned_station,
 )
 from adapters.http.registry_schemas import RescueInfo, WorkerCreate
 from dispatch.errors import NotFound
@@ -55,19 +57,22 @@ def _edit(principal, wait: Callable[[int], bool], back: str,  # noqa: ANN001
 
 # ---- units, stations and workers ------------------------------------------------------
 def listing_page(request: Request, queries, principal, listing: str,  # noqa: ANN001
-                 error: str | None = None, notice: str | None = None) -> HTMLResponse:
+                 error: str | None = None, notice: str | None = None,
+                 phones: Callable[[list], dict[str, str]] | None = None) -> HTMLResponse:
     """The caller's units or stations (as `listing` names), with the last change's outcome."""
-    rows = {"units": queries.units, "stations": queries.stations}[listing]
+    rows = {"units": queries.units, "stations": queries.stations}[listing](unit_scope(principal))
     return _page(request, principal, f"registry_{listing}.html", error, notice,
-                 **{listing: rows(unit_scope(principal))})
+                 phones=phones(rows) if phones else {}, **{listing: rows})
 
 
 @router.get("/units", name="units")
 @router.get("/stations", name="stations")
-def listing(request: Request, principal: ConsolePrincipal,
-            queries: RegistryQueriesDep) -> HTMLResponse:
+def listing(request: Request, principal: ConsolePrincipal, queries: RegistryQueriesDep,
+            registry: RegistryDep, services: ServicesDep) -> HTMLResponse:
     """The units page or the stations page: the matched route's name says which."""
-    return listing_page(request, queries, principal, request.scope["route"].name)
+    name = request.scope["route"].name
+    return listing_page(request, queries, principal, name, phones=None if name == "units" else (
+        lambda rows: worker_phones(registry, services.personal_data, principal, rows)))
 
 
 async def _edit_listing(request: Request, principal, queries, wait: RegistryWait,  # noqa: ANN001
