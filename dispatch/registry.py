@@ -10,8 +10,9 @@ from dispatch.commands import Context
 from dispatch.errors import NotFound
 from dispatch.ports import PersonalData
 from dispatch.registry_contacts import ContactSealer
-from dispatch.registry_guards import Catalogue, StaleVersion, retried
-from domain.errors import InvalidTransition, InvalidValue
+from dispatch.registry_guards import (
+    Catalogue, StaleVersion, no_emergency_lead, nothing_to_change, outside_selection, retried,
+)
 from domain.registry.contacts import registration_code
 from domain.registry.lift import Lift, lift_id
 from domain.registry.rescue_code import RescueCodeClaim, RescueCodeTaken, claim_id
@@ -143,9 +144,7 @@ class RegistryApp(Application[UUID]):
         filled in its rescue info first, and its rescue code must be free."""
         unit = self.unit(facts["unit_id"])
         if not unit.has_rescue_info:
-            raise InvalidTransition(
-                f"maintenance unit {unit.name} has no emergency lead: fill in its rescue info "
-                "(PUT /v1/units/{id}/rescue-info) before registering lifts")
+            raise no_emergency_lead(unit.name)
         self.catalogue.district(facts.get("district"))
         self.catalogue.site_type(facts.get("site_type"))
         facts = {**facts, "unit_id": str(unit.id)}
@@ -214,7 +213,7 @@ class RegistryApp(Application[UUID]):
                      changes: dict[str, Any], ctx: Context):
         """Site type and/or safety manager for lifts of one using unit, all or nothing."""
         if not changes:
-            raise InvalidValue("give site_type and/or safety_manager", field="site_type")
+            raise nothing_to_change()
         self._expect(self.unit(unit_id), ctx, "maintenance unit")
         self.catalogue.site_type(changes.get("site_type"))
         if codes is None:
@@ -222,13 +221,8 @@ class RegistryApp(Application[UUID]):
                 self.lifts_of_using_unit else []
         lifts = self._lifts(codes, ctx)
         for lift in lifts:
-            if lift.unit_id != unit_id:
-                raise InvalidTransition(f"lift {lift.registration_code} is not maintained by "
-                                        "this unit")
-            if lift.using_unit.get("code") != using_unit_code:
-                raise InvalidTransition("the selection mixes using units: lift "
-                                        f"{lift.registration_code} belongs to "
-                                        f"{lift.using_unit.get('code')}")
+            if refused := outside_selection(lift, unit_id, using_unit_code):
+                raise refused
             lift.amend(changes=self.contacts.seal_in(changes, "safety_manager",
                                                      lift.safety_manager), **_who(ctx))
         return len(lifts), self._save(*lifts)

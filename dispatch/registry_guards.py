@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from eventsourcing.persistence import IntegrityError
 
 from dispatch.errors import ConcurrentUpdate, VersionMismatch
+from domain.errors import InvalidTransition, InvalidValue
 from domain.registry.contacts import one_of
 
 T = TypeVar("T")
@@ -23,6 +24,34 @@ class Catalogue:
 
     def site_type(self, value: str | None) -> str | None:
         return one_of(value, self.site_types, "site_type")
+
+
+def no_emergency_lead(unit_name: str) -> InvalidTransition:
+    """Lifts are registered only once their unit named who leads its rescues."""
+    return InvalidTransition(
+        f"maintenance unit {unit_name} has no emergency lead: fill in its rescue info "
+        "(PUT /v1/units/{id}/rescue-info) before registering lifts",
+        zh=f"维保单位 {unit_name} 尚无应急负责人：登记电梯前请先填写救援信息")
+
+
+def nothing_to_change() -> InvalidValue:
+    """A batch change that names nothing to change."""
+    return InvalidValue("give site_type and/or safety_manager", field="site_type",
+                        zh="请填写场所类型和/或安全管理员")
+
+
+def outside_selection(lift, unit_id: str, using_unit_code: str) -> InvalidTransition | None:
+    """Why a lift cannot join a batch change of one unit's one using unit (None: it can)."""
+    if lift.unit_id != unit_id:
+        return InvalidTransition(f"lift {lift.registration_code} is not maintained by this unit",
+                                 zh=f"电梯 {lift.registration_code} 不由本单位维保")
+    if lift.using_unit.get("code") != using_unit_code:
+        return InvalidTransition(f"the selection mixes using units: lift "
+                                 f"{lift.registration_code} belongs to "
+                                 f"{lift.using_unit.get('code')}",
+                                 zh=f"所选电梯属于不同的使用单位：电梯 {lift.registration_code} "
+                                    f"属于 {lift.using_unit.get('code')}")
+    return None
 
 
 class StaleVersion(VersionMismatch):

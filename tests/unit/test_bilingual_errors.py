@@ -2,10 +2,12 @@
 
 import re
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from dispatch.registry_guards import no_emergency_lead, nothing_to_change, outside_selection
 from domain.errors import DomainError, NodeOutOfOrder
 from domain.registry.rescue_code import RescueCodeTaken
 from domain.registry.station import check_coverage
@@ -14,6 +16,14 @@ from tests.unit.test_ticket_rules import WHO, at, walked
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 NOW = datetime(2026, 11, 22, 1, tzinfo=UTC)
+
+LIFT = SimpleNamespace(registration_code="44030000000000012345", unit_id="u1",
+                       using_unit={"code": "91440300X"})
+
+
+def thrown(error: DomainError | None):
+    raise error
+
 
 REFUSALS = {
     "finished": lambda: walked("close").arrive(at=at(40), **WHO),
@@ -54,7 +64,11 @@ REFUSALS = {
     "naive time": lambda: require_aware(datetime(2026, 1, 1), "at"),
     "year one": lambda: business_time(datetime(1, 1, 2, tzinfo=UTC), "at", NOW),
     "future": lambda: business_time(NOW + timedelta(hours=1), "at", NOW),
-    "rescue code taken": lambda: (_ for _ in ()).throw(RescueCodeTaken("123456")),
+    "rescue code taken": lambda: thrown(RescueCodeTaken("123456")),
+    "no emergency lead": lambda: thrown(no_emergency_lead("Unit 1")),
+    "nothing to change": lambda: thrown(nothing_to_change()),
+    "another unit's lift": lambda: thrown(outside_selection(LIFT, "u2", "91440300X")),
+    "mixed using units": lambda: thrown(outside_selection(LIFT, "u1", "91440300Y")),
     "no district": lambda: check_coverage({"districts": []}),
     "streets of two districts": lambda: check_coverage({"districts": ["a", "b"], "streets": "x"}),
 }
@@ -85,3 +99,7 @@ def test_an_instant_at_the_end_of_time_is_shown_as_sent():
     with pytest.raises(DomainError) as refused:
         business_time(last, "at", NOW)
     assert last.isoformat() in refused.value.render(ZoneInfo("Asia/Shanghai"))
+
+
+def test_a_lift_of_the_unit_and_using_unit_joins_the_batch():
+    assert outside_selection(LIFT, "u1", "91440300X") is None
