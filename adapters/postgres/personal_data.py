@@ -62,9 +62,12 @@ class PersonalDataStore:
         return row is None or self.reveal(str(row[0])).problem != "unreadable"
 
     def purge(self, older_than: timedelta) -> int:
-        """Crypto-shred values stored longer ago than `older_than`; how many were purged."""
+        """Crypto-shred ticket values (callers, responders) stored longer ago than `older_than`;
+        how many were purged. Registry contacts (`registry_*`) are kept: a station's worker on
+        duty must stay reachable however long ago they were registered."""
         with self.pool.connection() as conn:
             cur = conn.execute(
                 "UPDATE personal_data SET ciphertext = NULL, nonce = NULL, purged_at = now() "
-                "WHERE purged_at IS NULL AND created_at < now() - %s", (older_than,))
+                "WHERE purged_at IS NULL AND created_at < now() - %s "
+                "AND kind NOT LIKE 'registry\\_%%'", (older_than,))
             return cur.rowcount

@@ -16,29 +16,34 @@ def contact(value: dict[str, Any] | None, field: str) -> dict[str, str] | None:
         return None
     name, mobile = str(value.get("name", "")).strip(), str(value.get("mobile", "")).strip()
     if not name:
-        raise InvalidValue(f"{field}.name is required", field=f"{field}.name")
+        raise InvalidValue(f"{field}.name is required", zh=f"{field}.name 必填",
+                           field=f"{field}.name")
     ref = value.get("mobile_ref")
     if ref and MASKED_MOBILE.match(mobile):  # the full number is in the personal-data store
         return {"name": name, "mobile": mobile, "mobile_ref": str(ref)}
     if not MOBILE.match(mobile):
         raise InvalidValue(f"{field}.mobile must be 11 digits starting 13-19",
+                           zh=f"{field}.mobile 应为 13-19 开头的 11 位手机号",
                            field=f"{field}.mobile")
     return {"name": name, "mobile": mobile}
 
 
 def registration_code(code: str, field: str = "registration_code") -> str:
     if not REGISTRATION_CODE.match(code or ""):
-        raise InvalidValue("registration code must be 20 digits", field=field)
+        raise InvalidValue("registration code must be 20 digits", zh="注册代码应为 20 位数字",
+                           field=field)
     return code
 
 
 def rescue_code(code: str | None) -> str | None:
     if code is not None and not RESCUE_CODE.match(code):
-        raise InvalidValue("rescue code must be 6 digits", field="rescue_code")
+        raise InvalidValue("rescue code must be 6 digits", zh="救援识别码应为 6 位数字",
+                           field="rescue_code")
     return code
 
 
 def one_of(value: str | None, allowed: list[str], field: str) -> str | None:
     if value is not None and value not in allowed:
-        raise InvalidValue(f"{field} must be one of: {', '.join(allowed)}", field=field)
+        raise InvalidValue(f"{field} must be one of: {', '.join(allowed)}",
+                           zh=f"{field} 应为以下之一：{'、'.join(allowed)}", field=field)
     return value

@@ -92,7 +92,8 @@ def test_every_bad_row_is_named_by_row_and_column_and_nothing_else_is_stored(
     assert "row 4: name: required" in out
     assert "row 5: workers: entry 1 '甲' is not name:mobile" in out
     assert "row 6: workers: entry 1 '甲:123': not a mainland mobile number" in out
-    assert "row 7: district: 火星区: district must be one of: 福田区" in out
+    assert "row 7: district: 火星区: district 应为以下之一：福田区" in out
+    assert "(district must be one of: 福田区" in out
     assert "row 8: lead_mobile: not a mainland mobile number" in out
     assert "row 8: coverage_districts: 火星区:" in out  # every problem of a row, not the first
     assert "row 9: unit_id: no maintenance unit" in out

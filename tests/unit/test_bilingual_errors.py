@@ -9,6 +9,7 @@ import pytest
 
 from dispatch.registry_guards import no_emergency_lead, nothing_to_change, outside_selection
 from domain.errors import DomainError, NodeOutOfOrder
+from domain.registry.contacts import contact, one_of, registration_code, rescue_code
 from domain.registry.rescue_code import RescueCodeTaken
 from domain.registry.station import check_coverage
 from domain.values import business_time, require_aware
@@ -71,6 +72,11 @@ REFUSALS = {
     "mixed using units": lambda: thrown(outside_selection(LIFT, "u1", "91440300Y")),
     "no district": lambda: check_coverage({"districts": []}),
     "streets of two districts": lambda: check_coverage({"districts": ["a", "b"], "streets": "x"}),
+    "contact without name": lambda: contact({"name": " ", "mobile": "13800138000"}, "lead"),
+    "contact mobile": lambda: contact({"name": "刘", "mobile": "12345"}, "lead"),
+    "registration code": lambda: registration_code("123"),
+    "rescue code": lambda: rescue_code("12"),
+    "one of": lambda: one_of("x", ["a", "b"], "site_type"),
 }
 
 
