@@ -28,15 +28,6 @@ from domain.ticket import Ticket
 from domain.values import business_time
 
 SAVE_ATTEMPTS = 3
-# The event each command records: a redelivered command finds it at the same business time.
-RECORDED_AS: dict[type[TicketCommand], type[Any]] = {
-    NotifyStation: Ticket.StationNotified, Escalate: Ticket.Escalated,
-    AssignResponder: Ticket.ResponderAssigned, ArriveOnSite: Ticket.ArrivedOnSite,
-    ReleasePassengers: Ticket.PassengersReleased, CancelTicket: Ticket.Cancelled,
-    FileFaultReport: Ticket.FaultReportFiled, CloseTicket: Ticket.Closed,
-    ConfirmCallback: Ticket.CallbackConfirmed,
-    CorrectTime: Ticket.TimeCorrected, LinkAlarm: Ticket.AlarmLinked,
-}
 
 
 def _utcnow() -> datetime:
@@ -70,14 +61,6 @@ class TicketApp(AlarmIntake, TicketQueries, Application[UUID]):
         self.clock, self.link_window = clock, link_window
         # Same database, its own table: built here, so inside the caller's schema lock.
         self.lift_alarms = LiftAlarmsApp(dict(self.env))
-        self.handlers: dict[type[TicketCommand], Callable[[Any, Context], Outcome]] = {
-            NotifyStation: self.notify_station, Escalate: self.escalate,
-            AssignResponder: self.assign_responder, ArriveOnSite: self.arrive_on_site,
-            ReleasePassengers: self.release_passengers, CancelTicket: self.cancel_ticket,
-            FileFaultReport: self.file_fault_report, CloseTicket: self.close_ticket,
-            ConfirmCallback: self.confirm_callback,
-            CorrectTime: self.correct_time, LinkAlarm: self.link_alarm,
-        }
 
     # ---- one method per node command ------------------------------------------------------
     def notify_station(self, cmd: NotifyStation, ctx: Context) -> Outcome:
@@ -150,12 +133,12 @@ class TicketApp(AlarmIntake, TicketQueries, Application[UUID]):
 
     def handle(self, cmd: TicketCommand, ctx: Context) -> Outcome:
         """Run any ticket command (for callers that build commands from data: forms, Kafka)."""
-        return self.handlers[type(cmd)](cmd, ctx)
+        return COMMANDS[type(cmd)][0](self, cmd, ctx)
 
     def handle_once(self, cmd: TicketCommand, ctx: Context) -> Outcome | None:
         """At-least-once delivery: when the command's event is already recorded at the same
         business time this is a redelivery, and nothing is stored (None)."""
-        recorded = RECORDED_AS[type(cmd)]
+        recorded = COMMANDS[type(cmd)][1]
         for event in self.history(cmd.ticket_id):
             if isinstance(event, recorded) and event.occurred_at == cmd.at:
                 return None
@@ -199,3 +182,19 @@ class TicketApp(AlarmIntake, TicketQueries, Application[UUID]):
     def _time(self, value: datetime | None, field: str) -> datetime:
         return business_time(value, field, self.clock())
 
+
+# Each command: its TicketApp method, and the event it records (a redelivered command finds
+# that event at the same business time).
+COMMANDS: dict[type[TicketCommand], tuple[Callable[..., Outcome], type[Any]]] = {
+    NotifyStation: (TicketApp.notify_station, Ticket.StationNotified),
+    Escalate: (TicketApp.escalate, Ticket.Escalated),
+    AssignResponder: (TicketApp.assign_responder, Ticket.ResponderAssigned),
+    ArriveOnSite: (TicketApp.arrive_on_site, Ticket.ArrivedOnSite),
+    ReleasePassengers: (TicketApp.release_passengers, Ticket.PassengersReleased),
+    CancelTicket: (TicketApp.cancel_ticket, Ticket.Cancelled),
+    FileFaultReport: (TicketApp.file_fault_report, Ticket.FaultReportFiled),
+    CloseTicket: (TicketApp.close_ticket, Ticket.Closed),
+    ConfirmCallback: (TicketApp.confirm_callback, Ticket.CallbackConfirmed),
+    CorrectTime: (TicketApp.correct_time, Ticket.TimeCorrected),
+    LinkAlarm: (TicketApp.link_alarm, Ticket.AlarmLinked),
+}
