@@ -18,7 +18,9 @@ from dispatch import messages
 from dispatch.commands import Context, Escalate, NotifyStation, TicketCommand
 from dispatch.errors import NotFound, VersionMismatch
 from dispatch.personal_data import full_number
-from dispatch.policy import Recipient, StationContacts, Target, first_target, next_target
+from dispatch.policy import (
+    OPERATORS, Recipient, StationContacts, Target, first_target, next_target,
+)
 from dispatch.ports import DueDeadlines, NoPersonalData, PersonalData, Texts
 from dispatch.registry import RegistryApp
 from dispatch.tickets import TicketApp
@@ -69,6 +71,9 @@ class Dispatcher:
 
     def _notify(self, row: dict[str, Any]) -> int:
         target = self.target(row)
+        if target.kind != OPERATORS and not target.recipients:
+            # A station or lead none of whose numbers can be read: never record it as notified.
+            return self._escalate_unreached(row)
         if target.recipients:
             text = messages.entrapment_alert(row["ticket_no"], row["lift"], row["trapped_count"],
                                              target.level)

@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def start_dispatcher(database_url: str) -> subprocess.Popen:
     env = os.environ | {"LIFTRESCUE_DATABASE_URL": database_url,
+                        # the test process's keys (personal data, audit): one deployment
+                        "LIFTRESCUE_ENVIRONMENT": "test",
                         "LIFTRESCUE_ACCEPT_TIMEOUT_SECONDS": "3",
                         "LIFTRESCUE_DISPATCHER_POLL_SECONDS": "0.1",
                         "LIFTRESCUE_LOG_LEVEL": "WARNING",
