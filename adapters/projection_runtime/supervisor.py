@@ -16,6 +16,7 @@ import structlog
 from eventsourcing.projection import ProjectionRunner
 
 from adapters.postgres import view_health
+from adapters.postgres.schema_lock import schema_lock
 
 log = structlog.get_logger(__name__)
 CHECK_SECONDS = 1.0
@@ -93,18 +94,22 @@ class Supervisor:
         self.unlogged: dict[str, int] = {}
 
     def start(self, view: View) -> None:
+        # Building a runner creates its applications' tables if missing: under the schema lock,
+        # so it never collides with another process's start ("tuple concurrently updated").
+        with schema_lock(self.database_url):
+            runner = self._runner(view)
+        self.runners[view.name] = runner.__enter__()
+        self.progress[view.name] = (-1, time.monotonic())
+
+    def _runner(self, view: View) -> Any:
         if view.batch_apply is not None:
             from adapters.projection_runtime.batch_follower import BatchRunner
 
-            runner = BatchRunner(view.application_class, view.view_class, view.batch_apply,
-                                 self.env)
-        else:
-            runner = ProjectionRunner(
-                application_class=view.application_class,
-                projection_class=view.projection_class, view_class=view.view_class,
-                env=self.env)
-        self.runners[view.name] = runner.__enter__()
-        self.progress[view.name] = (-1, time.monotonic())
+            return BatchRunner(view.application_class, view.view_class, view.batch_apply,
+                               self.env)
+        return ProjectionRunner(application_class=view.application_class,
+                                projection_class=view.projection_class,
+                                view_class=view.view_class, env=self.env)
 
     def check(self, conn: psycopg.Connection, view: View) -> None:
         runner = self.runners.get(view.name)
