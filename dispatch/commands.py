@@ -18,6 +18,11 @@ class Context:
     expected_version: int | None = None
     unit_id: str | None = None
 
+    @property
+    def who(self) -> dict[str, str]:
+        """The actor and correlation id every recorded event carries."""
+        return {"actor": self.actor, "correlation_id": self.correlation_id}
+
 
 @dataclass(frozen=True)
 class ReceiveAlarm:

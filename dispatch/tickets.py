@@ -34,10 +34,6 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _who(ctx: Context) -> dict[str, str]:
-    return {"actor": ctx.actor, "correlation_id": ctx.correlation_id}
-
-
 class TicketApp(AlarmIntake, TicketQueries, Application[UUID]):
     """The ticket stream's use cases; one method per command."""
 
@@ -67,35 +63,35 @@ class TicketApp(AlarmIntake, TicketQueries, Application[UUID]):
         """A rescue station, the unit's lead or the operator desk was told."""
         at = self._time(cmd.at, "at")
         return self._decide(cmd.ticket_id, ctx, lambda t: t.notify(
-            at=at, station=cmd.station, channel=cmd.channel, level=cmd.level, **_who(ctx)))
+            at=at, station=cmd.station, channel=cmd.channel, level=cmd.level, **ctx.who))
 
     def escalate(self, cmd: Escalate, ctx: Context) -> Outcome:
         """Nobody answered (or could be reached): raise the ticket to the next level."""
         at = self._time(cmd.at, "at")
         return self._decide(cmd.ticket_id, ctx,
-                            lambda t: t.escalate(at=at, reason=cmd.reason, **_who(ctx)))
+                            lambda t: t.escalate(at=at, reason=cmd.reason, **ctx.who))
 
     def assign_responder(self, cmd: AssignResponder, ctx: Context) -> Outcome:
         """The responder who accepted; the event keeps the mobile masked and by reference."""
         at = self._time(cmd.at, "at")
         responder = sealed(self.personal_data, "responder_mobile", dict(cmd.responder), "mobile")
         return self._decide(cmd.ticket_id, ctx,
-                            lambda t: t.assign(at=at, responder=responder, **_who(ctx)))
+                            lambda t: t.assign(at=at, responder=responder, **ctx.who))
 
     def arrive_on_site(self, cmd: ArriveOnSite, ctx: Context) -> Outcome:
         at = self._time(cmd.at, "at")
-        return self._decide(cmd.ticket_id, ctx, lambda t: t.arrive(at=at, **_who(ctx)))
+        return self._decide(cmd.ticket_id, ctx, lambda t: t.arrive(at=at, **ctx.who))
 
     def release_passengers(self, cmd: ReleasePassengers, ctx: Context) -> Outcome:
         at = self._time(cmd.at, "at")
         return self._decide(cmd.ticket_id, ctx, lambda t: t.release(
             at=at, released_count=cmd.released_count, released_by=cmd.released_by,
-            rescue_method=cmd.rescue_method, rescue_note=cmd.rescue_note, **_who(ctx)))
+            rescue_method=cmd.rescue_method, rescue_note=cmd.rescue_note, **ctx.who))
 
     def cancel_ticket(self, cmd: CancelTicket, ctx: Context) -> Outcome:
         at = self._time(cmd.at, "at")
         return self._decide(cmd.ticket_id, ctx, lambda t: t.cancel(
-            at=at, reason=cmd.reason, note=cmd.note, **_who(ctx)))
+            at=at, reason=cmd.reason, note=cmd.note, **ctx.who))
 
     def file_fault_report(self, cmd: FileFaultReport, ctx: Context) -> Outcome:
         """The fault analysis; its cause must be in the fault cause table."""
@@ -106,30 +102,30 @@ class TicketApp(AlarmIntake, TicketQueries, Application[UUID]):
                                zh=f"故障原因 {cmd.cause_root}/{cmd.cause_sub} 不在故障原因表中")
         return self._decide(cmd.ticket_id, ctx, lambda t: t.file_fault_report(
             at=at, cause_root=cmd.cause_root, cause_sub=cmd.cause_sub,
-            description=cmd.description, **_who(ctx)))
+            description=cmd.description, **ctx.who))
 
     def close_ticket(self, cmd: CloseTicket, ctx: Context) -> Outcome:
         at = self._time(cmd.at, "at")
         return self._decide(cmd.ticket_id, ctx, lambda t: t.close(
-            at=at, without_callback_reason=cmd.without_callback_reason, **_who(ctx)))
+            at=at, without_callback_reason=cmd.without_callback_reason, **ctx.who))
 
     def confirm_callback(self, cmd: ConfirmCallback, ctx: Context) -> Outcome:
         """回访确认 after the release: who confirmed, when, with an optional note."""
         at = self._time(cmd.at, "at")
         return self._decide(cmd.ticket_id, ctx, lambda t: t.confirm_callback(
-            at=at, confirmed_by=cmd.confirmed_by, note=cmd.note, **_who(ctx)))
+            at=at, confirmed_by=cmd.confirmed_by, note=cmd.note, **ctx.who))
 
     def correct_time(self, cmd: CorrectTime, ctx: Context) -> Outcome:
         """A node's business time, corrected with a reason (the history keeps both)."""
         at, new = self._time(cmd.at, "at"), self._time(cmd.new, "new")
         return self._decide(cmd.ticket_id, ctx, lambda t: t.correct_time(
-            node=cmd.node, new=new, reason=cmd.reason, at=at, **_who(ctx)))
+            node=cmd.node, new=new, reason=cmd.reason, at=at, **ctx.who))
 
     def link_alarm(self, cmd: LinkAlarm, ctx: Context) -> Outcome:
         """Another alarm for the lift joins this open ticket."""
         at = self._time(cmd.at, "at")
         return self._decide(cmd.ticket_id, ctx, lambda t: t.link_alarm(
-            source=cmd.source, source_ref=cmd.source_ref, at=at, **_who(ctx)))
+            source=cmd.source, source_ref=cmd.source_ref, at=at, **ctx.who))
 
     def handle(self, cmd: TicketCommand, ctx: Context) -> Outcome:
         """Run any ticket command (for callers that build commands from data: forms, Kafka)."""
