@@ -21,6 +21,9 @@ class FaultCauses(Protocol):
     def describe(self, root: str, sub: str) -> str | None:
         """The cause's name, or None when (root, sub) is not in the code table."""
 
+    def needs_note(self, root: str, sub: str) -> bool:
+        """True for an "other" entry, which means nothing without a note."""
+
 
 class BatchSaver(Protocol):
     def submit(self, events: Sequence[Any]) -> list[Any]:

@@ -100,6 +100,11 @@ class TicketApp(AlarmIntake, TicketQueries, Application[UUID]):
             raise InvalidValue(f"cause {cmd.cause_root}/{cmd.cause_sub} is not in the fault "
                                "cause table", field="cause",
                                zh=f"故障原因 {cmd.cause_root}/{cmd.cause_sub} 不在故障原因表中")
+        if self.causes.needs_note(cmd.cause_root, cmd.cause_sub) and not any(
+                ch.isalnum() for ch in cmd.description):  # the console sends "—" for none
+            raise InvalidValue(f"cause {cmd.cause_root}/{cmd.cause_sub} is an \"other\" entry: "
+                               "the description must say what it was", field="description",
+                               zh=f"故障原因 {cmd.cause_root}/{cmd.cause_sub} 为“其他”，须填写说明")
         return self._decide(cmd.ticket_id, ctx, lambda t: t.file_fault_report(
             at=at, cause_root=cmd.cause_root, cause_sub=cmd.cause_sub,
             description=cmd.description, **ctx.who))

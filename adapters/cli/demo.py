@@ -149,7 +149,7 @@ def _tickets(services: Services, reg: dict[str, Any], now: datetime) -> None:
         ("notify", m(26 * 60 - 1), notify(stations["nanshan"])),
         ("assign", m(26 * 60 - 3), wang), ("arrive", m(26 * 60 - 14), {}),
         ("release", m(26 * 60 - 25), released),
-        ("file_fault_report", m(26 * 60 - 60), {"cause_root": "03", "cause_sub": "01",
+        ("file_fault_report", m(26 * 60 - 60), {"cause_root": "3", "cause_sub": "302",
                                                 "description": "层门门锁触点氧化"}),
         ("callback", m(26 * 60 - 60), {"confirmed_by": "trapped_person", "note": "乘客已安全"}),
         ("close", m(26 * 60 - 61), {})], trapped=2)

@@ -26,7 +26,7 @@ TICKETS = 60
 KINDS = ["on_time", "on_time", "on_time", "on_time", "late", "never_arrived", "corrected",
          "cancelled", "linked", "on_time"]
 RESPONDERS = [("王师傅", "13912345678"), ("张师傅", "13512345670"), ("周师傅", "13312345671")]
-CAUSES = [("03", "01", "层门门锁触点氧化"), ("01", "01", "停电困人"), ("02", "01", "安全回路断开")]
+CAUSES = [("3", "302", "层门门锁触点氧化"), ("2", "201", "停电困人"), ("6", "601", "安全回路断开")]
 
 
 def _kind(i: int) -> str:

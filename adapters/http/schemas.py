@@ -27,7 +27,7 @@ def _lift_code(value: str) -> str:
 
 LiftCode = Annotated[str, AfterValidator(_lift_code),
                      WithJsonSchema({"type": "string", "pattern": LIFT_CODE.pattern})]
-CauseCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")]
+CauseCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,3}$")]
 # Strict: JSON true/false or 2.0 are not counts (lax mode would read true as 1).
 Count = Annotated[int, Field(ge=0, le=100, strict=True)]
 Level = Annotated[int, Field(ge=1, le=3, strict=True)]
@@ -135,7 +135,7 @@ class Cause(Body):
 
 class FaultReportBody(Body):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"cause": {"root": "03", "sub": "01"}, "description": "层门门锁触点氧化"}]})
+        {"cause": {"root": "3", "sub": "302"}, "description": "层门门锁触点氧化"}]})
     cause: Cause
     description: Text
     at: At = None

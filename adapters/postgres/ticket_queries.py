@@ -8,6 +8,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from adapters.postgres.ticket_search import TicketFilter, search_sql
+from adapters.reference import FaultCauseTable
 
 OPEN = ("received", "notified", "assigned")
 GROUPS = {
@@ -100,6 +101,8 @@ class TicketQueries:
             f"FROM tickets_view t {join} WHERE {where} "
             "GROUP BY 1 ORDER BY 3 DESC, 2, 1", {"unit": unit_id, "start": start, "end": end,
                                                  "tz": self.timezone, "cancelled": "cancelled"})
+        if group_by == "cause":  # earlier provisional codes counted under today's categories
+            return FaultCauseTable().merge_counts(rows)
         if group_by not in NAMES:
             return [{"key": r["key"], "tickets": r["tickets"]} for r in rows]
         return [{**r, "name": r["name"] or (none if r["key"] is None else r["key"])}

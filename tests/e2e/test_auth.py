@@ -15,7 +15,7 @@ COMMANDS = [  # (path suffix, body, roles allowed)
      {"admin", "operator", "unit"}),
     ("arrive", {}, {"admin", "operator", "unit"}),
     ("release", {"released_count": 1, "released_by": "property"}, {"admin", "operator", "unit"}),
-    ("fault-report", {"cause": {"root": "03", "sub": "01"}, "description": "x"},
+    ("fault-report", {"cause": {"root": "3", "sub": "302"}, "description": "x"},
      {"admin", "operator", "unit"}),
 ]
 

@@ -25,7 +25,7 @@ def walk(client, ticket_id):
              ("assign", {"responder": {"name": "王师傅", "mobile": "13912345678"}, "at": iso(3)}),
              ("arrive", {"at": iso(14)}),
              ("release", {"released_count": 2, "released_by": "rescuer", "at": iso(25)}),
-             ("fault-report", {"cause": {"root": "03", "sub": "01"}, "description": "门锁",
+             ("fault-report", {"cause": {"root": "3", "sub": "302"}, "description": "门锁",
                                "at": iso(30)}),
              ("callback", {"confirmed_by": "trapped_person", "at": iso(35)}),
              ("close", {"at": iso(40)})]
@@ -43,7 +43,7 @@ def test_alarm_to_close_over_http(client):
     state = ticket.json()
     assert state["status"] == "closed" and state["minutes_to_arrive"] == 13.0
     assert state["lift_known"] is False and state["caller"]["phone"] == "138****5678"
-    assert state["fault_report"]["root"] == "03"
+    assert state["fault_report"]["root"] == "3"
     events = client.get(f"/v1/tickets/{created['ticket_id']}/events").json()
     assert [e["type"] for e in events] == [
         "AlarmReceived", "StationNotified", "ResponderAssigned", "ArrivedOnSite",
@@ -126,7 +126,7 @@ def test_future_received_at_is_422_and_stores_nothing(client, count_events):
     ("release", {"released_count": 1, "released_by": "ghost"}, "released_by"),
     ("release", {"released_by": "rescuer"}, "released_count"),
     ("cancel", {"reason": "bored"}, "reason"),
-    ("fault-report", {"cause": {"root": "3", "sub": "01"}, "description": "x"}, "cause.root"),
+    ("fault-report", {"cause": {"root": "3a", "sub": "01"}, "description": "x"}, "cause.root"),
     ("fault-report", {"cause": {"root": "03", "sub": "88"}, "description": "x"}, "cause"),
     ("arrive", {"at": "not a time"}, "at"),
     ("corrections", {"node": "arrived", "new": "2026-01-01T00:00:00Z"}, "reason"),

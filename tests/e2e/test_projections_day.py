@@ -29,7 +29,7 @@ def day(client, views):
     script = {  # name: (lift, received, [(command, body)])
         "T1": (a1, t("08:00:00"), [("notify", t("08:01:00")), ("arrive", t("08:30:59")),
                                    ("release", t("08:40:00")),
-                                   ("fault-report", {"cause": {"root": "03", "sub": "01"},
+                                   ("fault-report", {"cause": {"root": "3", "sub": "302"},
                                                      "description": "门锁"})]),
         "T2": (a1, t("09:00:00"), [("notify", t("09:01:00")), ("arrive", t("09:31:00"))]),
         "T3": (a2, t("10:00:00"), [("notify", t("10:01:00")), ("arrive", t("10:31:01"))]),
@@ -88,7 +88,7 @@ def test_counts_by_every_grouping(client, day):
     assert counts("district") == {"南山区": 6, "福田区": 1}
     assert counts("site_type") == {"住宅小区": 6, "办公楼": 1}
     assert counts("hour") == {"8": 1, "9": 1, "10": 1, "12": 1, "13": 1, "18": 1, "23": 1}
-    assert counts("cause") == {"unknown": 6, "03/01": 1}
+    assert counts("cause") == {"unknown": 6, "3/302": 1}
 
 
 def test_entrapment_rate_and_per_lift_counts(client, day):

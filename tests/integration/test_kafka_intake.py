@@ -30,7 +30,7 @@ def walk(ref: str, callback: bool = True) -> list[dict]:
             node("assign", ref, 2, responder={"name": "Wang", "mobile": "13912345678"}),
             node("arrive", ref, 9), node("release", ref, 12, released_count=1,
                                          released_by="rescuer", rescue_method="1"),
-            node("fault_report", ref, 30, cause={"root": "03", "sub": "01"}, description="lock"),
+            node("fault_report", ref, 30, cause={"root": "3", "sub": "302"}, description="lock"),
             *ending]
 
 

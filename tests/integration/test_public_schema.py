@@ -58,7 +58,7 @@ def whole_life(client) -> list[str]:
             ("assign", {"responder": {"name": "王师傅", "mobile": "13912345678"}, "at": iso(3)}),
             ("arrive", {"at": iso(14)}),
             ("release", {"released_count": 2, "released_by": "rescuer", "at": iso(25)}),
-            ("fault-report", {"cause": {"root": "03", "sub": "01"}, "description": "门锁",
+            ("fault-report", {"cause": {"root": "3", "sub": "302"}, "description": "门锁",
                               "at": iso(30)}),
             ("corrections", {"node": "arrived", "new": iso(13), "reason": "GPS", "at": iso(31)}),
             ("callback", {"confirmed_by": "trapped_person", "at": iso(35)}),

@@ -168,7 +168,7 @@ def test_future_times_and_unknown_causes_are_invalid(services, count_events):
     ticket_id = app.receive_alarm(alarm(), CTX).ticket.id
     drive(app, ticket_id)
     with pytest.raises(InvalidValue, match="fault cause table"):
-        app.file_fault_report(FileFaultReport(ticket_id=ticket_id, cause_root="03",
+        app.file_fault_report(FileFaultReport(ticket_id=ticket_id, cause_root="3",
                                               cause_sub="77", description="x"), CTX)
     assert count_events() == 7
 

@@ -24,6 +24,9 @@ class Causes:
     def describe(self, root: str, sub: str) -> str | None:
         return "门锁故障" if (root, sub) == ("03", "01") else None
 
+    def needs_note(self, root: str, sub: str) -> bool:
+        return False
+
 
 class Clock:
     def __init__(self, now: datetime = NOW):

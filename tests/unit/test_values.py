@@ -41,6 +41,6 @@ def test_logs_never_contain_a_phone_number(capfd):
 
 def test_reference_data_is_loaded_not_hard_coded():
     table = FaultCauseTable()
-    assert table.describe("03", "01") == "门系统 / 层门门锁故障"
-    assert table.describe("03", "42") is None and table.describe("77", "01") is None
+    assert table.describe("3", "302") == "门系统 / 层门（厅门）锁失效"
+    assert table.describe("3", "42") is None and table.describe("03", "01") is None
     assert "南山区" in districts() and len(site_types()) == 9

@@ -56,12 +56,12 @@ def test_alarm_appears_live_is_released_with_the_mouse_and_lands_on_overtime(
     page.click(f"{row(late)} a")
     page.wait_for_selector("[data-testid=status]:has-text('已通知')")
     assign_arrive_release(page)
-    page.select_option("form[data-action=fault_report] select[name=cause]", "03/01")
+    page.select_option("form[data-action=fault_report] select[name=cause]", "3/302")
     page.fill("form[data-action=fault_report] input[name=description]", "层门门锁故障")
     page.click("form[data-action=fault_report] button")
     page.wait_for_selector("[data-testid=timeline] :text('故障分析报告')")
     report = ops.get(f"/v1/tickets/{late}").json()["fault_report"]
-    assert (report["root"], report["sub"]) == ("03", "01")
+    assert (report["root"], report["sub"]) == ("3", "302")
 
     page.click("nav a[href='/console/board']")
     page.wait_for_selector(row(soon))
