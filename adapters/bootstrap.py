@@ -119,11 +119,12 @@ def _build(settings: Settings, url: str, key: bytes) -> Services:
                             stations_covering=queries.stations_covering,
                             accept_timeout=settings.accept_timeout_seconds,
                             overtime_minutes=settings.overtime_minutes,
+                            arrival_limits=settings.arrival_limits(),
                             personal_data=personal_data)
     return Services(settings=settings, database_url=url, env=env, pool=pool, tickets=tickets,
                     registry=registry, registry_queries=queries,
                     ticket_queries=TicketQueries(pool, settings.timezone,
-                                                 settings.overtime_minutes),
+                                                 settings.arrival_limits()),
                     idempotency=IdempotencyStore(pool), tokens=tokens, audit=audit,
                     sessions=ConsoleSessions(
                         pool, tokens, idle=timedelta(minutes=settings.session_idle_minutes),

@@ -24,6 +24,7 @@ from dispatch.policy import (
 from dispatch.ports import DueDeadlines, NoPersonalData, PersonalData, Texts
 from dispatch.registry import RegistryApp
 from dispatch.tickets import TicketApp
+from domain.arrival_limits import ArrivalLimits, arrival_limit
 from domain.errors import DomainError
 
 log = structlog.get_logger(__name__)
@@ -34,11 +35,16 @@ class Dispatcher:
     def __init__(self, *, tickets: TicketApp, registry: RegistryApp, deadlines: DueDeadlines,
                  sms: Texts,
                  stations_covering: Callable[[str], list[str]], accept_timeout: float,
-                 overtime_minutes: int, personal_data: PersonalData | None = None):
+                 overtime_minutes: int, personal_data: PersonalData | None = None,
+                 arrival_limits: ArrivalLimits | None = None,
+                 links: Callable[[str, str, str], str] | None = None):
         self.tickets, self.registry, self.deadlines, self.sms = tickets, registry, deadlines, sms
+        self.links = links  # (ticket, station, worker) -> the worker's rescuer link (issue 17)
         self.personal_data = personal_data or NoPersonalData()
         self.stations_covering = stations_covering
-        self.accept_timeout, self.overtime_minutes = accept_timeout, overtime_minutes
+        self.accept_timeout = accept_timeout
+        # The arrival limit per district (overtime_minutes alone: the same everywhere).
+        self.arrival_limits = arrival_limits or ArrivalLimits.of(overtime_minutes)
 
     def run_once(self) -> int:
         """Fire everything due now; returns how many actions were taken."""
@@ -49,7 +55,7 @@ class Dispatcher:
             fired += sum(self._escalate(row) for row in rows)
         with self.sms.receipts.unreached() as rows:
             fired += sum(self._escalate_unreached(row) for row in rows)
-        with self.deadlines.overdue(self.overtime_minutes) as rows:
+        with self.deadlines.overdue(self.arrival_limits) as rows:
             fired += sum(self._warn_overdue(row) for row in rows)
         return fired
 
@@ -81,11 +87,26 @@ class Dispatcher:
             if not self.sms.send(key, row["ticket_id"], target.recipients, text):
                 # The gateway refused: record nothing as notified, escalate instead.
                 return self._escalate_because(row, messages.send_failed(target.name))
+            self._text_links(row, target)
         # `log` (a drill) is recorded as such, so nobody mistakes it for a delivered SMS.
         channel = self.sms.channel if target.recipients else "platform"
         return int(self._act(row, NotifyStation(
             ticket_id=UUID(row["ticket_id"]), station=target.station_data(),
             level=target.level, channel=channel)))
+
+    def _text_links(self, row: dict[str, Any], target: Target) -> None:
+        """Each worker of the notified station gets their own link to act from the phone (the
+        alert above stays one message: receipts and escalation read it)."""
+        if self.links is None or target.kind != "station" or not target.station_id:
+            return
+        workers = self.registry.station(target.station_id).workers
+        for worker_id, person in workers.items():
+            if (recipient := self._recipient(person)) is None:
+                continue
+            url = self.links(row["ticket_id"], target.station_id, worker_id)
+            self.sms.send(f"{row['ticket_id']}:link:{row['version']}:{worker_id}",
+                          row["ticket_id"], (recipient,),
+                          messages.rescuer_link(row["ticket_no"], url))
 
     def _escalate(self, row: dict[str, Any]) -> int:
         return self._escalate_because(row, messages.nobody_accepted(self.accept_timeout,
@@ -98,7 +119,8 @@ class Dispatcher:
     def _warn_overdue(self, row: dict[str, Any]) -> int:
         lead = self._unit_lead((row["lift"] or {}).get("unit_id"))
         recipients = (lead,) if lead else ()
-        text = messages.overdue_warning(row["ticket_no"], self.overtime_minutes)
+        minutes = arrival_limit(self.arrival_limits, (row["lift"] or {}).get("district"))
+        text = messages.overdue_warning(row["ticket_no"], minutes)
         return int(self.sms.send(f"{row['ticket_id']}:overdue", row["ticket_id"], recipients,
                                  text))
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from domain.arrival_limits import ArrivalLimits
+
 
 class LiftDirectory(Protocol):
     def snapshot(self, lift_code: str) -> dict[str, Any] | None:
@@ -48,7 +50,8 @@ class DueDeadlines(Protocol):
 
     def to_notify(self) -> AbstractContextManager[list[Row]]: ...
     def unanswered(self, seconds: float) -> AbstractContextManager[list[Row]]: ...
-    def overdue(self, minutes: int) -> AbstractContextManager[list[Row]]: ...
+    def overdue(self, limits: ArrivalLimits) -> AbstractContextManager[list[Row]]:
+        """Rescuer not on site past the arrival limit of the lift's district."""
 
 
 class DeliveryReceipts(Protocol):

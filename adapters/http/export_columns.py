@@ -50,6 +50,7 @@ OVERTIME = (
     TICKET_NO, LIFT, UNIT, STATION, STATUS, LEVEL,
     Column("notified_at", "通知救援站成功", "Station notified"), ARRIVED, RELEASED,
     Column("minutes", "用时(分钟)", "Minutes"),
+    Column("limit_minutes", "到场时限(分钟)", "Arrival limit (min, the lift's district)"),
     Column("minutes_over", "超时(分钟)", "Minutes over"),
     Column("reason", "超时原因", "Reason"),
 )

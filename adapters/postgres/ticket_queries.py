@@ -7,7 +7,9 @@ from typing import Any
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
+from adapters.postgres.arrival_limit_sql import limit_params, limit_sql
 from adapters.postgres.ticket_search import TicketFilter, search_sql
+from domain.arrival_limits import ArrivalLimits
 from adapters.reference import FaultCauseTable
 
 OPEN = ("received", "notified", "assigned")
@@ -26,18 +28,20 @@ NAMES = {  # the name shown beside an id key: the registry's current one, else t
     "unit": ("LEFT JOIN units_view u ON u.unit_id = t.unit_id",
              "coalesce(max(u.name), max(t.unit_name))", "未知维保单位 / unknown unit"),
 }
-# The 30-minute clock runs from the maintenance side's first notification (maint_notified_at)
-# to arrival, else to release, else to now. See docs/PROJECTIONS.md "Overtime".
+# The arrival clock runs from the maintenance side's first notification (maint_notified_at)
+# to arrival, else to release, else to now; the limit is the lift's district's (LIMIT). See
+# docs/PROJECTIONS.md "Overtime".
+LIMIT = limit_sql("district")
 MINUTES = ("extract(epoch FROM coalesce(arrived_at, released_at, now()) - maint_notified_at)"
            " / 60")
 REASON = (f"CASE WHEN status = 'cancelled' OR maint_notified_at IS NULL "
-          f"OR {MINUTES} <= %(limit)s THEN NULL WHEN arrived_at IS NOT NULL THEN 'late' "
+          f"OR {MINUTES} <= {LIMIT} THEN NULL WHEN arrived_at IS NOT NULL THEN 'late' "
           "WHEN released_at IS NOT NULL THEN 'never_arrived' ELSE 'open' END")
 
 
 class TicketQueries:
-    def __init__(self, pool: ConnectionPool, timezone: str, overtime_minutes: int):
-        self.pool, self.timezone, self.limit_minutes = pool, timezone, overtime_minutes
+    def __init__(self, pool: ConnectionPool, timezone: str, limits: ArrivalLimits | int):
+        self.pool, self.timezone, self.limits = pool, timezone, ArrivalLimits.of(limits)
 
     def _rows(self, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
@@ -58,7 +62,7 @@ class TicketQueries:
         sql, params = search_sql(where, cursor, newest_first)
         return self._rows(f"SELECT *, {REASON} AS overtime_reason FROM tickets_view "
                           f"WHERE {sql} LIMIT %(row_limit)s",
-                          {**params, "row_limit": limit, "limit": self.limit_minutes})
+                          {**params, "row_limit": limit, **limit_params(self.limits)})
 
     def ticket_of_number(self, ticket_no: str) -> dict[str, Any] | None:
         """The ticket with this number (ticket_id, unit_id), if any."""
@@ -86,10 +90,11 @@ class TicketQueries:
             "coalesce(station_name, station_id) AS station, status, level, "
             "maint_notified_at AS notified_at, arrived_at, released_at, "
             f"round(({MINUTES})::numeric, 2)::float AS minutes, "
-            f"round(({MINUTES} - %(limit)s)::numeric, 2)::float AS minutes_over, "
+            f"round(({MINUTES} - {LIMIT})::numeric, 2)::float AS minutes_over, "
+            f"{LIMIT} AS limit_minutes, district, "
             f"{REASON} AS reason FROM tickets_view WHERE {where} "
             "ORDER BY maint_notified_at, ticket_id",
-            {"unit": unit_id, "start": start, "end": end, "limit": self.limit_minutes, **params})
+            {"unit": unit_id, "start": start, "end": end, **limit_params(self.limits), **params})
 
     def counts(self, group_by: str, unit_id: str | None, start: datetime | None,
                end: datetime | None) -> list[dict[str, Any]]:
@@ -135,9 +140,11 @@ class TicketQueries:
         """Open tickets for the live board: the longest-waiting first (unnotified ones on top)."""
         extra = "status = ANY(%(open)s)"
         return self._rows(
-            f"SELECT * FROM tickets_view WHERE {self._where(unit_id, None, None, extra)} "
+            f"SELECT *, {LIMIT} AS limit_minutes FROM tickets_view "
+            f"WHERE {self._where(unit_id, None, None, extra)} "
             "ORDER BY notified_at ASC NULLS FIRST, received_at, ticket_id LIMIT %(limit)s",
-            {"unit": unit_id, "start": None, "end": None, "open": list(OPEN), "limit": limit})
+            {"unit": unit_id, "start": None, "end": None, "open": list(OPEN), "limit": limit,
+             **limit_params(self.limits)})
 
     def board_signature(self, unit_id: str | None) -> str:
         """Changes whenever a ticket on (or leaving) the caller's board changes; carries no

@@ -1,10 +1,12 @@
 """One Settings object, built once by the entry point (never at import time)."""
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from domain.arrival_limits import ArrivalLimits
 
 
 class Settings(BaseSettings):
@@ -23,7 +25,12 @@ class Settings(BaseSettings):
                                 "is about 120 KB")
     api_workers: int = Field(1, ge=1, description="API worker processes (`serve api`)")
     timezone: str = Field("Asia/Shanghai", description="Day and hour buckets in reports")
-    overtime_minutes: int = Field(30, description="Rescuer must be on site within this")
+    overtime_minutes: int = Field(30, ge=1, description="Rescuer must be on site within this "
+                                  "(the default arrival limit, minutes)")
+    arrival_limit_by_district: dict[str, Annotated[int, Field(ge=1)]] = Field(
+        default_factory=dict, description="Districts whose arrival limit differs from "
+        "overtime_minutes, as JSON: {\"大鹏新区\": 60} (TSG T5002: 30 min in city districts, "
+        "60 elsewhere; Shenzhen: 30 everywhere, so empty)")
     unnotified_alarm_minutes: int = Field(
         3, ge=1, description="The console board turns a ticket red when the maintenance side "
         "was not notified within this many minutes of receipt")
@@ -89,6 +96,21 @@ class Settings(BaseSettings):
     def _empty_is_unset(cls, value: object) -> object:
         # compose passes `${VAR:-}` through as an empty string: that is "not configured".
         return None if value == "" else value
+
+    @field_validator("arrival_limit_by_district")
+    @classmethod
+    def _known_districts(cls, value: dict[str, int]) -> dict[str, int]:
+        # A misspelt district would silently keep the default limit: refuse it at start.
+        from adapters.reference import districts
+
+        unknown = sorted(set(value) - set(districts()))
+        if unknown:
+            raise ValueError(f"unknown district(s) {unknown}; known: {districts()}")
+        return value
+
+    def arrival_limits(self) -> ArrivalLimits:
+        """The arrival limit of every district (overtime, the overdue warning, statistics)."""
+        return ArrivalLimits(self.overtime_minutes, self.arrival_limit_by_district)
 
     def sms_problem(self) -> str | None:
         """Why the dispatcher must not start on this SMS configuration (None = fine)."""

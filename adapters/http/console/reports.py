@@ -56,6 +56,7 @@ def overtime(request: Request, scope: ConsoleScope, queries: TicketQueriesDep,
     window = Window(request, settings.timezone)
     page = render(request, "overtime.html", window=window, reasons=REASON_LABELS,
                   limit=settings.overtime_minutes,
+                  limits_by_district=settings.arrival_limit_by_district,
                   rows=queries.overtime(scope, None, window.start, window.end),
                   overdue=queries.open_overdue(scope))
     return window.status(page)

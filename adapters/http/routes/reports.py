@@ -18,6 +18,7 @@ from adapters.http.query_params import only_declared_query
 from adapters.http.ticket_lists import Status, dynamic_item, ticket_page
 from adapters.http.windows import From, To  # bounded: year 1 / 9999 are 422, not 500
 from adapters.postgres.ticket_search import TicketFilter
+from adapters.runtime.settings import Settings
 from dispatch.errors import NotFound
 
 router = APIRouter(prefix="/v1", tags=["projections"],
@@ -87,12 +88,13 @@ def ticket_by_number(ticket_no: str, scope: CurrentUnitScope,
 def overtime(_: TicketsCaughtUp, unit_id: UnitFilter, queries: TicketQueriesDep,
              settings: SettingsDep, fmt: ExportFormat, station_id: str | None = None,
              start: From = None, to: To = None) -> Any:
-    """Tickets whose rescuer did not reach the site within the limit (30 min) of the maintenance
-    side's notification: arrived late, never arrived (released by others), or still open."""
+    """Tickets whose rescuer did not reach the site within the arrival limit of the lift's
+    district (`limit_minutes`; 30 min by default) of the maintenance side's notification:
+    arrived late, never arrived (released by others), or still open."""
     items = queries.overtime(unit_id, station_id, start, to)
     if fmt:
         return respond(items, columns.OVERTIME, "overtime", fmt)
-    return {"threshold_minutes": settings.overtime_minutes, "items": items}
+    return {**_limits(settings), "items": items}
 
 
 @router.get("/overtime/open")
@@ -102,7 +104,14 @@ def overtime_open(unit_id: UnitFilter, queries: TicketQueriesDep,
     items = queries.open_overdue(unit_id)
     if fmt:
         return respond(items, columns.OVERTIME, "overtime-open", fmt)
-    return {"threshold_minutes": settings.overtime_minutes, "items": items}
+    return {**_limits(settings), "items": items}
+
+
+def _limits(settings: Settings) -> dict[str, Any]:
+    """The default arrival limit and the districts whose limit differs (each item carries
+    the `limit_minutes` that applied to it)."""
+    return {"threshold_minutes": settings.overtime_minutes,
+            "limits_by_district": settings.arrival_limit_by_district}
 
 
 @router.get("/stats/tickets")

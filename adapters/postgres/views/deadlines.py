@@ -11,6 +11,8 @@ from psycopg.sql import SQL, Identifier
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
+from adapters.postgres.arrival_limit_sql import limit_sql, limit_values
+from domain.arrival_limits import ArrivalLimits
 from projections.deadlines import DeadlinesViewPort
 
 
@@ -84,8 +86,10 @@ class DeadlineQueries:
         return self.due("stage = 'await_accept' AND level < 3 AND "
                         "since <= now() - make_interval(secs => %s)", (seconds,))
 
-    def overdue(self, minutes: int):  # noqa: ANN201
+    def overdue(self, limits: ArrivalLimits | int):  # noqa: ANN201
+        """Past the arrival limit of the lift's district (`limit_minutes` on each row)."""
+        limit = limit_sql("lift ->> 'district'", positional=True)
         return self.due("stage IN ('await_accept', 'accepted') AND "
-                        "notified_at <= now() - make_interval(mins => %s) AND NOT EXISTS ("
+                        f"notified_at <= now() - make_interval(mins => {limit}) AND NOT EXISTS ("
                         "SELECT 1 FROM sms_outbox o WHERE o.key = ticket_id || ':overdue')",
-                        (minutes,))
+                        limit_values(ArrivalLimits.of(limits)))
