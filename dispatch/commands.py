@@ -4,7 +4,7 @@ Every ticket command names its ticket and an optional business time `at` (None =
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, dataclass_transform
 from uuid import UUID
 
 
@@ -36,34 +36,37 @@ class ReceiveAlarm:
     note: str | None = None
 
 
+@dataclass_transform(frozen_default=True, kw_only_default=True)
 @dataclass(frozen=True, kw_only=True)
 class TicketCommand:
+    """A command on one ticket; every subclass is a frozen keyword-only dataclass too."""
+
     ticket_id: UUID
     at: datetime | None = None
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        dataclass(frozen=True, kw_only=True)(cls)
 
-@dataclass(frozen=True, kw_only=True)
+
 class NotifyStation(TicketCommand):
     station: dict[str, Any] | None
     channel: str
     level: int | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
 class Escalate(TicketCommand):
     reason: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class AssignResponder(TicketCommand):
     responder: dict[str, Any]
 
 
-class ArriveOnSite(TicketCommand):  # inherits TicketCommand's dataclass fields, frozen
+class ArriveOnSite(TicketCommand):
     """The responder reached the lift: the command adds nothing to TicketCommand."""
 
 
-@dataclass(frozen=True, kw_only=True)
 class ReleasePassengers(TicketCommand):
     released_count: int
     released_by: str
@@ -71,40 +74,34 @@ class ReleasePassengers(TicketCommand):
     rescue_note: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
 class CancelTicket(TicketCommand):
     reason: str
     note: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
 class FileFaultReport(TicketCommand):
     cause_root: str
     cause_sub: str
     description: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class ConfirmCallback(TicketCommand):
     """回访确认: the trapped person or the using unit confirmed the rescue."""
     confirmed_by: str
     note: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
 class CloseTicket(TicketCommand):
     """Close the ticket: after a callback confirmation, or with the reason there was none."""
     without_callback_reason: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
 class CorrectTime(TicketCommand):
     node: str
     new: datetime
     reason: str
 
 
-@dataclass(frozen=True, kw_only=True)
 class LinkAlarm(TicketCommand):
     source: str
     source_ref: str

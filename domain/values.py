@@ -15,18 +15,6 @@ REGISTRATION_CODE = re.compile(r"^[0-9]{20}\Z")
 RESCUE_CODE = re.compile(r"^[0-9]{6}\Z")
 
 
-class AlarmSource(StrEnum):
-    HOTLINE_96333 = "96333"
-    IOT = "iot"
-    APP = "app"
-    PHONE = "phone"
-
-
-class DispatchMode(StrEnum):
-    AUTO = "auto"
-    EXTERNAL = "external"
-
-
 class ReleasedBy(StrEnum):
     RESCUER = "rescuer"
     PROPERTY = "property"

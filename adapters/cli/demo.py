@@ -7,30 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from adapters.bootstrap import Services
-from adapters.cli.demo_history import seed_history
-from dispatch.commands import (
-    ArriveOnSite,
-    AssignResponder,
-    CancelTicket,
-    CloseTicket,
-    ConfirmCallback,
-    Context,
-    FileFaultReport,
-    NotifyStation,
-    ReceiveAlarm,
-    ReleasePassengers,
-)
+from adapters.cli.demo_history import COMMANDS, CTX, seed_history
+from dispatch.commands import ReceiveAlarm
 from dispatch.errors import NotFound
 from domain.registry.lift import Lift
 from domain.registry.rescue_code import RescueCodeClaim
 
-CTX = Context("system:demo", "demo-seed")
 LEAD = {"name": "陈经理", "mobile": "13800138000"}
-# The seed's steps by name → the ticket command each one is.
-COMMANDS = {"notify": NotifyStation, "assign": AssignResponder, "arrive": ArriveOnSite,
-            "release": ReleasePassengers, "cancel": CancelTicket,
-            "file_fault_report": FileFaultReport, "callback": ConfirmCallback,
-            "close": CloseTicket}
 SITE_TYPES = ["住宅小区", "办公楼", "商场超市", "医院"]
 LIFTS = 300  # 1-9 are the hand-made ones below (with their data gaps); the rest are bulk
 # More stations, so the district has three per unit: (unit, name, district, worker).

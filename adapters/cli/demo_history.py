@@ -21,6 +21,11 @@ from dispatch.commands import (
 )
 
 CTX = Context("system:demo", "demo-seed")
+# The live demo tickets' steps by name → the ticket command each one is.
+COMMANDS = {"notify": NotifyStation, "assign": AssignResponder, "arrive": ArriveOnSite,
+            "release": ReleasePassengers, "cancel": CancelTicket,
+            "file_fault_report": FileFaultReport, "callback": ConfirmCallback,
+            "close": CloseTicket}
 TICKETS = 60
 # Each kind: (minutes to arrive after notification or None, released by, what else happens).
 KINDS = ["on_time", "on_time", "on_time", "on_time", "late", "never_arrived", "corrected",

@@ -1,39 +1,16 @@
 """`liftrescue tokens create|revoke|list`: API tokens (only their hashes are stored)."""
 
 import argparse
-import sys
-from collections.abc import Callable
 from uuid import UUID
 
-from adapters.bootstrap import Services, bootstrap
+from adapters.bootstrap import Services
+from adapters.cli.refusals import run_refusing, unit_known
 from adapters.postgres.tokens import ROLES
-from adapters.runtime.embedded import database_url_for
 from adapters.runtime.settings import Settings
-from dispatch.errors import NotFound
-
-
-def unit_known(services: Services) -> Callable[[str], bool]:
-    """A predicate: is this maintenance unit id registered? (the registry decides)"""
-
-    def known(unit_id: str) -> bool:
-        try:
-            services.registry.unit(unit_id)
-        except NotFound:
-            return False
-        return True
-
-    return known
 
 
 def run(args: argparse.Namespace, settings: Settings) -> None:
-    services = bootstrap(settings, database_url_for(settings))
-    try:
-        _run(args, services)
-    except ValueError as exc:  # refused input: say why, exit non-zero, no traceback
-        print(f"liftrescue tokens {args.action}: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
-    finally:
-        services.close()
+    run_refusing("tokens", _run, args, settings)
 
 
 def _run(args: argparse.Namespace, services: Services) -> None:

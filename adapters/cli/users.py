@@ -4,10 +4,9 @@ import argparse
 import getpass
 import sys
 
-from adapters.bootstrap import Services, bootstrap
-from adapters.cli.tokens import unit_known
+from adapters.bootstrap import Services
+from adapters.cli.refusals import run_refusing, unit_known
 from adapters.postgres.tokens import ROLES
-from adapters.runtime.embedded import database_url_for
 from adapters.runtime.settings import Settings
 
 
@@ -22,14 +21,7 @@ def read_password(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> None:
-    services = bootstrap(settings, database_url_for(settings))
-    try:
-        _run(args, services)
-    except ValueError as exc:  # refused input: say why, exit non-zero, no traceback
-        print(f"liftrescue users {args.action}: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
-    finally:
-        services.close()
+    run_refusing("users", _run, args, settings)
 
 
 def _run(args: argparse.Namespace, services: Services) -> None:

@@ -79,14 +79,19 @@ def password_login(page, base: str, username: str, password: str) -> None:
     page.click("#password-login button[type=submit]")
 
 
-def assign_arrive_release(page) -> None:
-    """On a notified ticket's page: assign a responder, arrive, release — with the mouse."""
+def assign_and_arrive(page) -> None:
+    """On a notified ticket's page: assign 王师傅 (13912345678), then arrive — with the mouse."""
     page.fill("form[data-action=assign] input[name=name]", "王师傅")
     page.fill("form[data-action=assign] input[name=mobile]", "13912345678")
     page.click("form[data-action=assign] button")
     page.wait_for_selector("[data-testid=status]:has-text('已响应')")
     page.click("form[data-action=arrive] button")
     page.wait_for_selector("[data-testid=status]:has-text('已到场')")
+
+
+def assign_arrive_release(page) -> None:
+    """On a notified ticket's page: assign a responder, arrive, release — with the mouse."""
+    assign_and_arrive(page)
     page.select_option("form[data-action=release] select[name=released_by]", "rescuer")
     page.click("form[data-action=release] button")
     page.wait_for_selector("[data-testid=status]:has-text('已解困')")

@@ -4,7 +4,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from tests.e2e.browser.conftest import screenshot
+from tests.e2e.browser.conftest import assign_and_arrive, screenshot
 from tests.e2e.browser.test_console import api
 from tests.e2e.registry_helpers import code, make_lift, make_station, make_unit
 
@@ -41,12 +41,7 @@ def test_ticket_page_names_clocks_defaults_and_print_sheet(login, live_server, i
     assert page.inner_text("[data-testid=notified-station]") == "华南福田站"
     assert page.locator("[data-testid=clock-notified]").count() == 1
     assert page.locator("form[data-action=assign]").count() == 1
-    page.fill("form[data-action=assign] input[name=name]", "王师傅")
-    page.fill("form[data-action=assign] input[name=mobile]", "13912345678")
-    page.click("form[data-action=assign] button")
-    page.wait_for_selector("[data-testid=status]:has-text('已响应')")
-    page.click("form[data-action=arrive] button")
-    page.wait_for_selector("[data-testid=status]:has-text('已到场')")
+    assign_and_arrive(page)
     assert page.locator("form[data-action=assign]").count() == 0, "responder already on site"
     assert page.input_value(released) == "3"
     page.reload()
