@@ -5,7 +5,7 @@ from typing import Any
 from dispatch.commands import Context
 from dispatch.registry_guards import retried
 from domain.registry.station import RescueStation
-from domain.registry.unit import MaintenanceUnit
+from domain.registry.unit import FACTS, MaintenanceUnit
 
 
 class UnitCommands:
@@ -18,10 +18,13 @@ class UnitCommands:
         return unit, self._save(unit)
 
     @retried
-    def set_rescue_info(self, unit_id: str, lead: dict, ctx: Context):
+    def set_rescue_info(self, unit_id: str, lead: dict | None, ctx: Context,
+                        facts: dict[str, str | None] | None = None):
+        """The lead (None keeps it) and any of code, address, duty_phone (absent: kept)."""
         unit = self._expect(self.unit(unit_id), ctx, "maintenance unit")
         lead = self.contacts.seal(lead, "emergency_lead", unit.emergency_lead)
-        unit.set_rescue_info(emergency_lead=lead, **ctx.who)
+        unit.set_rescue_info(emergency_lead=lead, **{
+            k: v for k, v in (facts or {}).items() if k in FACTS}, **ctx.who)
         return unit, self._save(unit)
 
     # ---- stations ---------------------------------------------------------------------

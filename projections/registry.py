@@ -68,12 +68,16 @@ class RegistryProjection(SkippingProjection[RegistryViewPort]):
     @process_event.register
     def _(self, e: MaintenanceUnit.UnitRegistered, tracking: Tracking) -> None:
         self.view.insert_row("units_view", str(e.originator_id), {
-            "name": e.name, "has_rescue_info": e.emergency_lead is not None}, tracking)
+            "name": e.name, "has_rescue_info": e.emergency_lead is not None,
+            "lead_name": (e.emergency_lead or {}).get("name"), "code": None, "address": None,
+            "duty_phone": None}, tracking)
 
     @process_event.register
     def _(self, e: MaintenanceUnit.RescueInfoSet, tracking: Tracking) -> None:
-        self.view.update_row("units_view", str(e.originator_id), {"has_rescue_info": True},
-                             tracking)
+        # The event holds the whole rescue info (v1 events are upcast with None facts).
+        self.view.update_row("units_view", str(e.originator_id), {
+            "has_rescue_info": True, "lead_name": e.emergency_lead.get("name"),
+            "code": e.code, "address": e.address, "duty_phone": e.duty_phone}, tracking)
 
     @process_event.register
     def _(self, e: RescueStation.StationRegistered, tracking: Tracking) -> None:

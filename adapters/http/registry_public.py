@@ -31,12 +31,16 @@ class UnitPublic(BaseModel):
     name: str
     emergency_lead: ContactPublic | None
     has_rescue_info: bool
+    code: str | None = None
+    address: str | None = None
+    duty_phone: str | None = None
 
     @classmethod
     def of(cls, unit: Any, phone: Any = _as_recorded, **extra: Any) -> Self:
+        info = unit.rescue_info
         return cls(id=str(unit.id), version=unit.version, name=unit.name,
-                   emergency_lead=phone(unit.emergency_lead),
-                   has_rescue_info=unit.has_rescue_info, **extra)
+                   has_rescue_info=unit.has_rescue_info, **{
+                       **info, "emergency_lead": phone(info["emergency_lead"])}, **extra)
 
 
 class UnitChanged(UnitPublic):
@@ -167,3 +171,4 @@ class DataGaps(BaseModel):
     unbound_lifts: list[str]
     stations_without_workers: list[StationRef]
     unit_missing_rescue_info: list[UnitRef]
+    units_without_station: list[UnitRef] = []

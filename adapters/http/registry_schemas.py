@@ -50,8 +50,19 @@ class UnitCreate(Body):
     emergency_lead: Contact | None = None
 
 
-class RescueInfo(Body):
-    emergency_lead: Contact
+class RescueInfo(NoNullFields):
+    """Any of the lead, 统一社会信用代码, address, duty phone (left out: kept); the code and the
+    phone are checked by the domain (GB 32100-2015 check character; mobile or landline)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "emergency_lead": {"name": "陈经理", "mobile": "13800138000"},
+        "code": "91350100M000100Y43", "address": "南山区科技园 1 号", "duty_phone": "0755-88888888"}]})
+    never_null = ("emergency_lead", "code", "address", "duty_phone")
+    emergency_lead: Contact | None = None
+    code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=18)] | None = None
+    address: Short | None = None
+    duty_phone: Annotated[str, StringConstraints(strip_whitespace=True,
+                                                 max_length=24)] | None = None
 
 
 class Coverage(Body):

@@ -65,11 +65,16 @@ class RegistryQueries:
             "unit_missing_rescue_info": self._rows(
                 f"SELECT unit_id, name FROM units_view WHERE {unit} AND NOT has_rescue_info "
                 "ORDER BY name", params),
+            # the guide: every unit keeps at least one rescue station
+            "units_without_station": self._rows(
+                f"SELECT unit_id, name FROM units_view u WHERE {unit} AND NOT EXISTS (SELECT 1 "
+                "FROM stations_view s WHERE s.unit_id = u.unit_id) ORDER BY name", params),
         }
 
     def units(self, unit_id: str | None) -> list[dict[str, Any]]:
         return self._rows(
-            "SELECT u.unit_id, u.name, u.has_rescue_info, (SELECT count(*) FROM lifts_view l "
+            "SELECT u.unit_id, u.name, u.has_rescue_info, u.code, u.address, u.duty_phone, "
+            "u.lead_name, (SELECT count(*) FROM lifts_view l "
             "WHERE l.unit_id = u.unit_id)::int AS lifts, (SELECT count(*) FROM stations_view s "
             "WHERE s.unit_id = u.unit_id)::int AS stations FROM units_view u "
             "WHERE (%(u)s::text IS NULL OR u.unit_id = %(u)s) ORDER BY u.name, u.unit_id",

@@ -87,10 +87,16 @@ def expected(app, units: list[str], stations: list[str]) -> dict[str, dict[str, 
             "using_unit_name": lift.using_unit["name"], "address": lift.address,
             "safety_manager_name": (lift.safety_manager or {}).get("name"), "in_service": True}
     return {
-        "units_view": {u: {"name": app.unit(u).name, "has_rescue_info": app.unit(u).has_rescue_info}
-                       for u in units},
+        "units_view": {u: unit_row(app.unit(u)) for u in units},
         "stations_view": {s: station_row(app.station(s)) for s in stations},
         "lifts_view": lifts}
+
+
+def unit_row(unit) -> dict:
+    info = unit.rescue_info
+    return {"name": unit.name, "has_rescue_info": unit.has_rescue_info,
+            "code": info["code"], "address": info["address"], "duty_phone": info["duty_phone"],
+            "lead_name": (info["emergency_lead"] or {}).get("name")}
 
 
 def station_row(station) -> dict:
@@ -109,7 +115,9 @@ def command(app, draw, units: list[str], stations: list[str]) -> None:
         made, _ = app.register_unit(draw(names), draw(st.none() | contacts), CTX)
         units.append(str(made.id))
     elif op == "rescue_info":
-        app.set_rescue_info(unit, draw(contacts), CTX)
+        app.set_rescue_info(unit, draw(st.none() | contacts), CTX, draw(st.fixed_dictionaries(
+            {}, optional={"code": st.sampled_from(["91350100M000100Y43", "914403001922038216"]),
+                          "address": st.just("科技园 1 号"), "duty_phone": st.just("0755-88888888")})))
     elif op == "station":
         made, _ = app.register_station(
             {"unit_id": unit, "name": draw(names), "district": draw(st.sampled_from(DISTRICTS)),

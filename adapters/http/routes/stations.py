@@ -52,8 +52,7 @@ def update_station(station: OwnedStation, body: StationPatch, registry: Registry
                    ctx: ContextDep, etag: ETagDep, phone: PhonesDep) -> StationChanged:
     changes = body.model_dump(exclude_unset=True)
     station, nid = registry.update_station(str(station.id), changes, ctx)
-    etag(station)
-    return StationChanged.of(station, phone, notification_id=nid)
+    return StationChanged.of(etag(station), phone, notification_id=nid)
 
 
 @router.post("/stations/{station_id}/workers", status_code=status.HTTP_201_CREATED,

@@ -1,4 +1,4 @@
-"""Maintenance units: registration, rescue info, and what they must still fill in."""
+"""Maintenance units: registration, rescue info, the list, and what they must still fill in."""
 
 from typing import Any
 
@@ -10,12 +10,22 @@ from adapters.http.deps import (
     ContextDep, ETagDep, OwnedUnit, OwnedUnitId, RegistryCaughtUp, RegistryDep,
     RegistryQueriesDep, UnitFilter,
 )
+from adapters.http.export_columns import Column
 from adapters.http.exports import ExportFormat, respond
 from adapters.http.registry_phones import PhonesDep
 from adapters.http.registry_public import Created, DataGaps, UnitChanged, UnitPublic
 from adapters.http.registry_schemas import RescueInfo, UnitCreate
 
 router = APIRouter(prefix="/v1", tags=["registry"])
+UNITS = (
+    Column("unit_id", "单位编号", "Unit id"), Column("name", "维保单位", "Maintenance unit"),
+    Column("code", "统一社会信用代码", "Unified social credit code"),
+    Column("address", "地址", "Address"),
+    Column("duty_phone", "值班电话", "Duty phone", mobile=True),
+    Column("lead_name", "应急负责人", "Emergency lead"),
+    Column("has_rescue_info", "救援信息已填", "Rescue info given"),
+    Column("lifts", "电梯数", "Lifts"), Column("stations", "救援站数", "Stations"),
+)
 
 
 @router.post("/units", status_code=status.HTTP_201_CREATED, dependencies=ADMIN_ONLY)
@@ -27,6 +37,17 @@ def register_unit(body: UnitCreate, registry: RegistryDep, ctx: ContextDep,
     return Created.of(etag(unit), notification_id=nid)
 
 
+@router.get("/units")
+def list_units(unit_id: UnitFilter, _: RegistryCaughtUp, queries: RegistryQueriesDep,
+               fmt: ExportFormat) -> Any:
+    """Maintenance units from the registry view (a unit token sees only its own), with their
+    code, address, duty phone, lead's name and counts of lifts and stations."""
+    items = queries.units(unit_id)
+    if fmt:
+        return respond(items, UNITS, "units", fmt)
+    return {"items": items}
+
+
 @router.get("/units/{unit_id}")
 def get_unit(unit: OwnedUnit, etag: ETagDep, phone: PhonesDep) -> UnitPublic:
     return UnitPublic.of(etag(unit), phone)
@@ -35,10 +56,11 @@ def get_unit(unit: OwnedUnit, etag: ETagDep, phone: PhonesDep) -> UnitPublic:
 @router.put("/units/{unit_id}/rescue-info", dependencies=EDITOR_ONLY)
 def set_rescue_info(unit_id: OwnedUnitId, body: RescueInfo, registry: RegistryDep,
                     ctx: ContextDep, etag: ETagDep, phone: PhonesDep) -> UnitChanged:
-    """Name the unit's emergency lead (required before its lifts can be registered)."""
-    unit, nid = registry.set_rescue_info(unit_id, body.emergency_lead.model_dump(), ctx)
-    etag(unit)
-    return UnitChanged.of(unit, phone, notification_id=nid)
+    """The unit's rescue information: emergency lead (required before its lifts can be
+    registered), 统一社会信用代码, address, duty phone; fields left out keep their value."""
+    given = body.model_dump(exclude_unset=True)
+    unit, nid = registry.set_rescue_info(unit_id, given.pop("emergency_lead", None), ctx, given)
+    return UnitChanged.of(etag(unit), phone, notification_id=nid)
 
 
 def gap_rows(gaps: dict[str, list[Any]]) -> list[dict[str, Any]]:

@@ -20,7 +20,8 @@ def _values(fields: dict[str, Any]) -> list[Any]:
 
 class PostgresRegistryView(PostgresTrackingRecorder, RegistryViewPort):
     # Tables made by migrations; a new shape bumps SHAPE_VERSION (rows cleared, log replayed).
-    VIEW, SHAPE_VERSION, TRACKING_TABLE = "registry_view", 1, "registry_view_tracking"
+    # Shape 3: units' code, address, duty phone and lead name (migration 0011).
+    VIEW, SHAPE_VERSION, TRACKING_TABLE = "registry_view", 3, "registry_view_tracking"
     TABLES = ("units_view", "stations_view", "lifts_view")
     REPLAY_KEEPS_ROWS = False
 
