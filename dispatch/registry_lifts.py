@@ -1,6 +1,7 @@
 """Registry commands for lifts: register, revise, bind, bulk changes (a RegistryApp part)."""
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from dispatch.commands import Context
@@ -38,7 +39,8 @@ class LiftCommands:
         if lift is None:
             lift = Lift.register(code=code, facts=facts, **ctx.who)
         else:
-            lift.revise(facts=facts, **ctx.who)
+            lift.revise(facts=facts, address_confirmed=bool(facts.get("address_confirmed")),
+                        **ctx.who)
         claims = self._claims(lift, before, ctx)
         if station is not None:
             lift.bind(station_id=str(station.id), station_unit_id=station.unit_id, **ctx.who)
@@ -105,6 +107,16 @@ class LiftCommands:
             lift.amend(changes=self.contacts.seal_in(changes, "safety_manager",
                                                      lift.safety_manager), **ctx.who)
         return len(lifts), self._save(*lifts)
+
+    @retried
+    def set_in_service(self, code: str, in_service: bool, since: datetime, ctx: Context):
+        """Take a lift out of service (停用) or back (恢复使用) from `since` (business time)."""
+        lift = self._expect(self.lift(code), ctx, f"lift {code}")
+        if ctx.unit_id is not None and lift.unit_id != ctx.unit_id:
+            raise NotFound(f"no lift {code}")
+        change = lift.return_to_service if in_service else lift.take_out_of_service
+        change(since=since, now=datetime.now(UTC), **ctx.who)
+        return lift, self._save(lift)
 
     def _lifts(self, codes: Iterable[str], ctx: Context) -> list[Lift]:
         """The selected lifts; another unit's lift is, to a unit's caller, no lift at all."""

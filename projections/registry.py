@@ -5,12 +5,14 @@ changes (an INSERT with some columns would violate NOT NULL before any conflict 
 resolved)."""
 
 from abc import abstractmethod
+from datetime import datetime
 from functools import singledispatchmethod
 from typing import Any
 
 from eventsourcing.persistence import Tracking
 
 from domain.registry.lift import Lift
+from domain.registry.safety_manager import SafetyManager
 from domain.registry.station import RescueStation
 from domain.registry.unit import MaintenanceUnit
 from domain.values import mask_mobile
@@ -34,6 +36,11 @@ class RegistryViewPort(SkippingViewPort):
     def change_workers(self, station_id: str, worker_id: str, worker: dict | None,
                        tracking: Tracking) -> None: ...
 
+    @abstractmethod
+    def change_service(self, lift_id: str, in_service: bool, since: datetime,
+                       tracking: Tracking) -> None:
+        """A lift out of service (a new period in the history) or back (the period closed)."""
+
 
 def lift_columns(facts: dict[str, Any]) -> dict[str, Any]:
     """Lift facts (as in events) → view columns (only those the facts mention)."""
@@ -43,8 +50,20 @@ def lift_columns(facts: dict[str, Any]) -> dict[str, Any]:
         columns["using_unit_code"] = (facts["using_unit"] or {}).get("code")
         columns["using_unit_name"] = (facts["using_unit"] or {}).get("name")
     if "safety_manager" in facts:
-        columns["safety_manager_name"] = (facts["safety_manager"] or {}).get("name")
+        manager = facts["safety_manager"] or {}
+        columns["safety_manager_name"] = manager.get("name")
+        columns["safety_manager_mobile"] = mask_mobile(manager.get("mobile"))
+        columns["safety_manager_mobile_ref"] = manager.get("mobile_ref")
+    for key in ("location", "safety_manager_id"):
+        if key in facts:
+            columns[key] = facts[key]
     return columns
+
+
+def manager_columns(contact: dict[str, Any]) -> dict[str, Any]:
+    """A register entry's row: the mobile only masked, with its reference for those allowed."""
+    return {"name": contact["name"], "mobile": mask_mobile(contact.get("mobile")),
+            "mobile_ref": contact.get("mobile_ref")}
 
 
 def station_columns(facts: dict[str, Any]) -> dict[str, Any]:
@@ -104,8 +123,10 @@ class RegistryProjection(SkippingProjection[RegistryViewPort]):
     def _(self, e: Lift.LiftRegistered, tracking: Tracking) -> None:
         self.view.insert_row("lifts_view", str(e.originator_id), {
             "registration_code": e.registration_code, "station_id": None,
+            "registered_at": e.timestamp, "in_service": True, "out_of_service_since": None,
             **lift_columns({"street": None, "site_type": None, "safety_manager": None,
-                            "rescue_code": None, **e.details})}, tracking)
+                            "rescue_code": None, "location": None, "safety_manager_id": None,
+                            **e.details})}, tracking)
 
     @process_event.register
     def _(self, e: Lift.LiftRevised, tracking: Tracking) -> None:
@@ -121,3 +142,21 @@ class RegistryProjection(SkippingProjection[RegistryViewPort]):
     def _(self, e: Lift.LiftUnbound, tracking: Tracking) -> None:
         self.view.update_row("lifts_view", str(e.originator_id), {"station_id": None},
                              tracking)
+
+    @process_event.register
+    def _(self, e: Lift.LiftTakenOutOfService, tracking: Tracking) -> None:
+        self.view.change_service(str(e.originator_id), False, e.since, tracking)
+
+    @process_event.register
+    def _(self, e: Lift.LiftBackInService, tracking: Tracking) -> None:
+        self.view.change_service(str(e.originator_id), True, e.since, tracking)
+
+    @process_event.register
+    def _(self, e: SafetyManager.ManagerEntered, tracking: Tracking) -> None:
+        self.view.insert_row("safety_managers_view", str(e.originator_id), {
+            "unit_id": e.unit_id, **manager_columns(e.contact)}, tracking)
+
+    @process_event.register
+    def _(self, e: SafetyManager.ManagerRevised, tracking: Tracking) -> None:
+        self.view.update_row("safety_managers_view", str(e.originator_id),
+                             manager_columns(e.contact), tracking)

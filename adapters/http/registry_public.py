@@ -1,6 +1,7 @@
 """Answers of the registry API: `XPublic` records built from an aggregate (never the aggregate
 itself), `XChanged` = the record plus the notification id of the change, lists from the views."""
 
+from datetime import datetime
 from typing import Any, Self
 
 from pydantic import BaseModel
@@ -104,13 +105,19 @@ class LiftPublic(BaseModel):
     site_type: str | None
     safety_manager: ContactPublic | None
     station_id: str | None
+    # Issue 15: where it stands (WGS-84), whether it is in service, the register's manager.
+    location: dict[str, float] | None = None
+    in_service: bool = True
+    out_of_service_since: datetime | None = None
+    safety_manager_id: str | None = None
 
     @classmethod
     def of(cls, lift: Any, phone: Any = _as_recorded, **extra: Any) -> Self:
         return cls(version=lift.version, safety_manager=phone(lift.safety_manager), **{
             name: getattr(lift, name) for name in (
                 "registration_code", "rescue_code", "unit_id", "using_unit", "address",
-                "district", "street", "site_type", "station_id")}, **extra)
+                "district", "street", "site_type", "station_id", "location", "in_service",
+                "out_of_service_since", "safety_manager_id")}, **extra)
 
 
 class LiftChanged(LiftPublic):

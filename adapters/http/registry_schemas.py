@@ -1,5 +1,6 @@
 """Request bodies of the registry API (formats checked here; districts and site types by the app)."""
 
+from datetime import date, datetime
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
@@ -101,6 +102,13 @@ class UsingUnit(Body):
     name: Short
 
 
+class Location(Body):
+    """WGS-84 degrees (as GPS reports them), e.g. {"lat": 22.54, "lng": 113.93}."""
+
+    lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+    lng: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+
+
 class LiftPut(Body):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "unit_id": "6f1d…", "rescue_code": "123456",
@@ -115,6 +123,15 @@ class LiftPut(Body):
     street: Short | None = None
     site_type: Short | None = None
     safety_manager: Contact | None = None
+    location: Location | None = None
+    # The guide's tick box: a change of address is refused without it (and recorded with it).
+    address_confirmed: bool = False
+
+
+class ServiceChange(Body):
+    """停用 / 恢复使用 from `since`: a date (00:00 that day, platform time) or a date-time."""
+
+    since: datetime | date
 
 
 class LiftSelection(Body):

@@ -1,16 +1,17 @@
 """Reads of tickets_view: dynamics, lists, overtime, statistics (windows on received_at,
 `from` inclusive, `to` exclusive; cancelled tickets count nowhere)."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from adapters.postgres.arrival_limit_sql import limit_params, limit_sql
+from adapters.postgres.lifts_in_service import lifts_in_service
 from adapters.postgres.ticket_search import TicketFilter, search_sql
-from domain.arrival_limits import ArrivalLimits
 from adapters.reference import FaultCauseTable
+from domain.arrival_limits import ArrivalLimits
 
 OPEN = ("received", "notified", "assigned")
 GROUPS = {
@@ -119,9 +120,8 @@ class TicketQueries:
             f"SELECT count(*)::int AS n FROM tickets_view WHERE "
             f"{self._where(unit_id, start, end, 'status <> %(cancelled)s')}",
             {"unit": unit_id, "start": start, "end": end, "cancelled": "cancelled"})[0]["n"]
-        lifts = self._rows("SELECT count(*)::int AS n FROM lifts_view WHERE in_service AND "
-                           "(%(unit)s::text IS NULL OR unit_id = %(unit)s)",
-                           {"unit": unit_id})[0]["n"]
+        with self.pool.connection() as conn:  # in service at the window's end (issue 15)
+            lifts = lifts_in_service(conn, end or datetime.now(UTC), unit_id=unit_id)
         return {"lifts_in_service": lifts, "entrapment_tickets": tickets,
                 "tickets_per_10k_lifts": round(tickets * 10_000 / lifts, 2) if lifts else None,
                 "lifts_per_ticket": round(lifts / tickets, 2) if tickets else None}

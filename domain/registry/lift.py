@@ -1,17 +1,20 @@
 """A lift (电梯): identified by its 20-digit registration code; bound to at most one station."""
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import InvalidTransition
+from domain.errors import InvalidTransition, InvalidValue
 from domain.events import RegistryEvent
 from domain.registry.contacts import contact, registration_code, rescue_code
 
 LIFT_NAMESPACE = uuid.UUID("0b5d2c8e-7f4a-5e21-9c3b-1a6d4e8f2b70")
 DETAIL_KEYS = ("rescue_code", "unit_id", "using_unit", "address", "district", "street",
-               "site_type", "safety_manager")
+               "site_type", "safety_manager", "location")
+# Set by commands other than a full revision (kept when a PUT omits them).
+LINKED_KEYS = ("safety_manager_id",)
 
 
 def lift_id(registration_code: str) -> uuid.UUID:
@@ -29,7 +32,27 @@ def details(value: dict[str, Any]) -> dict[str, Any]:
         "street": value.get("street"),
         "site_type": value.get("site_type"),
         "safety_manager": contact(value.get("safety_manager"), "safety_manager"),
+        "location": location(value.get("location")),
     }
+
+
+def location(value: dict[str, Any] | None) -> dict[str, float] | None:
+    """Where the lift stands (WGS-84 degrees): {lat, lng}, or None when not given."""
+    if value is None:
+        return None
+    checked = {}
+    for key, limit, zh in (("lat", 90, "纬度"), ("lng", 180, "经度")):
+        raw = value.get(key)
+        try:
+            degrees = float(raw)
+        except (TypeError, ValueError):
+            degrees = float("nan")
+        if not -limit <= degrees <= limit:  # NaN fails too
+            raise InvalidValue(f"location.{key} must be a number from -{limit} to {limit}",
+                               zh=f"{zh}应为 -{limit} 到 {limit} 之间的数字",
+                               field=f"location.{key}")
+        checked[key] = degrees
+    return checked
 
 
 class Lift(Aggregate):
@@ -46,7 +69,19 @@ class Lift(Aggregate):
     class LiftUnbound(RegistryEvent):
         station_id: str
 
+    class LiftTakenOutOfService(RegistryEvent):
+        since: datetime
+
+    class LiftBackInService(RegistryEvent):
+        since: datetime
+
     create_id = staticmethod(lift_id)
+    # Defaults for lifts recorded before these facts existed.
+    location: dict[str, float] | None = None
+    safety_manager_id: str | None = None
+    in_service: bool = True
+    out_of_service_since: datetime | None = None
+    service_changed_since: datetime | None = None
 
     @event(LiftRegistered)
     def __init__(self, *, registration_code: str, details: dict[str, Any], actor: str,
@@ -62,16 +97,26 @@ class Lift(Aggregate):
                    actor=actor, correlation_id=correlation_id)
 
     def _apply(self, facts: dict[str, Any]) -> None:
-        for key in DETAIL_KEYS:
+        for key in DETAIL_KEYS + LINKED_KEYS:
             if key in facts:
                 setattr(self, key, facts[key])
 
-    def revise(self, *, facts: dict[str, Any], actor: str, correlation_id: str) -> bool:
-        """Replace the descriptive facts; a change of unit drops the station binding."""
+    def revise(self, *, facts: dict[str, Any], actor: str, correlation_id: str,
+               address_confirmed: bool = False) -> bool:
+        """Replace the descriptive facts; a change of unit drops the station binding; a change
+        of address needs the editor's explicit confirmation (the guide's tick box), recorded."""
         new = details(facts)
         changes = {k: v for k, v in new.items() if getattr(self, k) != v}
         if not changes:
             return False
+        if "address" in changes:
+            if not address_confirmed:
+                raise InvalidValue(
+                    "changing the address needs the confirmation tick (address_confirmed)",
+                    zh="修改地址须勾选确认", field="address_confirmed")
+            changes["address_confirmed"] = True
+        if "safety_manager" in changes and self.safety_manager_id is not None:
+            changes["safety_manager_id"] = None  # named by hand now, not from the register
         if "unit_id" in changes and self.station_id is not None:
             self.unbind(actor=actor, correlation_id=correlation_id)
         self._revised(changes=changes, actor=actor, correlation_id=correlation_id)
@@ -82,7 +127,47 @@ class Lift(Aggregate):
         if "safety_manager" in changes:
             changes = {**changes, "safety_manager": contact(changes["safety_manager"],
                                                             "safety_manager")}
+            if self.safety_manager_id is not None:
+                changes["safety_manager_id"] = None
         self._revised(changes=changes, actor=actor, correlation_id=correlation_id)
+
+    def assign_safety_manager(self, *, manager_id: str, manager: dict[str, Any], actor: str,
+                              correlation_id: str) -> None:
+        """The register's manager (as sealed there: {name, mobile masked, mobile_ref})."""
+        if self.safety_manager_id != manager_id or self.safety_manager != manager:
+            self._revised(changes={"safety_manager": dict(manager),
+                                   "safety_manager_id": manager_id},
+                          actor=actor, correlation_id=correlation_id)
+
+    def take_out_of_service(self, *, since: datetime, now: datetime, actor: str,
+                            correlation_id: str) -> None:
+        """Out of service (停用) from `since` (business time, not in the future)."""
+        if not self.in_service:
+            raise InvalidTransition(f"lift {self.registration_code} is already out of service",
+                                    zh=f"电梯 {self.registration_code} 已停用")
+        self._service_date(since, now)
+        self._out(since=since, actor=actor, correlation_id=correlation_id)
+
+    def return_to_service(self, *, since: datetime, now: datetime, actor: str,
+                          correlation_id: str) -> None:
+        """Back in service (恢复使用) from `since` (not before it went out of service)."""
+        if self.in_service:
+            raise InvalidTransition(f"lift {self.registration_code} is in service",
+                                    zh=f"电梯 {self.registration_code} 在用，无需恢复")
+        self._service_date(since, now)
+        self._back(since=since, actor=actor, correlation_id=correlation_id)
+
+    def _service_date(self, since: datetime, now: datetime) -> None:
+        if since.tzinfo is None:
+            raise InvalidValue("since needs a time zone", zh="日期须带时区", field="since")
+        if since > now:
+            raise InvalidValue("since may not be in the future", zh="日期不能晚于当前时间",
+                               field="since")
+        last = self.service_changed_since
+        if last is not None and since < last:
+            raise InvalidValue(f"since may not be before the last service change ({last:%Y-%m-%d})",
+                               zh=f"日期不能早于上次停用/恢复日期（{last:%Y-%m-%d}）",
+                               field="since")
 
     def bind(self, *, station_id: str, station_unit_id: str, actor: str,
              correlation_id: str) -> None:
@@ -100,6 +185,16 @@ class Lift(Aggregate):
     @event(LiftRevised)
     def _revised(self, changes, actor, correlation_id):
         self._apply(changes)
+
+    @event(LiftTakenOutOfService)
+    def _out(self, since, actor, correlation_id):
+        self.in_service, self.out_of_service_since = False, since
+        self.service_changed_since = since
+
+    @event(LiftBackInService)
+    def _back(self, since, actor, correlation_id):
+        self.in_service, self.out_of_service_since = True, None
+        self.service_changed_since = since
 
     @event(LiftBound)
     def _bound(self, station_id, actor, correlation_id):

@@ -85,7 +85,13 @@ def expected(app, units: list[str], stations: list[str]) -> dict[str, dict[str, 
             "station_id": lift.station_id, "district": lift.district, "street": lift.street,
             "site_type": lift.site_type, "using_unit_code": lift.using_unit["code"],
             "using_unit_name": lift.using_unit["name"], "address": lift.address,
-            "safety_manager_name": (lift.safety_manager or {}).get("name"), "in_service": True}
+            "safety_manager_name": (lift.safety_manager or {}).get("name"), "in_service": True,
+            # issue 15 (lifts): registered when recorded; no service change, location or
+            # register manager in these steps
+            "registered_at": lift.created_on, "out_of_service_since": None,
+            "location": lift.location, "safety_manager_id": None,
+            "safety_manager_mobile": mask_mobile((lift.safety_manager or {}).get("mobile")),
+            "safety_manager_mobile_ref": (lift.safety_manager or {}).get("mobile_ref")}
     return {
         "units_view": {u: unit_row(app.unit(u)) for u in units},
         "stations_view": {s: station_row(app.station(s)) for s in stations},

@@ -2,18 +2,19 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from adapters.http import export_columns as columns
 from adapters.http.auth import EDITOR_ONLY, PrincipalDep
 from adapters.http.deps import (
     ContextDep, ETagDep, OwnedLift, RegistryCaughtUp, RegistryDep, RegistryQueriesDep,
-    UnitFilter, own,
+    SettingsDep, UnitFilter, own,
 )
 from adapters.http.exports import ExportFormat, every_row, respond
 from adapters.http.registry_phones import PhonesDep
 from adapters.http.registry_public import LiftChanged, LiftPage, LiftPublic, Updated
-from adapters.http.registry_schemas import BatchUpdate, LiftPut
+from adapters.http.registry_schemas import BatchUpdate, LiftPut, ServiceChange
+from adapters.http.service_dates import business_time
 from dispatch.errors import NotFound
 
 router = APIRouter(prefix="/v1", tags=["registry"])
@@ -80,3 +81,17 @@ def batch_update(body: BatchUpdate, registry: RegistryDep, ctx: ContextDep,
                                        body.registration_codes, changes, ctx)
     etag(registry.unit(body.unit_id))
     return Updated(updated=count, notification_id=nid)
+
+
+@router.post("/lifts/{registration_code}/out-of-service", dependencies=EDITOR_ONLY)
+@router.post("/lifts/{registration_code}/back-in-service", dependencies=EDITOR_ONLY)
+def change_service(registration_code: str, body: ServiceChange, lift: OwnedLift,
+                   registry: RegistryDep, ctx: ContextDep, etag: ETagDep, phone: PhonesDep,
+                   settings: SettingsDep, request: Request) -> LiftChanged:
+    """停用 (out of service) or 恢复使用 (back in service) from `since` (not in the future);
+    the entrapment rate counts lifts in service from this history."""
+    back = request.url.path.endswith("/back-in-service")
+    changed, nid = registry.set_in_service(
+        lift.registration_code, back, business_time(body.since, settings.timezone), ctx)
+    etag(changed)
+    return LiftChanged.of(changed, phone, notification_id=nid)

@@ -1,5 +1,6 @@
 """Registry rows (units_view, stations_view, lifts_view) maintained by RegistryProjection."""
 
+from datetime import datetime
 from typing import Any
 
 import structlog
@@ -11,7 +12,8 @@ from psycopg.types.json import Jsonb
 from projections.registry import RegistryViewPort
 
 log = structlog.get_logger(__name__)
-KEYS = {"units_view": "unit_id", "stations_view": "station_id", "lifts_view": "lift_id"}
+KEYS = {"units_view": "unit_id", "stations_view": "station_id", "lifts_view": "lift_id",
+        "safety_managers_view": "manager_id"}
 
 
 def _values(fields: dict[str, Any]) -> list[Any]:
@@ -21,8 +23,10 @@ def _values(fields: dict[str, Any]) -> list[Any]:
 class PostgresRegistryView(PostgresTrackingRecorder, RegistryViewPort):
     # Tables made by migrations; a new shape bumps SHAPE_VERSION (rows cleared, log replayed).
     # Shape 3: units' code, address, duty phone and lead name (migration 0011).
-    VIEW, SHAPE_VERSION, TRACKING_TABLE = "registry_view", 3, "registry_view_tracking"
-    TABLES = ("units_view", "stations_view", "lifts_view")
+    # Shape 4: lifts' registration time, service history, location, register manager (0012).
+    VIEW, SHAPE_VERSION, TRACKING_TABLE = "registry_view", 4, "registry_view_tracking"
+    TABLES = ("units_view", "stations_view", "lifts_view", "lift_service_periods",
+              "safety_managers_view")
     REPLAY_KEEPS_ROWS = False
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any):
@@ -71,6 +75,22 @@ class PostgresRegistryView(PostgresTrackingRecorder, RegistryViewPort):
                              (worker_id, Jsonb(worker), station_id))
             if curs.rowcount == 0:
                 self._missing("stations_view", station_id, tracking)
+
+    def change_service(self, lift_id: str, in_service: bool, since: datetime,
+                       tracking: Tracking) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            self._insert_tracking(curs, tracking)
+            if in_service:
+                curs.execute("UPDATE lift_service_periods SET back_since = %s "
+                             "WHERE lift_id = %s AND back_since IS NULL", (since, lift_id))
+            else:
+                curs.execute("INSERT INTO lift_service_periods (lift_id, out_since) "
+                             "VALUES (%s, %s)", (lift_id, since))
+            curs.execute("UPDATE lifts_view SET in_service = %s, out_of_service_since = %s "
+                         "WHERE lift_id = %s", (in_service, None if in_service else since,
+                                                lift_id))
+            if curs.rowcount == 0:
+                self._missing("lifts_view", lift_id, tracking)
 
     @staticmethod
     def _missing(table: str, row_id: str, tracking: Tracking) -> None:
