@@ -36,7 +36,9 @@ from dispatch.tickets import TicketApp
 if TYPE_CHECKING:
     from adapters.kafka.intake import Intake
     from adapters.kafka.relay import Relay
+    from adapters.kafka.upstream_relay import UpstreamRelay
     from adapters.projection_runtime.supervisor import Supervisor
+    from adapters.province.consumer import ProvinceConsumer
     from adapters.runtime.audit_checkpoints import CheckpointWriter
 
 
@@ -165,3 +167,21 @@ def build_checkpoints(services: Services) -> "CheckpointWriter":
     from adapters.runtime.audit_checkpoints import CheckpointWriter
 
     return CheckpointWriter(services.audit, services.settings)
+
+
+def build_upstream(services: Services) -> list["UpstreamRelay"]:
+    """The `upstream` role: ticket and lift records (数据归集), one tracked relay per log."""
+    from adapters.kafka.upstream_relay import UpstreamRelay, lift_records, ticket_records
+
+    settings, pool = services.settings, services.pool
+    return [UpstreamRelay(services.tickets, pool, settings, name="upstream-tickets",
+                          build=ticket_records(services.tickets, settings)),
+            UpstreamRelay(services.registry, pool, settings, name="upstream-lifts",
+                          build=lift_records(services.registry, settings))]
+
+
+def build_province(services: Services) -> "ProvinceConsumer":
+    """The `province` role (its own database): the cities' upstream topics to statistics."""
+    from adapters.province.consumer import ProvinceConsumer
+
+    return ProvinceConsumer(services.pool, services.settings)

@@ -20,6 +20,7 @@ from adapters.cli import pii as cli_pii
 from adapters.cli import projections as cli_projections
 from adapters.cli import schemas as cli_schemas
 from adapters.cli import tokens as cli_tokens
+from adapters.cli import upstream as cli_upstream
 from adapters.cli import users as cli_users
 from adapters.runtime import roles as workers
 from adapters.bootstrap import Services, bootstrap
@@ -183,6 +184,7 @@ def parser() -> argparse.ArgumentParser:
     cli_projections.register(sub)
     cli_kafka.register(sub)
     cli_schemas.register(sub)
+    cli_upstream.register(sub)
     cli_load.register(sub)
     bench = sub.add_parser("bench", help="measure throughput and latency against raw anchors")
     bench.add_argument("--quick", action="store_true", help="short runs (under a minute)")

@@ -16,7 +16,7 @@ from adapters.kafka.dead_letters import DeadLetterHeaders
 from adapters.kafka.intake_messages import INTAKE_MESSAGE
 from adapters.kafka.messages import EventHeaders
 from adapters.runtime.settings import Settings
-from projections import public_events
+from projections import public_events, upstream_models
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 DEFAULT_OUT = Path("docs/schemas")
@@ -47,6 +47,7 @@ def generate() -> dict[str, dict[str, Any]]:
     alarms = topics["kafka_alarms_topic"].default
     dlq = topics["kafka_dlq_topic"].default
     audit = topics["kafka_audit_topic"].default
+    upstream = topics["kafka_upstream_topic"].default
     return {
         f"{events}.json": public_events.json_schema(),
         f"{events}.headers.json": _schema(
@@ -62,6 +63,8 @@ def generate() -> dict[str, dict[str, Any]]:
         f"{audit}.json": _schema(
             audit, "Signed audit checkpoints; key = application.",
             AuditCheckpoint.model_json_schema()),
+        f"{upstream}.json": upstream_models.value_schema(),
+        f"{upstream}.headers.json": upstream_models.header_schema(),
     }
 
 

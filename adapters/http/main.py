@@ -19,13 +19,14 @@ from adapters.http.routes import (
     alarms, audit, contacts, dossier, health, lifts, metrics, notifications, reports,
     sms_receipts, stations, tickets, units,
 )
+from adapters.province import routes as province
 
 # Every resource's router; new resources add theirs here.
 ROUTERS = [alarms.router, reports.router, tickets.router, dossier.router, units.router,
            stations.router, lifts.router, notifications.router, sms_receipts.router,
            audit.router, health.router, metrics.router, contacts.router,
            pages.router, board.router, console_reports.router, registry_pages.router,
-           users_pages.router, console_search.router, contacts_panel.router]
+           users_pages.router, console_search.router, contacts_panel.router, province.router]
 STATIC = Path(__file__).parent / "console" / "static"
 
 DESCRIPTION = """Event-sourced dispatch for elevator entrapments: alarms become tickets,

@@ -14,8 +14,10 @@ from adapters.bootstrap import (
     Services,
     build_checkpoints,
     build_intake,
+    build_province,
     build_relay,
     build_supervisor,
+    build_upstream,
 )
 
 log = structlog.get_logger(__name__)
@@ -73,15 +75,29 @@ def run_intake(services: Services, stop: threading.Event) -> None:
     build_intake(services).run(stop)
 
 
+def run_upstream(services: Services, stop: threading.Event) -> None:
+    """Ticket and lift records (数据归集) to the upstream topic, at least once."""
+    from adapters.kafka.upstream_relay import run_both
+
+    run_both(build_upstream(services), stop)
+
+
+def run_province(services: Services, stop: threading.Event) -> None:
+    """A province deployment (its own database): the cities' upstream records to statistics."""
+    build_province(services).run(stop)
+
+
 ROLES: dict[str, Role] = {"audit-chain": chain_audit_log, "projections": run_projections,
-                          "dispatcher": run_dispatcher, "relay": run_relay, "intake": run_intake}
-KAFKA_ROLES = ("relay", "intake")
+                          "dispatcher": run_dispatcher, "relay": run_relay, "intake": run_intake,
+                          "upstream": run_upstream, "province": run_province}
+KAFKA_ROLES = ("relay", "intake", "upstream")
+SEPARATE_DEPLOYMENTS = ("province",)  # never part of a city's `dev`
 
 
 def start_all(services: Services) -> list[threading.Thread]:
     """Start every role in a thread (dev mode); closing the services stops and joins them."""
     stop = threading.Event()
-    roles = dict(ROLES)
+    roles = {name: role for name, role in ROLES.items() if name not in SEPARATE_DEPLOYMENTS}
     if not services.settings.kafka_bootstrap:
         # Without a broker there is nothing to relay to or take in from; the events wait in
         # the store and the relay catches up from its position once a broker is configured.

@@ -76,6 +76,14 @@ class Settings(BaseSettings):
     kafka_dlq_topic: str = "lift.alarms.v1.dlq"
     kafka_intake_group: str = "liftrescue-intake"
     kafka_partitions: int = Field(3, description="Partitions for topics we create")
+    city_code: str = Field("440300", pattern=r"^\d{6}$", description="This platform's city "
+                           "(6-digit administrative division code) in upstream records")
+    kafka_upstream_topic: str = Field("lift.upstream.v1", description="Upstream records out "
+                                      "(数据归集); cities sharing a broker may share it")
+    province_topics: str = Field("lift.upstream.v1", description="`serve province`: the "
+                                 "cities' upstream topics, comma-separated")
+    province_group: str = Field("liftrescue-province", description="`serve province`: one "
+                                "consumer group; more processes share the partitions")
     view_stall_seconds: float = Field(
         30.0, gt=0, description="A view behind its log without progress this long: not ready")
     view_failures_unready: int = Field(

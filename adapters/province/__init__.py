@@ -1,0 +1,1 @@
+"""The provincial view (`serve province`): several cities' upstream records → statistics."""

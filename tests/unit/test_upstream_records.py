@@ -1,0 +1,82 @@
+"""Upstream records (数据归集) from a ticket's events: the data elements, versions, no personal data."""
+
+import json
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from adapters import reference
+from domain.ticket import Ticket
+from projections.upstream import business_day, record_version, ticket_record
+from projections.upstream_models import LiftRecord, TicketRecord
+
+T0 = datetime(2026, 11, 21, 16, 30, tzinfo=UTC)  # 00:30 on the 22nd in Shanghai
+ZONE = ZoneInfo("Asia/Shanghai")
+CTX = {"actor": "op:1", "correlation_id": "c"}
+LIFT = {"registration_code": "44030000000000012345", "rescue_code": "123456", "unit_id": "u1",
+        "unit_name": "安达维保", "station_name": "南山一站", "district": "南山区",
+        "using_unit_name": "海德物业", "site_type": "住宅"}
+
+
+def at(minutes: float) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def released_ticket() -> Ticket:
+    ticket = Ticket(source="96333", source_ref="CC-1", ticket_no="SZ20261122-0001",
+                    lift_code="123456", lift=LIFT, trapped_count=2,
+                    caller={"name": "李先生", "phone": "138****5678"}, dispatch="auto",
+                    note=None, occurred_at=at(0), **CTX)
+    ticket.notify(at=at(1), station={"id": "s1", "name": "南山一站", "kind": "station"},
+                  channel="sms", **CTX)
+    ticket.assign(at=at(3), responder={"name": "王师傅", "mobile": "139****0000"}, **CTX)
+    ticket.arrive(at=at(36), **CTX)  # 35 minutes after the notification: late
+    ticket.release(at=at(40), released_count=2, released_by="rescuer", rescue_method="1", **CTX)
+    return ticket
+
+
+def record_of(events) -> TicketRecord | None:
+    return ticket_record(events, city_code="440300", overtime_minutes=30, zone=ZONE,
+                         previous_causes={"03": "3"})
+
+
+def test_record_fields_are_the_data_elements():
+    elements = reference.load("data_elements")
+    envelope = {"schema", "record_type", "city_code", "record_id", "record_version"}
+    assert set(TicketRecord.model_fields) - {"schema_", "record_type"} == {
+        key for key, *_ in elements["record"]}
+    assert {f.alias or n for n, f in LiftRecord.model_fields.items()} == envelope | {
+        key for key, *_ in elements["lift"]}
+
+
+def test_close_sends_version_1_and_each_later_fix_the_next():
+    ticket = released_ticket()
+    ticket.file_fault_report(at=at(50), cause_root="03", cause_sub="01", description="门锁", **CTX)
+    ticket.close(at=at(60), without_callback_reason="电话无人接听", **CTX)
+    ticket.correct_time(node="arrived", new=at(20), reason="GPS 记录", at=at(70), **CTX)
+    events = ticket.collect_events()
+    versions = [record_version(events[: n + 1]) for n in range(len(events))]
+    assert versions == [None] * 6 + [1, 2]
+    first, second = record_of(events[:7]), record_of(events)
+    assert (first.record_id, first.record_version, second.record_version) == (
+        "SZ20261122-0001", 1, 2)
+    assert (first.overtime, first.minutes_to_arrive, first.minutes_to_respond) == ("late", 35, 2)
+    assert (second.overtime, second.minutes_to_arrive) == ("none", 19)
+    assert (first.cause_category, first.cause_code, first.cause_note) == ("3", None, "门锁")
+    assert (first.alarm_source, first.released_by, first.response_level) == ("96333", "rescuer", 1)
+    assert first.received_at.utcoffset() == timedelta(hours=8)
+    assert business_day(first, ZONE).isoformat() == "2026-11-22"
+    assert not first.false_alarm
+
+
+def test_a_cancelled_ticket_is_a_false_alarm_record_without_personal_data():
+    ticket = Ticket(source="app", source_ref="A-1", ticket_no="SZ20261122-0002",
+                    lift_code="44030000000000099999", lift=None, trapped_count=None,
+                    caller={"name": "张三", "phone": "138****1234"}, dispatch="auto", note=None,
+                    occurred_at=at(0), **CTX)
+    ticket.notify(at=at(1), station=None, channel="phone", **CTX)
+    ticket.cancel(at=at(2), reason="false_alarm", note=None, **CTX)
+    record = record_of(ticket.collect_events())
+    assert (record.false_alarm, record.overtime, record.record_version) == (True, "none", 1)
+    assert record.closed_at == at(2)
+    body = json.dumps(record.model_dump(mode="json", by_alias=True), ensure_ascii=False)
+    assert "张三" not in body and "1234" not in body and "caller" not in body
