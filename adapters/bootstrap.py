@@ -18,6 +18,7 @@ from adapters.postgres.login_throttle import LoginThrottle
 from adapters.postgres.migrations import runner as migrations
 from adapters.postgres.migrations.views import VIEWS
 from adapters.postgres.personal_data import PersonalDataStore
+from adapters.postgres.rescuer_links import links_store
 from adapters.postgres.registry_queries import RegistryQueries
 from adapters.postgres.schema_lock import schema_lock
 from adapters.postgres.ticket_numbers import PostgresTicketNumbers
@@ -122,7 +123,8 @@ def _build(settings: Settings, url: str, key: bytes) -> Services:
                             accept_timeout=settings.accept_timeout_seconds,
                             overtime_minutes=settings.overtime_minutes,
                             arrival_limits=settings.arrival_limits(),
-                            personal_data=personal_data)
+                            personal_data=personal_data,
+                            links=links_store(pool, settings).issue)
     return Services(settings=settings, database_url=url, env=env, pool=pool, tickets=tickets,
                     registry=registry, registry_queries=queries,
                     ticket_queries=TicketQueries(pool, settings.timezone,

@@ -64,7 +64,9 @@ class AssignResponder(TicketCommand):
 
 
 class ArriveOnSite(TicketCommand):
-    """The responder reached the lift: the command adds nothing to TicketCommand."""
+    """The responder reached the lift, and how that is known (domain/arrival.py Proof)."""
+    proof: str = "reported"
+    proof_detail: dict[str, Any] | None = None
 
 
 class ReleasePassengers(TicketCommand):

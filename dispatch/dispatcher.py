@@ -36,8 +36,10 @@ class Dispatcher:
                  sms: Texts,
                  stations_covering: Callable[[str], list[str]], accept_timeout: float,
                  overtime_minutes: int, personal_data: PersonalData | None = None,
-                 arrival_limits: ArrivalLimits | None = None):
+                 arrival_limits: ArrivalLimits | None = None,
+                 links: Callable[[str, str, str], str] | None = None):
         self.tickets, self.registry, self.deadlines, self.sms = tickets, registry, deadlines, sms
+        self.links = links  # (ticket, station, worker) -> the worker's rescuer link (issue 17)
         self.personal_data = personal_data or NoPersonalData()
         self.stations_covering = stations_covering
         self.accept_timeout = accept_timeout
@@ -85,11 +87,26 @@ class Dispatcher:
             if not self.sms.send(key, row["ticket_id"], target.recipients, text):
                 # The gateway refused: record nothing as notified, escalate instead.
                 return self._escalate_because(row, messages.send_failed(target.name))
+            self._text_links(row, target)
         # `log` (a drill) is recorded as such, so nobody mistakes it for a delivered SMS.
         channel = self.sms.channel if target.recipients else "platform"
         return int(self._act(row, NotifyStation(
             ticket_id=UUID(row["ticket_id"]), station=target.station_data(),
             level=target.level, channel=channel)))
+
+    def _text_links(self, row: dict[str, Any], target: Target) -> None:
+        """Each worker of the notified station gets their own link to act from the phone (the
+        alert above stays one message: receipts and escalation read it)."""
+        if self.links is None or target.kind != "station" or not target.station_id:
+            return
+        workers = self.registry.station(target.station_id).workers
+        for worker_id, person in workers.items():
+            if (recipient := self._recipient(person)) is None:
+                continue
+            url = self.links(row["ticket_id"], target.station_id, worker_id)
+            self.sms.send(f"{row['ticket_id']}:link:{row['version']}:{worker_id}",
+                          row["ticket_id"], (recipient,),
+                          messages.rescuer_link(row["ticket_no"], url))
 
     def _escalate(self, row: dict[str, Any]) -> int:
         return self._escalate_because(row, messages.nobody_accepted(self.accept_timeout,

@@ -27,3 +27,8 @@ def nobody_accepted(seconds: float, level: int) -> str:
 def nobody_reached(level: int) -> str:
     return (f"SMS at level {level} reached nobody: the gateway reports delivery "
             "failed for every recipient")
+
+
+def rescuer_link(ticket_no: str, url: str) -> str:
+    """A worker's own link to act on the ticket from the phone (issue 17): never forward it."""
+    return f"【接单链接】{ticket_no} 您的专属链接（勿转发）：{url} 可接单、扫码到场、登记解救"

@@ -23,6 +23,7 @@ from dispatch.ports import (
     UnknownLifts,
 )
 from dispatch.ticket_queries import TicketQueries
+from domain.arrival import check_proof
 from domain.errors import InvalidValue
 from domain.ticket import Ticket
 from domain.values import business_time
@@ -79,8 +80,10 @@ class TicketApp(AlarmIntake, TicketQueries, Application[UUID]):
                             lambda t: t.assign(at=at, responder=responder, **ctx.who))
 
     def arrive_on_site(self, cmd: ArriveOnSite, ctx: Context) -> Outcome:
-        at = self._time(cmd.at, "at")
-        return self._decide(cmd.ticket_id, ctx, lambda t: t.arrive(at=at, **ctx.who))
+        """On site, with how it was established (qr_scan | gps | reported)."""
+        at, proof = self._time(cmd.at, "at"), check_proof(cmd.proof, cmd.proof_detail)
+        return self._decide(cmd.ticket_id, ctx, lambda t: t.arrive(
+            at=at, proof=proof, proof_detail=cmd.proof_detail, **ctx.who))
 
     def release_passengers(self, cmd: ReleasePassengers, ctx: Context) -> Outcome:
         at = self._time(cmd.at, "at")

@@ -49,7 +49,11 @@ class Ticket(TicketRules, TicketLoop, Aggregate):
         responder: dict[str, Any]
 
     class ArrivedOnSite(TicketEvent):
-        """The rescuer is on site (the 30-minute clock stops)."""
+        """On site (the clock stops); v2 keeps how it was established (domain/arrival.py)."""
+        proof: str
+        proof_detail: dict[str, Any] | None
+        class_version = 2
+        upcast_v1_v2 = staticmethod(lambda st: st.update(proof="reported", proof_detail=None))
 
     class PassengersReleased(TicketEvent):
         """v2 records the rescue method (rescue_methods.json code) and its note."""
@@ -150,13 +154,13 @@ class Ticket(TicketRules, TicketLoop, Aggregate):
         self._responder_assigned(responder=responder, occurred_at=at, actor=actor,
                                  correlation_id=correlation_id)
 
-    def arrive(self, *, at: datetime, actor: str, correlation_id: str) -> None:
+    def arrive(self, *, at: datetime, actor: str, correlation_id: str, **proof: Any) -> None:
         self._check_open()
         self._check_notified("arrive on site")
         self._check_not_done(Node.ARRIVED)
         self._check_not_done(Node.RELEASED)
         self._check_after(Node.ARRIVED, at)
-        self._arrived(occurred_at=at, actor=actor, correlation_id=correlation_id)
+        self._arrived(occurred_at=at, actor=actor, correlation_id=correlation_id, **proof)
 
     def cancel(self, *, at: datetime, reason: str, note: str | None, actor: str,
                correlation_id: str) -> None:
@@ -208,7 +212,7 @@ class Ticket(TicketRules, TicketLoop, Aggregate):
         self.responder = responder
 
     @event(ArrivedOnSite)
-    def _arrived(self, occurred_at, actor, correlation_id):
+    def _arrived(self, occurred_at, actor, correlation_id, proof="reported", proof_detail=None):
         self.times[Node.ARRIVED] = occurred_at
 
     @event(PassengersReleased)

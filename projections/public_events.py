@@ -118,7 +118,8 @@ class ResponderAssigned(EventData):
 
 
 class ArrivedOnSite(EventData):
-    pass
+    # Additive (issue 17): how the arrival was established; events stored before: reported.
+    proof: Literal["qr_scan", "gps", "reported"] = "reported"
 
 
 class PassengersReleased(EventData):

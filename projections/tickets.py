@@ -56,7 +56,7 @@ def _(e: Ticket.AlarmReceived, row: Row | None) -> Row:
             "cause_sub": None, "version": e.originator_version,
             "rescue_code": lift.get("rescue_code"), "using_unit_code": lift.get("using_unit_code"),
             "using_unit_name": lift.get("using_unit_name"), "rescue_method": None,
-            "callback_confirmed_at": None}
+            "callback_confirmed_at": None, "arrival_proof": None}
 
 
 def _step(row: Row, e: Any, **changes: Any) -> Row:
@@ -97,7 +97,8 @@ def _(e: Ticket.ResponderAssigned, row: Row) -> Row:
 
 @reduce.register
 def _(e: Ticket.ArrivedOnSite, row: Row) -> Row:
-    return _step(row, e, status=_later(row["status"], "arrived"), arrived_at=e.occurred_at)
+    return _step(row, e, status=_later(row["status"], "arrived"), arrived_at=e.occurred_at,
+                 arrival_proof=e.proof)
 
 
 @reduce.register

@@ -19,6 +19,7 @@ from adapters.http.auth import bearer_principal
 from adapters.http.body_limit import BodyLimitMiddleware
 from adapters.http.console.csrf import SESSION_COOKIE, ConsoleCsrfMiddleware
 from adapters.http.plain_asgi import HttpMiddleware, header, send_problem, send_raw
+from adapters.http.rescuer.redact import logged_path
 from adapters.http.security_headers import SecurityHeadersMiddleware
 from adapters.http.timing import observe_request
 from adapters.postgres.tokens import digest
@@ -65,8 +66,8 @@ class CorrelationMiddleware(HttpMiddleware):
         finally:
             elapsed = time.perf_counter() - started
             observe_request(scope, status, elapsed)
-            log.info("request", method=scope["method"], path=scope["path"], status=status,
-                     ms=round(elapsed * 1000, 1))
+            log.info("request", method=scope["method"], path=logged_path(scope["path"]),
+                     status=status, ms=round(elapsed * 1000, 1))
 
 
 class IdempotencyMiddleware(HttpMiddleware):

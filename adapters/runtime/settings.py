@@ -98,6 +98,18 @@ class Settings(BaseSettings):
         20, ge=1, description="Failed logins per client address within the window before 429 "
         "(higher than per user: a control room shares one address)")
     login_window_minutes: int = Field(15, ge=1, description="The failed-login counting window")
+    # Issue 17: the rescuer's phone page (/r/{link}), linked from the station SMS.
+    public_base_url: str = Field("http://127.0.0.1:8000", description="Where phones reach the "
+                                 "service: SMS links read {public_base_url}/r/{link}")
+    rescuer_link_hours: float = Field(24, gt=0, le=24, description="A rescuer link lives until "
+                                      "its ticket closes, and at most this long")
+    arrival_gps_within_m: float = Field(150, gt=0, description="A phone position this close to "
+                                        "the lift's location proves arrival (gps)")
+    operator_desk_phone: str = Field("96333", description="The operator desk, as a tel: link "
+                                     "on the rescuer page")
+    rescuer_link_max_misses: int = Field(10, ge=1, description="Wrong or expired rescuer links "
+                                         "per client address within the window before 429")
+    rescuer_link_window_minutes: int = Field(10, ge=1, description="Rescuer link miss window")
 
     @field_validator("sms_gateway", "sms_http_url", "sms_receipt_secret", mode="before")
     @classmethod

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from adapters.http.console.event_fields import event_fields
 from adapters.projection_runtime.readiness import view_alerts
 from adapters.reference import rescue_methods
+from domain.arrival import proof_label
 
 STATUS_LABELS = {"received": "已接警", "notified": "已通知", "assigned": "已响应",
                  "arrived": "已到场", "released": "已解困", "closed": "已结案",
@@ -65,4 +66,5 @@ def build_templates(timezone: str) -> Jinja2Templates:
                        role_label=lambda r: ROLE_LABELS.get(r, r))
     env.globals["view_alerts"] = view_alerts  # base.html: stalled-view banner for operators
     env.globals["rescue_methods"] = rescue_methods()  # _close_loop.html: code → 救援方法
+    env.globals["proof_label"] = proof_label  # arrival proof (issue 17): 扫码到场 (qr_scan)
     return templates

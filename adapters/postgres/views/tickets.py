@@ -25,6 +25,7 @@ COLUMNS = {
     "cancel_reason": "text", "cause_root": "text", "cause_sub": "text", "version": "int",
     "rescue_code": "text", "using_unit_code": "text", "using_unit_name": "text",  # shape 3
     "rescue_method": "text", "callback_confirmed_at": "timestamptz",  # shape 4
+    "arrival_proof": "text",  # shape 5 (issue 17)
 }
 NAMES = list(COLUMNS)
 UPSERT = SQL("INSERT INTO tickets_view ({cols}) VALUES ({vals}) ON CONFLICT (ticket_id) "
@@ -36,7 +37,7 @@ UPSERT = SQL("INSERT INTO tickets_view ({cols}) VALUES ({vals}) ON CONFLICT (tic
 class PostgresTicketsView(PostgresTrackingRecorder, TicketsViewPort):
     # The table and its columns are made by migrations (adapters/postgres/migrations); a new
     # shape bumps SHAPE_VERSION and `liftrescue migrate` replays the log onto the kept rows.
-    VIEW, SHAPE_VERSION, TABLES, TRACKING_TABLE = "tickets_view", 4, ("tickets_view",), \
+    VIEW, SHAPE_VERSION, TABLES, TRACKING_TABLE = "tickets_view", 5, ("tickets_view",), \
         "tickets_view_tracking"
     REPLAY_KEEPS_ROWS = True  # each row restarts at its AlarmReceived: readers keep old rows
 

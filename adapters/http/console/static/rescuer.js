@@ -1,0 +1,110 @@
+/* The rescuer's page (issue 17): every tap is queued on the phone (localStorage) with its tap
+   time and an idempotency key, then sent in order; offline taps wait for the network. */
+(function () {
+  "use strict";
+  var body = document.body;
+  var link = body && body.dataset.link;
+  if (!link) { return; }
+  var KEY = "rescuer-queue:" + link;
+  var busy = false;
+  var failed = false;
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { return []; }
+  }
+  function save(queue) { localStorage.setItem(KEY, JSON.stringify(queue)); }
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+  function showQueue() {
+    var queue = load();
+    document.getElementById("queue").hidden = queue.length === 0;
+    queue.forEach(function (item) {
+      var form = document.querySelector("form[data-action=" + item.action + "]");
+      if (form) { markPending(form); }
+    });
+  }
+  function markPending(form) {
+    var button = form.querySelector("button");
+    if (button) { button.hidden = true; }
+    form.querySelector(".pending").hidden = false;
+  }
+  function showError(text) {
+    var box = document.getElementById("error");
+    box.textContent = text;
+    box.hidden = false;
+  }
+
+  function flush() {
+    showQueue();
+    if (busy) { return; }
+    var queue = load();
+    if (!queue.length) { return; }
+    var item = queue[0];
+    busy = true;
+    fetch("/r/" + link + "/" + item.action, {
+      method: "POST", credentials: "same-origin", body: JSON.stringify(item.data),
+      headers: {"content-type": "application/json", "idempotency-key": item.key}
+    }).then(function (response) {
+      if (response.status >= 500 || response.status === 429) { throw new Error("retry later"); }
+      return response.json().catch(function () { return {}; }).then(function (answer) {
+        save(load().filter(function (other) { return other.key !== item.key; }));
+        if (!response.ok) {
+          failed = true;
+          showError((answer.detail || answer.title || "HTTP " + response.status));
+        }
+        busy = false;
+        if (load().length) { flush(); } else if (!failed) { window.location.replace("/r/" + link); }
+        else { showQueue(); }
+      });
+    }).catch(function () { busy = false; showQueue(); });
+  }
+
+  function tap(event) {
+    event.preventDefault();
+    var form = event.currentTarget;
+    var data = {};
+    new FormData(form).forEach(function (value, name) { data[name] = value; });
+    if (data.released_count !== undefined && data.released_count !== "") {
+      data.released_count = Number(data.released_count);
+    }
+    data.at = new Date().toISOString();  // the tap time is the business time
+    var item = {action: form.dataset.action, data: data, key: newKey()};
+    function queued() {
+      var queue = load();
+      queue.push(item);
+      save(queue);
+      markPending(form);
+      flush();
+    }
+    if (item.action === "arrive" && !body.dataset.scanned && navigator.geolocation) {
+      navigator.geolocation.getCurrentPosition(function (where) {
+        data.position = {lat: where.coords.latitude, lng: where.coords.longitude,
+                         accuracy: where.coords.accuracy};
+        queued();
+      }, queued, {timeout: 8000, maximumAge: 60000, enableHighAccuracy: true});
+    } else {
+      queued();
+    }
+  }
+
+  function tick() {
+    document.querySelectorAll(".since").forEach(function (el) {
+      var since = Date.parse(el.dataset.since);
+      el.textContent = String(Math.max(0, Math.floor((Date.now() - since) / 60000)));
+    });
+  }
+
+  document.querySelectorAll("form[data-action]").forEach(function (form) {
+    form.addEventListener("submit", tap);
+  });
+  window.addEventListener("online", flush);
+  setInterval(flush, 4000);
+  setInterval(tick, 30000);
+  tick();
+  flush();
+}());

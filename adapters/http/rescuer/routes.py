@@ -1,0 +1,126 @@
+"""/r/{link}: the rescuer's page and its taps; /r/scan/{code}: the lift's QR label target.
+
+A tap carries its tap time (`at`) and an Idempotency-Key: a phone that was offline resends its
+queue and nothing is recorded twice (the key's first answer is replayed)."""
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import structlog
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
+
+from adapters.http.rescuer.access import (
+    COOKIE, LinkGone, Rescuer, TooManyMisses, gone, rescuer_of, services_of, too_many,
+)
+from adapters.http.rescuer.actions import ACTIONS, command_for
+from adapters.http.rescuer.page import page_model
+from adapters.http.rescuer.scan import arrival_from_scan
+from dispatch.commands import Context
+
+log = structlog.get_logger(__name__)
+router = APIRouter(prefix="/r", include_in_schema=False)
+
+
+async def _rescuer(request: Request, link: str) -> Rescuer | Response:
+    try:
+        return await rescuer_of(request, link)
+    except TooManyMisses:
+        log.warning("rescuer_link_throttled")
+        return too_many()
+    except LinkGone:
+        return gone()
+
+
+@router.get("/scan/{code}")
+async def scan(request: Request, code: str) -> Response:
+    """The QR label's URL (until the public lift page calls arrival_from_scan itself)."""
+    return await arrival_from_scan(request, code) or gone()
+
+
+@router.get("/{link}")
+async def rescuer_page(request: Request, link: str) -> Response:
+    found = await _rescuer(request, link)
+    if isinstance(found, Response):
+        return found
+    services = services_of(request)
+    model = await run_in_threadpool(page_model, services, found, link)
+    page = request.app.state.templates.TemplateResponse(request, "rescuer.html", model)
+    secure = services.settings.public_base_url.startswith("https://")
+    page.set_cookie(COOKIE, link, httponly=True, samesite="lax", path="/", secure=secure,
+                    max_age=max(1, int((found.link.expires_at - datetime.now(UTC))
+                                       .total_seconds())))
+    page.headers["Cache-Control"] = "no-store"
+    return page
+
+
+@router.post("/{link}/{action}")
+async def tap(request: Request, link: str, action: str) -> Response:
+    found = await _rescuer(request, link)
+    if isinstance(found, Response):
+        return found
+    if action not in ACTIONS:
+        return gone()
+    as_json = request.headers.get("content-type", "").startswith("application/json")
+    data = await (request.json() if as_json else request.form())
+    data = dict(data) if isinstance(data, dict) or not as_json else {}
+    key = request.headers.get("idempotency-key")
+    if key is None or len(key) > 200:
+        answer = await run_in_threadpool(_record, request, found, action, data)
+    else:
+        answer = await _once(request, found, action, data, key)
+    if as_json:
+        return answer
+    return RedirectResponse(f"/r/{link}", status_code=303)
+
+
+async def _once(request: Request, rescuer: Rescuer, action: str, data: dict[str, Any],
+                key: str) -> Response:
+    """The API's idempotency store, scoped to this link: a resent tap gets the first answer."""
+    store = services_of(request).idempotency
+    scope = f"rescuer:{rescuer.link.link_hash}"
+    body = json.dumps({"action": action, **data}, sort_keys=True, default=str).encode()
+    claim = await run_in_threadpool(store.claim, scope, key, hashlib.sha256(body).hexdigest())
+    if claim.conflict:
+        return JSONResponse({"title": "Idempotency-Key conflict", "detail": claim.conflict},
+                            status_code=409)
+    if not claim.new:
+        return Response(claim.body, status_code=claim.status or 200,
+                        media_type="application/json", headers={"Idempotent-Replayed": "true"})
+    try:
+        answer = await run_in_threadpool(_record, request, rescuer, action, data)
+    except Exception:
+        await run_in_threadpool(store.release, scope, key)
+        raise
+    if answer.status_code >= 500:
+        await run_in_threadpool(store.release, scope, key)
+    else:
+        await run_in_threadpool(store.finish, scope, key, answer.status_code, {}, answer.body)
+    return answer
+
+
+def _record(request: Request, rescuer: Rescuer, action: str, data: dict[str, Any]) -> Response:
+    """Run the tap's command through TicketApp; refusals answer as the API's problems do."""
+    services = services_of(request)
+    correlation_id = structlog.contextvars.get_contextvars().get("correlation_id", "")
+    try:
+        cmd = command_for(services, rescuer, action, data)
+        outcome = services.tickets.handle(cmd, Context(rescuer.actor, correlation_id))
+    except Exception as exc:  # noqa: BLE001 — answered by the app's own problem handlers
+        return _problem(request, exc)
+    log.info("rescuer_tap", action=action, ticket_id=str(rescuer.ticket.id),
+             worker_id=rescuer.link.worker_id)
+    return JSONResponse({"ok": True, "action": action, "version": outcome.ticket.version,
+                         "ticket_id": str(UUID(str(outcome.ticket.id)))})
+
+
+def _problem(request: Request, exc: Exception) -> Response:
+    for kind in type(exc).__mro__:
+        handler = request.app.exception_handlers.get(kind)
+        if handler is not None and kind is not Exception:
+            return handler(request, exc)
+    raise exc
