@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from psycopg_pool import ConnectionPool
 
 from adapters import reference
+from adapters.http.public.rate_limit import TokenBuckets
 from adapters.postgres.audit_chain import PostgresAuditChain
 from adapters.postgres.connection import eventsourcing_env, open_pool
 from adapters.postgres.console_sessions import ConsoleSessions
@@ -63,6 +64,7 @@ class Services:
     users: ConsoleUsers
     login_throttle: LoginThrottle
     personal_data: PersonalDataStore
+    public_buckets: TokenBuckets = field(default_factory=lambda: TokenBuckets(60))
     on_close: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
@@ -134,6 +136,7 @@ def _build(settings: Settings, url: str, key: bytes) -> Services:
                         pool, tokens, idle=timedelta(minutes=settings.session_idle_minutes),
                         lifetime=timedelta(hours=settings.session_hours)),
                     sms=sms, deadlines=deadlines, dispatcher=dispatcher, users=ConsoleUsers(pool),
+                    public_buckets=TokenBuckets(settings.public_rate_per_minute),
                     personal_data=personal_data,
                     login_throttle=LoginThrottle(
                         pool, per_user=settings.login_max_failures,

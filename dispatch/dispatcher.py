@@ -147,6 +147,10 @@ class Dispatcher:
         return StationContacts(str(station.id), station.name, station.unit_id,
                                tuple(station.coverage["districts"]), lead, workers)
 
+    def unit_lead(self, unit_id: str | None) -> Recipient | None:
+        """The unit's emergency lead as someone to text (None: none or unreadable, logged)."""
+        return self._unit_lead(unit_id)
+
     def _unit_lead(self, unit_id: str | None) -> Recipient | None:
         if not unit_id:
             return None

@@ -16,6 +16,8 @@ from adapters.http.console import search as console_search
 from adapters.http.console import contacts_panel, users_pages
 from adapters.http.console.rendering import build_templates
 from adapters.http.rescuer import routes as rescuer_routes, stats as rescuer_stats
+from adapters.http.routes import safety_managers
+from adapters.http.console import lift_pages, manager_pages
 from adapters.http.routes import (
     alarms, audit, contacts, dossier, health, lifts, metrics, notifications, reports,
     sms_receipts, stations, tickets, units,
@@ -29,6 +31,7 @@ ROUTERS = [alarms.router, reports.router, tickets.router, dossier.router, units.
            pages.router, board.router, console_reports.router, registry_pages.router,
            users_pages.router, console_search.router, contacts_panel.router, province.router]
 ROUTERS += [rescuer_routes.router, rescuer_stats.router]  # issue 17: the rescuer's phone
+ROUTERS += [safety_managers.router, lift_pages.router, manager_pages.router]  # issue 15 4-7
 STATIC = Path(__file__).parent / "console" / "static"
 
 DESCRIPTION = """Event-sourced dispatch for elevator entrapments: alarms become tickets,

@@ -20,6 +20,8 @@ from adapters.bootstrap import (
     build_upstream,
 )
 
+from adapters.runtime.risk_watch import RiskWatch
+
 log = structlog.get_logger(__name__)
 Role = Callable[[Services, threading.Event], None]
 
@@ -55,7 +57,9 @@ def run_dispatcher(services: Services, stop: threading.Event) -> None:
     elif settings.sms_receipt_secret is None:
         log.warning("sms_receipts_off", detail="no LIFTRESCUE_SMS_RECEIPT_SECRET: a message "
                     "nobody got is caught only by the accept timeout")
+    risk = RiskWatch(services)  # lifts entering the risk list: their unit lead is texted
     while not stop.is_set():
+        risk.tick()
         try:
             fired = services.dispatcher.run_once()
         except Exception:  # noqa: BLE001 - a failed round is retried on the next tick

@@ -98,6 +98,14 @@ class Settings(BaseSettings):
         20, ge=1, description="Failed logins per client address within the window before 429 "
         "(higher than per user: a control room shares one address)")
     login_window_minutes: int = Field(15, ge=1, description="The failed-login counting window")
+    # Issue 16: public pages (/p/...) and risk warnings.
+    public_rate_per_minute: int = Field(60, ge=1, description="Public page requests per client "
+                                        "address per minute, per process (429 beyond)")
+    risk_days: int = Field(90, ge=1, le=366, description="Risk warning window (days)")
+    risk_min_tickets: int = Field(3, ge=2, description="Entrapments in risk_days that put a "
+                                  "lift on the risk list (its unit lead is texted once)")
+    risk_check_seconds: float = Field(300, gt=0, description="How often the dispatcher role "
+                                      "checks the risk list")
     # Issue 17: the rescuer's phone page (/r/{link}), linked from the station SMS.
     public_base_url: str = Field("http://127.0.0.1:8000", description="Where phones reach the "
                                  "service: SMS links read {public_base_url}/r/{link}")
