@@ -12,14 +12,16 @@ from starlette.concurrency import run_in_threadpool
 from adapters.http.auth import EDITORS, unit_scope
 from adapters.http.console.rendering import render
 from adapters.http.console.session import ConsolePrincipal
-from adapters.http.console.station_phones import worker_phones
+from adapters.http.console.station_phones import unit_phones, worker_phones
 from adapters.http.deps import (
-    RegistryDep, RegistryQueriesDep, RegistryWait, ServicesDep, context_of, own, owned_lift,
+    RegistryDep, RegistryQueriesDep, RegistryWait, ServicesDep, context_of, owned_lift,
     owned_station,
 )
-from adapters.http.registry_schemas import RescueInfo, WorkerCreate
+from adapters.http.registry_schemas import WorkerCreate
+from adapters.reference import districts
 from dispatch.errors import NotFound
 from domain.errors import DomainError
+from domain.values import mask_mobile
 
 router = APIRouter(prefix="/console/registry", include_in_schema=False)
 PAGE = 200
@@ -59,20 +61,27 @@ def _edit(principal, wait: Callable[[int], bool], back: str,  # noqa: ANN001
 def listing_page(request: Request, queries, principal, listing: str,  # noqa: ANN001
                  error: str | None = None, notice: str | None = None,
                  phones: Callable[[list], dict[str, str]] | None = None) -> HTMLResponse:
-    """The caller's units or stations (as `listing` names), with the last change's outcome."""
-    rows = {"units": queries.units, "stations": queries.stations}[listing](unit_scope(principal))
+    """The caller's units or stations (as `listing` names; stations of `?district=` only),
+    with the last change's outcome."""
+    scope, district = unit_scope(principal), request.query_params.get("district") or None
+    rows = queries.units(scope) if listing == "units" else queries.stations(scope, district)
+    if principal.role == "auditor":  # auditors read numbers masked, as in exports
+        rows = [{**r, "duty_phone": mask_mobile(r.get("duty_phone"))} for r in rows]
     return _page(request, principal, f"registry_{listing}.html", error, notice,
-                 phones=phones(rows) if phones else {}, **{listing: rows})
+                 phones=phones(rows) if phones else {}, **{listing: rows},
+                 district=district, districts=districts())
 
 
 @router.get("/units", name="units")
 @router.get("/stations", name="stations")
 def listing(request: Request, principal: ConsolePrincipal, queries: RegistryQueriesDep,
             registry: RegistryDep, services: ServicesDep) -> HTMLResponse:
-    """The units page or the stations page: the matched route's name says which."""
+    """The units page or the stations page: the matched route's name says which; phones in
+    full (tel: links) for all but auditors."""
     name = request.scope["route"].name
-    return listing_page(request, queries, principal, name, phones=None if name == "units" else (
-        lambda rows: worker_phones(registry, services.personal_data, principal, rows)))
+    shown = unit_phones if name == "units" else worker_phones
+    return listing_page(request, queries, principal, name, phones=lambda rows: shown(
+        registry, services.personal_data, principal, rows))
 
 
 async def _edit_listing(request: Request, principal, queries, wait: RegistryWait,  # noqa: ANN001
@@ -83,20 +92,6 @@ async def _edit_listing(request: Request, principal, queries, wait: RegistryWait
     return await run_in_threadpool(
         _edit, principal, wait, f"/console/registry/{listing}", lambda: change(form),
         lambda e, n: listing_page(request, queries, principal, listing, e, n))
-
-
-@router.post("/units/{unit_id}/rescue-info")
-async def rescue_info(request: Request, unit_id: str, principal: ConsolePrincipal,
-                      registry: RegistryDep, queries: RegistryQueriesDep,
-                      wait: RegistryWait) -> HTMLResponse:
-    def change(form: dict[str, str]) -> int | None:
-        own(principal, unit_id)
-        body = RescueInfo(emergency_lead={"name": form.get("name", ""),
-                                          "mobile": form.get("mobile", "")})
-        return registry.set_rescue_info(
-            unit_id, body.emergency_lead.model_dump(), context_of(principal))[1]
-
-    return await _edit_listing(request, principal, queries, wait, "units", change)
 
 
 @router.post("/stations/{station_id}/workers")
@@ -137,7 +132,10 @@ def lifts_page(request: Request, queries, principal,  # noqa: ANN001
                  stations=queries.stations(scope), params=params, page=PAGE)
 
 
-# GET /lifts (the search page) lives in lift_pages.py (issue 15).
+@router.get("/lifts")
+def lifts(request: Request, principal: ConsolePrincipal,
+          queries: RegistryQueriesDep) -> HTMLResponse:
+    return lifts_page(request, queries, principal)
 
 
 @router.post("/lifts/binding")
