@@ -12,6 +12,7 @@ from dispatch.ports import PersonalData
 from dispatch.registry_contacts import ContactSealer
 from dispatch.registry_guards import Catalogue, StaleVersion
 from dispatch.registry_lifts import LiftCommands
+from dispatch.registry_managers import ManagerCommands
 from dispatch.registry_units import UnitCommands
 from domain.registry.contacts import registration_code
 from domain.registry.lift import Lift, lift_id
@@ -23,7 +24,7 @@ T = TypeVar("T")
 __all__ = ["Catalogue", "RegistryApp", "StaleVersion"]
 
 
-class RegistryApp(UnitCommands, LiftCommands, Application[UUID]):
+class RegistryApp(UnitCommands, LiftCommands, ManagerCommands, Application[UUID]):
     """Registry use cases; bulk operations save all their aggregates in one transaction."""
 
     name = "registry"

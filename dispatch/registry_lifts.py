@@ -35,6 +35,8 @@ class LiftCommands:
             lift, created = None, True
         self._expect(lift, ctx, f"lift {code}")
         facts = self.contacts.seal_in(facts, "safety_manager", getattr(lift, "safety_manager", None))
+        if "safety_manager" not in facts and lift is not None:  # the console's edit keeps it
+            facts["safety_manager"] = lift.safety_manager
         before = lift.rescue_code if lift is not None else None
         if lift is None:
             lift = Lift.register(code=code, facts=facts, **ctx.who)

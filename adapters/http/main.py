@@ -19,6 +19,8 @@ from adapters.http.console import gap_pages, station_forms, unit_forms
 from adapters.http.rescuer import routes as rescuer_routes, stats as rescuer_stats
 from adapters.http.routes import safety_managers
 from adapters.http.console import lift_pages, manager_pages
+from adapters.http.routes import safety_managers
+from adapters.http.console import lift_pages, manager_pages
 from adapters.http.routes import (
     alarms, audit, contacts, dossier, health, lifts, metrics, notifications, reports,
     sms_receipts, stations, tickets, units,
@@ -32,6 +34,7 @@ ROUTERS = [alarms.router, reports.router, tickets.router, dossier.router, units.
            pages.router, board.router, console_reports.router, registry_pages.router,
            users_pages.router, console_search.router, contacts_panel.router, province.router]
 ROUTERS += [rescuer_routes.router, rescuer_stats.router]  # issue 17: the rescuer's phone
+ROUTERS += [safety_managers.router, lift_pages.router, manager_pages.router]  # issue 15 4-7
 ROUTERS += [unit_forms.router, station_forms.router, gap_pages.router]  # issue 15 items 1, 2, 8
 ROUTERS += [safety_managers.router, lift_pages.router, manager_pages.router]  # issue 15 4-7
 STATIC = Path(__file__).parent / "console" / "static"

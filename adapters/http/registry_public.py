@@ -23,7 +23,7 @@ def _as_recorded(contact: Any) -> Any:
 
 class ContactPublic(BaseModel):
     name: str
-    mobile: str
+    mobile: str | None  # None: a register's safety manager without a mobile (a data gap)
 
 
 class UnitPublic(BaseModel):
@@ -138,6 +138,12 @@ class LiftRow(BaseModel):
     using_unit_name: str
     address: str
     safety_manager_name: str | None
+    # Issue 15: service state, location, the register's manager and its mobile (masked here).
+    in_service: bool = True
+    out_of_service_since: datetime | None = None
+    location: dict[str, float] | None = None
+    safety_manager_id: str | None = None
+    safety_manager_mobile: str | None = None
 
 
 class LiftPage(BaseModel):
@@ -170,6 +176,11 @@ class UnitRef(BaseModel):
     name: str
 
 
+class ManagerRef(BaseModel):
+    manager_id: str
+    name: str
+
+
 class DataGaps(BaseModel):
     """What maintenance units must still fill in."""
 
@@ -179,3 +190,4 @@ class DataGaps(BaseModel):
     stations_without_workers: list[StationRef]
     unit_missing_rescue_info: list[UnitRef]
     units_without_station: list[UnitRef] = []
+    safety_managers_without_mobile: list[ManagerRef] = []  # issue 15: the register's gaps

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
+    BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
@@ -128,10 +129,47 @@ class LiftPut(Body):
     address_confirmed: bool = False
 
 
+class LiftSearch(BaseModel):
+    """Lift search filters (query parameters; empty ones are ignored)."""
+
+    q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    registration_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{1,20}$")] | None = None
+    rescue_code: RescueCode | None = None
+    using_unit: Annotated[str, StringConstraints(strip_whitespace=True,
+                                                 max_length=200)] | None = None
+    using_unit_code: Short | None = None
+    station_id: Short | None = None
+    district: Short | None = None
+    bound: bool | None = None
+    in_service: bool | None = None
+
+
 class ServiceChange(Body):
     """停用 / 恢复使用 from `since`: a date (00:00 that day, platform time) or a date-time."""
 
     since: datetime | date
+
+
+class ManagerFacts(Body):
+    """A safety manager of the register: the mobile may be left out (a data gap until filled)."""
+
+    name: Name
+    mobile: Mobile | None = None
+
+
+class ManagerCreate(ManagerFacts):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"unit_id": "6f1d…", "name": "赵安全", "mobile": "13700137000"}]})
+    unit_id: Short
+
+
+class ManagerAssign(Body):
+    """Ticked lifts, or every lift of one using unit (by code, or by its full name)."""
+
+    registration_codes: Annotated[list[RegistrationCode], Field(min_length=1,
+                                                                 max_length=5000)] | None = None
+    using_unit_code: Short | None = None
+    using_unit_name: Short | None = None
 
 
 class LiftSelection(Body):

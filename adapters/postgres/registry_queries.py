@@ -5,6 +5,8 @@ from typing import Any
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
+from adapters.postgres.lift_search import SHOWN, lift_where
+
 LIFT_COLUMNS = ("registration_code, rescue_code, unit_id, station_id, district, street, "
                 "site_type, using_unit_code, using_unit_name, address, safety_manager_name")
 
@@ -34,17 +36,31 @@ class RegistryQueries:
                           (unit_id, using_unit_code))
         return [r["registration_code"] for r in rows]
 
+    def safety_managers(self, unit_id: str | None) -> list[dict[str, Any]]:
+        """The register (issue 15): each manager, mobile masked, and how many lifts it has."""
+        return self._rows(
+            "SELECT m.manager_id, m.unit_id, m.name, m.mobile, m.mobile_ref, (SELECT count(*) "
+            "FROM lifts_view l WHERE l.safety_manager_id = m.manager_id)::int AS lifts "
+            "FROM safety_managers_view m WHERE (%(u)s::text IS NULL OR m.unit_id = %(u)s) "
+            "ORDER BY m.name, m.manager_id", {"u": unit_id})
+
+    def lift_codes_of_manager(self, manager_id: str) -> list[str]:
+        return [r["registration_code"] for r in self._rows(
+            "SELECT registration_code FROM lifts_view WHERE safety_manager_id = %s "
+            "ORDER BY registration_code", (manager_id,))]
+
+    def using_unit_codes_named(self, unit_id: str, name: str) -> list[str]:
+        """A using unit named in full: its code(s) among the unit's lifts."""
+        return [r["using_unit_code"] for r in self._rows(
+            "SELECT DISTINCT using_unit_code FROM lifts_view WHERE unit_id = %s AND "
+            "using_unit_name = %s ORDER BY 1", (unit_id, name))]
+
     def lifts(self, filters: dict[str, Any], limit: int, after: str | None) -> list[dict]:
-        """Lifts matching unit_id / using_unit_code / station_id / bound, by code, paged."""
-        where, params = ["registration_code > %s"], [after or ""]
-        for key in ("unit_id", "using_unit_code", "station_id"):
-            if filters.get(key):
-                where.append(f"{key} = %s")
-                params.append(filters[key])
-        if filters.get("bound") is not None:
-            where.append("station_id IS NOT NULL" if filters["bound"] else "station_id IS NULL")
-        return self._rows(f"SELECT {LIFT_COLUMNS} FROM lifts_view WHERE {' AND '.join(where)} "
-                          "ORDER BY registration_code LIMIT %s", [*params, limit])
+        """Lifts matching the search filters (adapters/postgres/lift_search.py), by code, paged."""
+        where, params = lift_where(filters, after)
+        return self._rows(f"SELECT {LIFT_COLUMNS}, {SHOWN} FROM lifts_view WHERE "
+                          f"{' AND '.join(where)} ORDER BY registration_code LIMIT %s",
+                          [*params, limit])
 
     def data_gaps(self, unit_id: str | None) -> dict[str, list[Any]]:
         unit = "(%(u)s::text IS NULL OR unit_id = %(u)s)"
@@ -59,6 +75,9 @@ class RegistryQueries:
             "missing_safety_manager": codes("safety_manager_name IS NULL"),
             "missing_site_type": codes("site_type IS NULL"),
             "unbound_lifts": codes("station_id IS NULL"),
+            "safety_managers_without_mobile": self._rows(  # the register's (issue 15)
+                f"SELECT manager_id, name FROM safety_managers_view WHERE {unit} AND "
+                "mobile IS NULL ORDER BY name", params),
             "stations_without_workers": self._rows(
                 f"SELECT station_id, name FROM stations_view WHERE {unit} AND workers = '{{}}' "
                 "ORDER BY name", params),

@@ -31,9 +31,16 @@ def details(value: dict[str, Any]) -> dict[str, Any]:
         "district": value["district"],
         "street": value.get("street"),
         "site_type": value.get("site_type"),
-        "safety_manager": contact(value.get("safety_manager"), "safety_manager"),
+        "safety_manager": manager(value.get("safety_manager")),
         "location": location(value.get("location")),
     }
+
+
+def manager(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The safety manager: a contact, or the register's manager still without a mobile."""
+    if value is not None and value.get("mobile") is None and str(value.get("name") or "").strip():
+        return {"name": str(value["name"]).strip(), "mobile": None}  # a data gap, not an error
+    return contact(value, "safety_manager")
 
 
 def location(value: dict[str, Any] | None) -> dict[str, float] | None:

@@ -132,10 +132,7 @@ def lifts_page(request: Request, queries, principal,  # noqa: ANN001
                  stations=queries.stations(scope), params=params, page=PAGE)
 
 
-@router.get("/lifts")
-def lifts(request: Request, principal: ConsolePrincipal,
-          queries: RegistryQueriesDep) -> HTMLResponse:
-    return lifts_page(request, queries, principal)
+# GET /lifts (the search page) lives in lift_pages.py (issue 15).
 
 
 @router.post("/lifts/binding")

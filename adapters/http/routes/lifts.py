@@ -13,7 +13,7 @@ from adapters.http.deps import (
 from adapters.http.exports import ExportFormat, every_row, respond
 from adapters.http.registry_phones import PhonesDep
 from adapters.http.registry_public import LiftChanged, LiftPage, LiftPublic, Updated
-from adapters.http.registry_schemas import BatchUpdate, LiftPut, ServiceChange
+from adapters.http.registry_schemas import BatchUpdate, LiftPut, LiftSearch, ServiceChange
 from adapters.http.service_dates import business_time
 from dispatch.errors import NotFound
 
@@ -56,13 +56,14 @@ def lift_page(queries: RegistryQueriesDep, filters: dict[str, Any], limit: int,
 
 @router.get("/lifts", response_model=LiftPage)
 def list_lifts(unit_id: UnitFilter, _: RegistryCaughtUp, queries: RegistryQueriesDep,
-               fmt: ExportFormat, using_unit_code: str | None = None,
-               station_id: str | None = None, bound: bool | None = None,
+               fmt: ExportFormat, filters: Annotated[LiftSearch, Query()],
                limit: Annotated[int, Query(ge=1, le=1000)] = 100,
                cursor: Annotated[str | None, Query(pattern=r"^[0-9]{20}$")] = None) -> Any:
-    """Lifts from the registry view, ordered by registration code; page with `cursor`."""
-    filters = {"unit_id": unit_id, "station_id": station_id,
-               "using_unit_code": using_unit_code, "bound": bound}
+    """Lifts from the registry view, ordered by registration code; page with `cursor`.
+    Search by `q` (registration code digits, rescue code, using unit, address),
+    registration code prefix, rescue code, using unit (code or name), station, district,
+    bound, in service."""
+    filters = {**filters.model_dump(), "unit_id": unit_id}
     if fmt:
         rows = every_row(lambda after: lift_page(queries, filters, 1000, after))
         return respond(rows, columns.LIFTS, "lifts", fmt)

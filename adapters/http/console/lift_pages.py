@@ -1,0 +1,197 @@
+"""Console lift pages (issue 15): search, edit (address change only with the confirmation
+tick), out of service and back, bulk site type and safety manager for one using unit.
+Admins and the lift's own unit edit; operators and auditors read."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from adapters.http.auth import EDITORS, unit_scope
+from adapters.http.console.lift_forms import field_errors, lift_body, lift_values, service_body
+from adapters.http.console.rendering import render
+from adapters.http.console.session import ConsolePrincipal
+from adapters.http.deps import (
+    RegistryDep, RegistryQueriesDep, RegistryWait, ServicesDep, SettingsDep, context_of,
+    owned_lift,
+)
+from adapters.http.registry_schemas import LiftSearch
+from adapters.http.service_dates import business_time
+from dispatch.errors import NotFound
+from dispatch.personal_data import full_number
+from domain.errors import DomainError
+
+router = APIRouter(prefix="/console/registry", include_in_schema=False)
+PAGE = 200
+REFUSED = (DomainError, ValidationError, NotFound, ValueError)
+
+
+def search_filters(params: dict[str, str]) -> dict[str, Any]:
+    """The page's query → the API's search filters (empty inputs ignored)."""
+    given = {k: v.strip() for k, v in params.items() if k in LiftSearch.model_fields and
+             k not in ("bound", "in_service") and v.strip()}
+    given["bound"] = {"yes": True, "no": False}.get(params.get("bound", ""))
+    return LiftSearch.model_validate(given).model_dump()
+
+
+def manager_phones(store: Any, principal: Any, lifts: list[dict]) -> dict[str, str]:
+    """registration code → the safety manager's full mobile (tel: links); none for auditors."""
+    if principal.role == "auditor":
+        return {}
+    phones = {}
+    for row in lifts:  # a unit user's rows are their own unit's
+        contact = {"mobile": row.get("safety_manager_mobile"),
+                   "mobile_ref": row.get("safety_manager_mobile_ref")}
+        number = full_number(store, contact, "mobile")[0]
+        if number:
+            phones[row["registration_code"]] = number
+    return phones
+
+
+def lifts_page(request: Request, principal: Any, queries: Any, store: Any, catalogue: Any,
+               params: dict[str, str], errors: dict[str, str] | None = None,
+               notice: str | None = None) -> HTMLResponse:
+    scope = unit_scope(principal)
+    try:
+        filters = search_filters(params)
+    except ValidationError as exc:
+        filters, errors = {}, {**(errors or {}), **field_errors(exc)}
+    lifts = queries.lifts({**filters, "unit_id": scope}, PAGE, params.get("after") or None)
+    return render(request, "registry_lifts.html", lifts=lifts, params=params, page=PAGE,
+                  stations=queries.stations(scope), managers=queries.safety_managers(scope),
+                  phones=manager_phones(store, principal, lifts), errors=errors or {},
+                  error=(errors or {}).get("_"), notice=notice,
+                  site_types=catalogue.site_types, districts=catalogue.districts,
+                  can_edit=principal.role in EDITORS)
+
+
+@router.get("/lifts")
+def lifts(request: Request, principal: ConsolePrincipal, queries: RegistryQueriesDep,
+          services: ServicesDep, registry: RegistryDep) -> HTMLResponse:
+    return lifts_page(request, principal, queries, services.personal_data, registry.catalogue,
+                      dict(request.query_params))
+
+
+async def _bulk(request: Request, principal: Any, registry: Any, queries: Any, services: Any,
+                wait: Any, change: Any) -> HTMLResponse:
+    """A change to ticked lifts: the list again with how many changed, or why not."""
+    form = await request.form()
+    codes = [str(c) for c in form.getlist("codes")]
+    fields = {k: str(v).strip() for k, v in form.items() if k != "codes"}
+
+    def run() -> HTMLResponse:
+        page = lambda errors, notice: lifts_page(  # noqa: E731
+            request, principal, queries, services.personal_data, registry.catalogue, {},
+            errors, notice)
+        if principal.role not in EDITORS:
+            return page({"_": "无权修改登记信息 (read-only role)"}, None)
+        if not codes:
+            return page({"codes": "请勾选电梯 (tick at least one lift)"}, None)
+        try:
+            count, nid = change(codes, fields)
+        except REFUSED as exc:
+            return page(field_errors(exc), None)
+        if nid:
+            wait(nid)
+        return page({}, f"已更新 updated: {count} 台 (lifts)")
+
+    return await run_in_threadpool(run)
+
+
+@router.post("/lifts/site-type")
+async def bulk_site_type(request: Request, principal: ConsolePrincipal, registry: RegistryDep,
+                         queries: RegistryQueriesDep, services: ServicesDep,
+                         wait: RegistryWait) -> HTMLResponse:
+    """场所类型 for ticked lifts of ONE using unit (a mixed selection is refused, saying why)."""
+    def change(codes: list[str], fields: dict[str, str]) -> tuple[int, int | None]:
+        lifts = [owned_lift(registry, principal, code) for code in codes]
+        first = lifts[0]
+        if not fields.get("site_type"):
+            raise DomainError("choose a site type", zh="请选择场所类型", field="site_type")
+        return registry.batch_update(first.unit_id, first.using_unit["code"], codes,
+                                     {"site_type": fields["site_type"]}, context_of(principal))
+
+    return await _bulk(request, principal, registry, queries, services, wait, change)
+
+
+@router.post("/lifts/assign-manager")
+async def assign_manager(request: Request, principal: ConsolePrincipal, registry: RegistryDep,
+                         queries: RegistryQueriesDep, services: ServicesDep,
+                         wait: RegistryWait) -> HTMLResponse:
+    """The register's safety manager for every ticked lift."""
+    def change(codes: list[str], fields: dict[str, str]) -> tuple[int, int | None]:
+        if not fields.get("manager_id"):
+            raise DomainError("choose a safety manager", zh="请选择安全管理员",
+                              field="manager_id")
+        return registry.assign_manager(fields["manager_id"], codes, None, context_of(principal))
+
+    return await _bulk(request, principal, registry, queries, services, wait, change)
+
+
+def edit_page(request: Request, principal: Any, registry: Any, code: str,
+              values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
+              notice: str | None = None) -> HTMLResponse:
+    lift = owned_lift(registry, principal, code)
+    return render(request, "lift_edit.html", lift=lift, values=values or lift_values(lift),
+                  errors=errors or {}, error=(errors or {}).get("_"), notice=notice,
+                  site_types=registry.catalogue.site_types,
+                  districts=registry.catalogue.districts, can_edit=principal.role in EDITORS)
+
+
+@router.get("/lifts/{code}")
+def lift_edit(request: Request, code: str, principal: ConsolePrincipal,
+              registry: RegistryDep) -> HTMLResponse:
+    try:
+        return edit_page(request, principal, registry, code)
+    except NotFound:
+        return HTMLResponse("未找到电梯 (no such lift)", status_code=404)
+
+
+async def _lift_form(request: Request, code: str, principal: Any, registry: Any, wait: Any,
+                     change: Any) -> HTMLResponse:
+    """One lift's form: saved → back to its page (PRG); refused → the form, why per field."""
+    form = {k: str(v).strip() for k, v in (await request.form()).items()}
+
+    def run() -> HTMLResponse:
+        try:
+            lift = owned_lift(registry, principal, code)
+        except NotFound:
+            return HTMLResponse("未找到电梯 (no such lift)", status_code=404)
+        values = {**lift_values(lift), **form}
+        if principal.role not in EDITORS:
+            return edit_page(request, principal, registry, code, values,
+                             {"_": "无权修改登记信息 (read-only role)"})
+        try:
+            nid = change(lift, form)
+        except REFUSED as exc:
+            return edit_page(request, principal, registry, code, values, field_errors(exc))
+        if nid:
+            wait(nid)
+        return RedirectResponse(f"/console/registry/lifts/{code}?saved=1", status_code=303)
+
+    return await run_in_threadpool(run)
+
+
+@router.post("/lifts/{code}")
+async def save_lift(request: Request, code: str, principal: ConsolePrincipal,
+                    registry: RegistryDep, wait: RegistryWait) -> HTMLResponse:
+    def change(lift: Any, form: dict[str, str]) -> int | None:
+        facts = lift_body(form, lift).model_dump(exclude={"safety_manager"})
+        return registry.put_lift(code, facts, context_of(principal))[2]
+
+    return await _lift_form(request, code, principal, registry, wait, change)
+
+
+@router.post("/lifts/{code}/service")
+async def change_service(request: Request, code: str, principal: ConsolePrincipal,
+                         registry: RegistryDep, wait: RegistryWait,
+                         settings: SettingsDep) -> HTMLResponse:
+    """停用 (op=out) or 恢复使用 (op=back) from the form's date."""
+    def change(lift: Any, form: dict[str, str]) -> int | None:
+        since = business_time(service_body(form).since, settings.timezone)
+        back = form.get("op") == "back"
+        return registry.set_in_service(code, back, since, context_of(principal))[1]
+
+    return await _lift_form(request, code, principal, registry, wait, change)
