@@ -1,6 +1,10 @@
 # One image, several roles: `liftrescue serve api|projections|relay|intake|dispatcher`.
 FROM python:3.11-slim
 WORKDIR /app
+# PDFs (monthly reports, QR label sheets) are printed by WeasyPrint: Pango from Debian, and a
+# CJK font for the Chinese (fonts-wqy-microhei); without them reports fail or print boxes.
+RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 \
+    libpangoft2-1.0-0 fonts-wqy-microhei && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml README.md ./
 COPY domain domain
 COPY dispatch dispatch

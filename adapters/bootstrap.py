@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from adapters.projection_runtime.supervisor import Supervisor
     from adapters.province.consumer import ProvinceConsumer
     from adapters.runtime.audit_checkpoints import CheckpointWriter
+    from adapters.reports.schedule import MonthlySchedule
 
 
 @dataclass
@@ -172,6 +173,13 @@ def build_checkpoints(services: Services) -> "CheckpointWriter":
     from adapters.runtime.audit_checkpoints import CheckpointWriter
 
     return CheckpointWriter(services.audit, services.settings)
+
+
+def build_report_schedule(services: Services) -> "MonthlySchedule":
+    """Beside the `dispatcher` role: the previous month's reports, stored from the 1st."""
+    from adapters.reports.schedule import MonthlySchedule
+
+    return MonthlySchedule(services.pool, services.settings)
 
 
 def build_upstream(services: Services) -> list["UpstreamRelay"]:

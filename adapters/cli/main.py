@@ -18,6 +18,7 @@ from adapters.cli import load as cli_load
 from adapters.cli import migrate as cli_migrate
 from adapters.cli import pii as cli_pii
 from adapters.cli import projections as cli_projections
+from adapters.cli import report as cli_report
 from adapters.cli import schemas as cli_schemas
 from adapters.cli import tokens as cli_tokens
 from adapters.cli import upstream as cli_upstream
@@ -182,6 +183,7 @@ def parser() -> argparse.ArgumentParser:
     cli_audit.register(sub)
     cli_import.register(sub)
     cli_projections.register(sub)
+    cli_report.register(sub)
     cli_kafka.register(sub)
     cli_schemas.register(sub)
     cli_upstream.register(sub)

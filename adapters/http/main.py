@@ -15,6 +15,8 @@ from adapters.http.console import board, pages, registry_pages, reports as conso
 from adapters.http.console import search as console_search
 from adapters.http.console import contacts_panel, users_pages
 from adapters.http.console.rendering import build_templates
+from adapters.http.console import monthly_reports as console_monthly
+from adapters.http.routes import monthly_reports
 from adapters.http.console import gap_pages, station_forms, unit_forms
 from adapters.http.rescuer import routes as rescuer_routes, stats as rescuer_stats
 from adapters.http.routes import safety_managers
@@ -35,6 +37,7 @@ ROUTERS = [alarms.router, reports.router, tickets.router, dossier.router, units.
            users_pages.router, console_search.router, contacts_panel.router, province.router]
 ROUTERS += [rescuer_routes.router, rescuer_stats.router]  # issue 17: the rescuer's phone
 ROUTERS += [safety_managers.router, lift_pages.router, manager_pages.router]  # issue 15 4-7
+ROUTERS += [monthly_reports.router, console_monthly.router]  # issue 16 item 5
 ROUTERS += [unit_forms.router, station_forms.router, gap_pages.router]  # issue 15 items 1, 2, 8
 ROUTERS += [safety_managers.router, lift_pages.router, manager_pages.router]  # issue 15 4-7
 STATIC = Path(__file__).parent / "console" / "static"

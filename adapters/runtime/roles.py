@@ -16,6 +16,7 @@ from adapters.bootstrap import (
     build_intake,
     build_province,
     build_relay,
+    build_report_schedule,
     build_supervisor,
     build_upstream,
 )
@@ -57,6 +58,9 @@ def run_dispatcher(services: Services, stop: threading.Event) -> None:
     elif settings.sms_receipt_secret is None:
         log.warning("sms_receipts_off", detail="no LIFTRESCUE_SMS_RECEIPT_SECRET: a message "
                     "nobody got is caught only by the accept timeout")
+    if settings.monthly_reports:  # own thread: making PDFs must never delay a deadline
+        threading.Thread(target=build_report_schedule(services).run, args=(stop,),
+                         name="monthly-reports", daemon=True).start()
     risk = RiskWatch(services)  # lifts entering the risk list: their unit lead is texted
     while not stop.is_set():
         risk.tick()

@@ -118,6 +118,11 @@ class Settings(BaseSettings):
     rescuer_link_max_misses: int = Field(10, ge=1, description="Wrong or expired rescuer links "
                                          "per client address within the window before 429")
     rescuer_link_window_minutes: int = Field(10, ge=1, description="Rescuer link miss window")
+    # Issue 16 item 5: the dispatcher role stores last month's reports from the 1st (city time).
+    monthly_reports: bool = Field(True, description="The dispatcher role makes and stores the "
+                                  "previous month's reports (false = only on demand)")
+    report_check_seconds: float = Field(3600, gt=0, description="How often the dispatcher "
+                                        "looks for monthly reports due")
 
     @field_validator("sms_gateway", "sms_http_url", "sms_receipt_secret", mode="before")
     @classmethod

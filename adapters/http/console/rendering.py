@@ -26,6 +26,7 @@ BOARD = ("/console/board", "实时看板 Board")
 READS = [("/console/search", "查询 Search"), ("/console/dynamics", "困人动态 Dynamics"),
          ("/console/overtime", "超时 Overtime"), ("/console/stats", "统计 Statistics"),
          ("/console/risk", "风险预警 Risk"),
+         ("/console/reports/monthly", "月报 Reports"),
          ("/console/registry/lifts", "登记 Registry"), ("/console/data-gaps", "数据缺失 Data gaps")]
 PASSWORD = ("/console/password", "修改密码 Password")
 NAV = {
