@@ -8,10 +8,13 @@ from typing import Any
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
+from adapters.postgres.arrival_limit_sql import limit_params, limit_sql
 from adapters.postgres.ticket_queries import MINUTES
+from domain.arrival_limits import ArrivalLimits
 
 # A ticket counts once the maintenance side was notified and the rescue decided (arrived, or
-# released without arrival); on time when MINUTES (the overtime clock) is within the limit.
+# released without arrival); on time when MINUTES (the overtime clock) is within the limit of
+# the lift's district, as the overtime lists count it.
 DECIDED = ("status <> 'cancelled' AND maint_notified_at IS NOT NULL "
            "AND (arrived_at IS NOT NULL OR released_at IS NOT NULL)")
 STANDING = f"""
@@ -23,7 +26,8 @@ WITH units AS (
 tickets AS (
   SELECT unit_id, count(*)::int AS tickets,
          count(*) FILTER (WHERE {DECIDED})::int AS decided,
-         count(*) FILTER (WHERE {DECIDED} AND {MINUTES} <= %(limit)s)::int AS on_time,
+         count(*) FILTER (WHERE {DECIDED} AND {MINUTES} <= {limit_sql('district')})::int
+           AS on_time,
          percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM arrived_at
            - maint_notified_at) / 60) FILTER (WHERE arrived_at IS NOT NULL
            AND maint_notified_at IS NOT NULL) AS median_arrival
@@ -39,8 +43,8 @@ WHERE (%(unit)s::text IS NULL OR u.unit_id = %(unit)s)"""
 class PublicStanding:
     """Public figures over the last 12 months (the caller gives `since`)."""
 
-    def __init__(self, pool: ConnectionPool, limit_minutes: int):
-        self.pool, self.limit_minutes = pool, limit_minutes
+    def __init__(self, pool: ConnectionPool, limits: ArrivalLimits):
+        self.pool, self.limits = pool, limits
 
     def _rows(self, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
@@ -65,8 +69,8 @@ class PublicStanding:
     def units(self, since: datetime, unit_id: str | None = None) -> list[dict[str, Any]]:
         """Every unit with its lifts in service, tickets, on-time share, entrapments per
         10,000 lifts and median minutes to arrive; best on-time share first."""
-        rows = self._rows(STANDING, {"since": since, "limit": self.limit_minutes,
-                                     "unit": unit_id})
+        rows = self._rows(STANDING, {"since": since, "unit": unit_id,
+                                     **limit_params(self.limits)})
         for row in rows:
             row["on_time_share"] = (round(row["on_time"] / row["decided"], 4)
                                     if row["decided"] else None)

@@ -129,3 +129,16 @@ def test_label_sheet_pdf_per_using_unit_scoped(client, reg, token_for, tmp_path)
     assert client.get("/v1/lifts/qr-sheet").status_code == 422
     client.headers.pop("Authorization")
     assert client.get("/v1/lifts/qr-sheet", params={"using_unit_code": "U-1"}).status_code == 401
+
+
+def test_on_time_counts_against_the_lifts_district_limit(client, reg):
+    from datetime import UTC, datetime, timedelta
+
+    from adapters.postgres.public_standing import PublicStanding
+    from domain.arrival_limits import ArrivalLimits
+
+    pool, since = client.app.state.services.pool, datetime.now(UTC) - timedelta(days=365)
+    by_default = PublicStanding(pool, ArrivalLimits(30)).units(since, reg["units"][0])[0]
+    nanshan_60 = PublicStanding(pool, ArrivalLimits(30, {"南山区": 60})).units(
+        since, reg["units"][0])[0]
+    assert (by_default["on_time"], nanshan_60["on_time"]) == (2, 3)  # the 45-minute arrival

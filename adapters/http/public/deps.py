@@ -18,7 +18,7 @@ YEAR = timedelta(days=365)
 
 
 def standing(services: ServicesDep) -> PublicStanding:
-    return PublicStanding(services.pool, services.settings.overtime_minutes)
+    return PublicStanding(services.pool, services.settings.arrival_limits())
 
 
 async def rate_limited(request: Request, services: ServicesDep) -> None:

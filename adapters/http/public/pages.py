@@ -82,4 +82,4 @@ def units_page(request: Request, standing: StandingDep, settings: SettingsDep) -
     """Maintenance units ranked by on-time share, entrapments per 10,000 lifts, median arrival."""
     since, _ = since_a_year(settings.timezone)
     return _page(request, "public_units.html", units=standing.units(since),
-                 since=since.strftime("%Y-%m-%d"), limit=settings.overtime_minutes)
+                 since=since.strftime("%Y-%m-%d"), limits=settings.arrival_limits())
