@@ -1,0 +1,113 @@
+"""Lift pages in Chromium (issue 15 items 4-7): search, edit (an address change refused
+without the tick, saved with it), out of service and back, a safety manager entered and
+assigned by using unit, bulk site type (a mixed selection refused), as a unit user and as an
+admin; an auditor reads (masked mobile) but cannot change."""
+
+from tests.e2e.browser.conftest import screenshot
+from tests.e2e.browser.test_console import api
+from tests.e2e.registry_helpers import code, make_lift, make_unit
+
+LIFTS = "/console/registry/lifts"
+
+
+def _edit_address(page, base, n):
+    page.goto(f"{base}{LIFTS}/{code(n)}")
+    page.fill("input[name=address]", f"新地址 {n} 号")
+    page.click("[data-testid=save-lift]")
+    page.wait_for_selector("[data-field=address_confirmed]")
+    assert "修改地址须勾选确认" in page.inner_text("[data-field=address_confirmed]")
+    page.check("[data-testid=address-confirmed]")
+    page.click("[data-testid=save-lift]")
+    page.wait_for_selector("p.notice")
+    assert page.input_value("input[name=address]") == f"新地址 {n} 号"
+
+
+def _out_and_back(page, base, n):
+    page.goto(f"{base}{LIFTS}/{code(n)}")
+    page.fill("input[name=since]", "2026-11-01")
+    page.click("[data-testid=take-out]")
+    page.wait_for_selector("[data-testid=bring-back]")
+    assert "停用" in page.inner_text("[data-testid=service-state]")
+    page.fill("input[name=since]", "2026-10-01")  # before it went out: refused by the field
+    page.click("[data-testid=bring-back]")
+    page.wait_for_selector("[data-field=since]")
+    page.fill("input[name=since]", "2026-11-02")
+    page.click("[data-testid=bring-back]")
+    page.wait_for_selector("[data-testid=take-out]")
+
+
+def test_unit_user_and_admin_keep_lifts_auditor_reads(login, live_server, issue_token):
+    base, _ = live_server
+    admin_api = api(base, issue_token("admin"))
+    unit = make_unit(admin_api, "华南电梯维保")
+    other = make_unit(admin_api, "别家维保")
+    for n in (1, 2):
+        make_lift(admin_api, unit, 700 + n, using="U-1")
+    make_lift(admin_api, unit, 703, using="U-2")
+    make_lift(admin_api, other, 704, using="U-9")
+
+    page = login(issue_token("unit", unit))
+    page.goto(f"{base}{LIFTS}?using_unit=物业U-1")
+    rows = page.locator("[data-testid=lifts] tbody tr").evaluate_all(
+        "rows => rows.map(r => r.dataset.lift)")
+    assert rows == [code(701), code(702)]
+    page.goto(f"{base}{LIFTS}")
+    assert page.locator(f"tr[data-lift='{code(704)}']").count() == 0  # not their lift
+    _edit_address(page, base, 701)
+    _out_and_back(page, base, 701)
+    page.goto(f"{base}{LIFTS}/{code(704)}")
+    assert "未找到" in page.content()
+
+    # Bulk site type: a mixed selection is refused with the reason; one using unit is set.
+    page.goto(f"{base}{LIFTS}")
+    for n in (701, 703):
+        page.check(f"input[name=codes][value='{code(n)}']")
+    page.select_option("select[name=site_type]", "住宅小区")
+    page.click("[data-testid=bulk-site-type]")
+    page.wait_for_selector("p.error")
+    assert "不同的使用单位" in page.inner_text("p.error")
+    for n in (701, 702):
+        page.check(f"input[name=codes][value='{code(n)}']")
+    page.select_option("select[name=site_type]", "住宅小区")
+    page.click("[data-testid=bulk-site-type]")
+    page.wait_for_selector("p.notice")
+    assert page.inner_text(f"tr[data-lift='{code(701)}'] .site-type").startswith("住宅小区")
+    assert page.inner_text(f"tr[data-lift='{code(703)}'] .site-type").startswith("未填")
+
+    # The register: a bad mobile is refused next to the field; then entered and assigned.
+    page.goto(f"{base}/console/registry/safety-managers")
+    page.fill("[data-testid=manager-form] input[name=name]", "赵安全")
+    page.fill("[data-testid=manager-form] input[name=mobile]", "12345")
+    page.click("[data-testid=enter-manager]")
+    page.wait_for_selector("[data-field=mobile]")
+    page.fill("[data-testid=manager-form] input[name=mobile]", "13700137000")
+    page.click("[data-testid=enter-manager]")
+    page.wait_for_selector("tr[data-manager='赵安全']")
+    page.fill("tr[data-manager='赵安全'] [data-testid=assign-by-using-unit] input[name=using_unit]", "物业U-1")
+    page.click("tr[data-manager='赵安全'] [data-testid=assign-by-using-unit] button")
+    page.wait_for_selector("p.notice")
+    assert page.inner_text("tr[data-manager='赵安全'] .lift-count") == "2"
+    page.goto(f"{base}{LIFTS}")
+    assert page.get_attribute(f"tr[data-lift='{code(701)}'] [data-testid=manager-tel]",
+                              "href") == "tel:13700137000"
+    screenshot(page, "lifts-unit-user")
+
+    admin = login(issue_token("admin"))
+    _edit_address(admin, base, 704)
+    _out_and_back(admin, base, 704)
+
+    auditor = login(issue_token("auditor"))
+    auditor.goto(f"{base}{LIFTS}")
+    assert auditor.inner_text(f"tr[data-lift='{code(701)}'] [data-testid=manager-masked]") \
+        == "137****7000"
+    assert auditor.locator("[data-testid=manager-tel]").count() == 0
+    assert auditor.locator("[data-testid=bulk-site-type]").count() == 0
+    auditor.goto(f"{base}{LIFTS}/{code(701)}")
+    assert auditor.locator("[data-testid=save-lift]").count() == 0
+    assert auditor.locator("[data-testid=take-out]").count() == 0
+    token = auditor.locator("input[name=csrf_token]").first.get_attribute("value")
+    refused = auditor.request.post(f"{base}{LIFTS}/{code(701)}/service",
+                                   form={"csrf_token": token, "op": "out",
+                                         "since": "2026-11-03"})
+    assert "无权修改" in refused.text()
+    assert admin_api.get(f"/v1/lifts/{code(701)}").json()["in_service"] is True
