@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse
 from adapters.http.console.rendering import render
 from adapters.http.console.session import ConsoleScope
 from adapters.http.deps import RegistryQueriesDep, ServicesDep
-from adapters.http.routes.monthly_reports import stored_href
 from adapters.postgres.monthly_reports import MonthlyReportStore
 from adapters.reports.monthly import next_month
 
@@ -23,7 +22,7 @@ def monthly_reports(request: Request, scope: ConsoleScope, services: ServicesDep
     this_month = datetime.now(ZoneInfo(services.settings.timezone)).strftime("%Y-%m")
     rows = MonthlyReportStore(services.pool).listing(scope)
     return render(request, "monthly_reports.html", scope=scope,
-                  reports=[(r, stored_href(r.month, r.unit_id, r.edition)) for r in rows],
+                  reports=rows,
                   units=[] if scope else registry.units(None),
                   last_month=next_month(this_month, -1), this_month=this_month,
                   scheduled=services.settings.monthly_reports)
