@@ -89,7 +89,7 @@ class TicketQueries:
             "SELECT ticket_id, ticket_no, registration_code, lift_code, "
             "coalesce(registration_code, lift_code) AS lift, unit_id, station_id, station_name, "
             "coalesce(station_name, station_id) AS station, status, level, "
-            "maint_notified_at AS notified_at, arrived_at, released_at, "
+            "maint_notified_at AS notified_at, arrived_at, arrival_proof, released_at, "
             f"round(({MINUTES})::numeric, 2)::float AS minutes, "
             f"round(({MINUTES} - {LIMIT})::numeric, 2)::float AS minutes_over, "
             f"{LIMIT} AS limit_minutes, district, "

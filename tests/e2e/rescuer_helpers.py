@@ -8,11 +8,11 @@ from tests.live import wait_for
 LINK = re.compile(r"https?://[^ ]+/r/([A-Za-z0-9_-]{20,})")
 
 
-def bound_lift(client, workers: int = 2) -> tuple[str, str]:
+def bound_lift(client, workers: int = 2, **lift) -> tuple[str, str]:
     """A unit, a station with `workers` workers, and a lift bound to it: (station, code)."""
     unit = make_unit(client, "安达维保")
     station = make_station(client, unit, "南山一站", workers=workers)
-    code = make_lift(client, unit, 1)
+    code = make_lift(client, unit, 1, **lift)
     bound = client.post(f"/v1/stations/{station}/bind", json={"registration_codes": [code]})
     assert bound.status_code == 200, bound.text
     client.get("/v1/lifts", params={"after": bound.json()["notification_id"]})

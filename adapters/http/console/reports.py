@@ -11,6 +11,7 @@ from adapters.http.console.rendering import render
 from adapters.http.console.session import ConsoleScope
 from adapters.http.deps import RegistryQueriesDep, SettingsDep, TicketQueriesDep
 from adapters.http.windows import local_date
+from adapters.postgres.arrival_proofs import proven_share
 from adapters.postgres.ticket_queries import GROUPS
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -78,6 +79,7 @@ def stats(request: Request, scope: ConsoleScope, queries: TicketQueriesDep,
     return window.status(render(
         request, "stats.html", window=window, group=group, groups=GROUP_LABELS,
         min_tickets=min_tickets, counts=counts, per_lift=per_lift,
+        proof=proven_share(queries.pool, scope, window.start, window.end),  # issue 17
         rate=queries.entrapment_rate(scope, window.start, window.end),
         counts_chart=bar_chart(labelled(counts),
                                f"工单数 · {GROUP_LABELS[group]}", " 件"),
