@@ -17,7 +17,7 @@ from eventsourcing.persistence import IntegrityError
 
 from dispatch.commands import Context, LinkAlarm, ReceiveAlarm
 from dispatch.errors import ConcurrentUpdate, TicketNotFound
-from dispatch.personal_data import sealed
+from dispatch.personal_data import sealed_fields
 from dispatch.ports import PersonalData
 from domain.errors import DomainError
 from domain.lift_alarms import AlarmAlias, LiftAlarms, lift_alarms_id
@@ -210,10 +210,11 @@ class AlarmIntake:
     def _new_ticket(self, cmd: ReceiveAlarm, ctx: Context, ticket_no: str | None,
                     received_at: datetime, snapshot: dict[str, Any] | None) -> Ticket:
         caller = None
-        if cmd.caller:  # the full phone goes to the personal-data store, the event keeps a ref
-            caller = sealed(self.personal_data, "caller_phone",
-                            {"name": cmd.caller.get("name"), "phone": cmd.caller.get("phone")},
-                            "phone")
+        if cmd.caller:  # full phone and name go to the personal-data store, the event keeps refs
+            caller = sealed_fields(
+                self.personal_data,
+                {"name": cmd.caller.get("name"), "phone": cmd.caller.get("phone")},
+                {"phone": "caller_phone", "name": "caller_name"})
         return Ticket(
             source=cmd.source, source_ref=cmd.source_ref,
             ticket_no=ticket_no or self.numbers.next_number(self.clock()), lift_code=cmd.lift,

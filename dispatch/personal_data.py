@@ -1,24 +1,45 @@
-"""Phone numbers in and out of the personal-data store: events keep a reference and the mask."""
+"""Personal data (phone numbers, callers' names) in and out of the personal-data store: events
+keep a reference and the mask."""
 
 from typing import Any
 
 from dispatch.errors import NotFound
 from dispatch.ports import PersonalData
-from domain.values import mask_mobile
+from domain.values import mask_mobile, mask_name
+
+# How each sealed field is masked in the event (numbers: 138****5678; names: 张**).
+MASKS = {"name": mask_name}
 
 
 def sealed(store: PersonalData, kind: str, person: dict[str, Any] | None,
            field: str) -> dict[str, Any] | None:
     """The person as an event records it: the number masked, the full one kept by reference."""
+    return sealed_fields(store, person, {field: kind})
+
+
+def sealed_fields(store: PersonalData, person: dict[str, Any] | None,
+                  kinds: dict[str, str]) -> dict[str, Any] | None:
+    """The person with each field of `kinds` (field → store kind) masked and its full value kept
+    by reference (`<field>_ref`)."""
     if not person:
         return person
-    number = person.get(field)
-    out = {**person, field: mask_mobile(number)}
-    if number:
-        ref = store.keep(kind, number)
-        if ref:
-            out[f"{field}_ref"] = ref
+    out = dict(person)
+    for field, kind in kinds.items():
+        value = person.get(field)
+        out[field] = MASKS.get(field, mask_mobile)(value)
+        if value:
+            ref = store.keep(kind, value)
+            if ref:
+                out[f"{field}_ref"] = ref
     return out
+
+
+def full_name(store: PersonalData, who: dict[str, Any]) -> str | None:
+    """The full name by reference (callers since issue 14), else the name as recorded (masked
+    once its value is purged)."""
+    ref = who.get("name_ref")
+    revealed = store.reveal(ref).value if ref else None
+    return revealed or who.get("name")
 
 
 def full_number(store: PersonalData, person: dict[str, Any] | None,
@@ -42,8 +63,8 @@ def person(store: PersonalData, who: dict[str, Any] | None, field: str) -> dict[
     if not who:
         return None
     number, problem = full_number(store, who, field)
-    return {"name": who.get("name"), "masked": mask_mobile(who.get(field)), "phone": number,
-            "problem": problem}
+    return {"name": full_name(store, who), "masked": mask_mobile(who.get(field)),
+            "phone": number, "problem": problem}
 
 
 def ticket_contacts(ticket: Any, registry: Any, store: PersonalData) -> dict[str, Any]:

@@ -81,6 +81,13 @@ def mask_mobile(mobile: str | None) -> str | None:
     return mobile[:3] + "*" * (len(mobile) - 7) + mobile[-4:]
 
 
+def mask_name(name: str | None) -> str | None:
+    """Keep the first character, a star for each other one: 张三丰 → 张**, Li Wei → L*****."""
+    if not name:
+        return name
+    return name[0] + "*" * (len(name) - 1)
+
+
 def require_aware(value: datetime, field: str) -> datetime:
     """Business times must carry an offset; naive times are ambiguous."""
     if value.tzinfo is None or value.utcoffset() is None:

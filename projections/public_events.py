@@ -19,7 +19,7 @@ from pydantic import (
     create_model,
 )
 
-from domain.values import mask_mobile
+from domain.values import mask_mobile, mask_name
 
 SCHEMA_VERSION = "1"
 SCHEMA_ID = "urn:liftrescue:schema:lift.ticket-event.v1"
@@ -32,6 +32,9 @@ MaskedPhone = Annotated[str | None, AfterValidator(mask_mobile),
                         WithJsonSchema({"anyOf": [{"type": "string", "pattern": MASKED},
                                                   {"type": "null"}]}, mode="serialization")]
 Text = str | None
+# A caller's name (a member of the public): masked again on the way out, so an event stored
+# before names were sealed (issue 14) never publishes one whole.
+MaskedName = Annotated[str | None, AfterValidator(mask_name)]
 
 
 class Public(BaseModel):
@@ -62,7 +65,7 @@ class LiftSnapshot(Public):
 
 
 class Caller(Public):
-    name: Text = None
+    name: MaskedName = None
     phone: MaskedPhone = None
 
 

@@ -58,7 +58,8 @@ def require(*roles: str) -> Callable[[Principal], Principal]:
 
     async def check(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
         if principal.role not in roles:
-            raise HTTPException(403, f"role {principal.role} may not do this")
+            raise HTTPException(403, f"角色 {principal.role} 无权执行此操作 "
+                                     f"(role {principal.role} may not do this)")
         return principal
 
     return check

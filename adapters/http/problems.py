@@ -4,15 +4,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import structlog
+from eventsourcing.persistence import InterfaceError, OperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from eventsourcing.persistence import InterfaceError, OperationalError
 from psycopg import DataError
 from psycopg import OperationalError as PsycopgOperationalError
 from psycopg_pool import PoolTimeout
 from starlette.exceptions import HTTPException
 
+from adapters.http.validation_zh import bilingual
 from dispatch.errors import ConcurrentUpdate, NotFound, TicketNotFound, VersionMismatch
 from domain.errors import DomainError, InvalidValue
 
@@ -20,17 +21,20 @@ log = structlog.get_logger(__name__)
 MEDIA_TYPE = "application/problem+json"
 
 
-# Why a request is unauthenticated → what to do about it (401 detail).
+# Why a request is unauthenticated → what to do about it (401 detail, 中文 (English)).
 WHERE_TOKENS = ("a token comes from `liftrescue tokens create` (ask an admin), or from the "
                 "banner `liftrescue dev` prints")
-UNAUTHENTICATED = {
-    "token_missing": "no bearer token: send `Authorization: Bearer <token>`; " + WHERE_TOKENS,
-    "token_unknown": "the bearer token is not known here (mistyped, or from another "
-                     "installation); " + WHERE_TOKENS,
-    "token_revoked": "the bearer token was revoked; ask an admin for a new one: " + WHERE_TOKENS,
-    "session_ended": "the console session has ended (logged out or expired); log in again at "
-                     "/console/login, or send a bearer token: " + WHERE_TOKENS,
-}
+WHERE_TOKENS_ZH = "令牌由 `liftrescue tokens create` 签发（请找管理员），或见 `liftrescue dev` 的启动横幅"
+UNAUTHENTICATED = {reason: f"{zh}；{WHERE_TOKENS_ZH} ({en}{WHERE_TOKENS})" for reason, zh, en in [
+    ("token_missing", "未提供令牌：请发送 `Authorization: Bearer <令牌>`",
+     "no bearer token: send `Authorization: Bearer <token>`; "),
+    ("token_unknown", "此令牌在这里无效（输错了，或来自另一套系统）",
+     "the bearer token is not known here (mistyped, or from another installation); "),
+    ("token_revoked", "此令牌已被吊销，请向管理员申请新令牌",
+     "the bearer token was revoked; ask an admin for a new one: "),
+    ("session_ended", "控制台会话已结束（已退出或已过期）：请在 /console/login 重新登录，或发送令牌",
+     ("the console session has ended (logged out or expired); log in again at "
+      "/console/login, or send a bearer token: "))]}
 
 
 class Unauthenticated(Exception):
@@ -79,7 +83,7 @@ def _validation(request: Request, exc: Exception) -> JSONResponse:
     if media := _not_json(request, exc):
         return problem(415, "Unsupported media type", media, code="content_type")
     errors = [{"loc": list(e["loc"]), "field": ".".join(str(p) for p in _loc(e["loc"])),
-               "msg": e["msg"]} for e in exc.errors()]
+               "msg": bilingual(e)} for e in exc.errors()]
     detail = "; ".join(f"{e['field']}: {e['msg']}" for e in errors)
     return problem(422, "Invalid request", detail, code="validation", errors=errors)
 

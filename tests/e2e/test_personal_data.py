@@ -47,7 +47,7 @@ def test_numbers_are_encrypted_and_events_hold_refs_and_masks(client, database_u
         raw = conn.execute("SELECT string_agg(encode(state, 'escape'), '') "
                            "FROM tickets_events").fetchone()[0]
     tickets = [kind for kind, *_ in rows if not kind.startswith("registry_")]  # + registry's
-    assert sorted(tickets) == ["caller_phone", "responder_mobile"]
+    assert sorted(tickets) == ["caller_name", "caller_phone", "responder_mobile"]
     for _, sealed, nonce in rows:
         blob = bytes(sealed) + bytes(nonce)
         for number in (CALLER, RESPONDER):
@@ -95,7 +95,7 @@ def test_purge_shreds_and_the_ticket_still_reads_masked(client, database_url):
     with psycopg.connect(database_url) as conn:
         rows = dict(conn.execute("SELECT kind, ciphertext IS NULL FROM personal_data "
                                  "WHERE kind NOT LIKE 'registry_%'"))
-    assert rows == {"caller_phone": True, "responder_mobile": False}
+    assert rows == {"caller_phone": True, "caller_name": False, "responder_mobile": False}
     contacts = client.get(f"/v1/tickets/{ticket_id}/contacts").json()
     assert contacts["caller"] == {"name": "李", "masked": "138****5678", "phone": None,
                                   "problem": "purged"}
@@ -148,8 +148,9 @@ def test_pii_purge_command(client, database_url, monkeypatch, capsys):
         conn.execute("UPDATE personal_data SET created_at = now() - interval '181 days'")
     args = parser().parse_args(["pii", "purge", "--older-than", "180d"])
     args.run(args, Settings())
-    # The ticket's 2 (caller, responder); registry contacts on duty are never purged.
-    assert "purged 2 personal value(s)" in capsys.readouterr().out
+    # The ticket's 3 (caller's name and phone, responder's mobile); registry contacts on duty
+    # are never purged.
+    assert "purged 3 personal value(s)" in capsys.readouterr().out
     contacts = client.get(f"/v1/tickets/{ticket_id}/contacts").json()
     assert contacts["caller"]["phone"] is None and contacts["responder"]["problem"] == "purged"
 
