@@ -18,6 +18,7 @@ from adapters.runtime.settings import Settings
 
 log = structlog.get_logger(__name__)
 BY = "schedule"
+START_DELAY_SECONDS = 60
 
 
 class MonthlySchedule:
@@ -62,8 +63,11 @@ class MonthlySchedule:
         return stored
 
     def run(self, stop: threading.Event) -> None:
-        """Check every `report_check_seconds`; a failed round is logged as an error (and the
-        reports stay due, so the next round makes them)."""
+        """Check every `report_check_seconds`, the first a minute after the start (the views
+        replay after an upgrade; the dispatcher's own start comes first); a failed round is
+        logged as an error and the reports stay due, so the next round makes them."""
+        if stop.wait(START_DELAY_SECONDS):
+            return
         while not stop.is_set():
             try:
                 self.run_once(datetime.now(ZoneInfo(self.settings.timezone)))

@@ -79,3 +79,18 @@ def test_schedule_stores_last_months_reports_once_and_console_lists_them(client,
                        params={"unit_id": unit_b}).status_code == 404
     listed = client.get("/v1/reports/monthly/stored").json()["items"]
     assert len(listed) == 4 and listed[0]["href"].startswith("/v1/reports/monthly/stored/")
+
+
+def test_dispatcher_runs_the_schedule_unless_it_is_turned_off(services, monkeypatch):
+    from adapters.runtime import roles
+    from tests.live import running
+
+    built = []
+    monkeypatch.setattr(roles, "build_report_schedule",
+                        lambda s: built.append(s.settings.monthly_reports) or
+                        MonthlySchedule(s.pool, s.settings))
+    for enabled in (False, True):
+        services.settings = services.settings.model_copy(update={"monthly_reports": enabled})
+        with running("dispatcher", services):
+            pass  # the role decides before its loop; leaving the block joins it
+    assert built == [True]
