@@ -14,7 +14,12 @@ from adapters.http.console.lift_forms import field_errors, lift_body, lift_value
 from adapters.http.console.rendering import render
 from adapters.http.console.session import ConsolePrincipal
 from adapters.http.deps import (
-    RegistryDep, RegistryQueriesDep, RegistryWait, ServicesDep, SettingsDep, context_of,
+    RegistryDep,
+    RegistryQueriesDep,
+    RegistryWait,
+    ServicesDep,
+    SettingsDep,
+    context_of,
     owned_lift,
 )
 from adapters.http.registry_schemas import LiftSearch
@@ -82,7 +87,7 @@ async def _bulk(request: Request, principal: Any, registry: Any, queries: Any, s
     fields = {k: str(v).strip() for k, v in form.items() if k != "codes"}
 
     def run() -> HTMLResponse:
-        page = lambda errors, notice: lifts_page(  # noqa: E731
+        page = lambda errors, notice: lifts_page(
             request, principal, queries, services.personal_data, registry.catalogue, {},
             errors, notice)
         if principal.role not in EDITORS:

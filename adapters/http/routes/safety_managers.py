@@ -7,7 +7,13 @@ from pydantic import BaseModel
 
 from adapters.http.auth import EDITOR_ONLY, PrincipalDep
 from adapters.http.deps import (
-    ContextDep, ETagDep, RegistryCaughtUp, RegistryDep, RegistryQueriesDep, UnitFilter, own,
+    ContextDep,
+    ETagDep,
+    RegistryCaughtUp,
+    RegistryDep,
+    RegistryQueriesDep,
+    UnitFilter,
+    own,
 )
 from adapters.http.registry_phones import PhonesDep
 from adapters.http.registry_public import Updated

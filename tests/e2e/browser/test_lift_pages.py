@@ -36,6 +36,25 @@ def _out_and_back(page, base, n):
     page.wait_for_selector("[data-testid=take-out]")
 
 
+def _other_units_lift_refused(page, base, admin_api):
+    """Every lift form, posted by a unit user for another unit's lift: refused, unchanged."""
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    manager = admin_api.get("/v1/safety-managers").json()["items"][0]["manager_id"]
+    theirs = code(704)
+    for path, form in [
+            (f"{LIFTS}/{theirs}", {"address": "偷改", "address_confirmed": "on",
+                                   "using_unit_code": "U-9", "using_unit_name": "x",
+                                   "district": "南山区"}),
+            (f"{LIFTS}/{theirs}/service", {"op": "out", "since": "2026-11-03"}),
+            (f"{LIFTS}/site-type", {"codes": theirs, "site_type": "医院"}),
+            (f"{LIFTS}/assign-manager", {"codes": theirs, "manager_id": manager})]:
+        answer = page.request.post(f"{base}{path}", form={"csrf_token": token, **form})
+        assert "未找到" in answer.text(), path
+    lift = admin_api.get(f"/v1/lifts/{theirs}").json()
+    assert (lift["address"], lift["in_service"], lift["site_type"], lift["safety_manager"]) \
+        == ("海德三道 88 号", True, None, None)
+
+
 def test_unit_user_and_admin_keep_lifts_auditor_reads(login, live_server, issue_token):
     base, _ = live_server
     admin_api = api(base, issue_token("admin"))
@@ -66,6 +85,7 @@ def test_unit_user_and_admin_keep_lifts_auditor_reads(login, live_server, issue_
     page.click("[data-testid=bulk-site-type]")
     page.wait_for_selector("p.error")
     assert "不同的使用单位" in page.inner_text("p.error")
+    assert page.inner_text(f"tr[data-lift='{code(701)}'] .site-type").startswith("未填")
     for n in (701, 702):
         page.check(f"input[name=codes][value='{code(n)}']")
     page.select_option("select[name=site_type]", "住宅小区")
@@ -76,21 +96,24 @@ def test_unit_user_and_admin_keep_lifts_auditor_reads(login, live_server, issue_
 
     # The register: a bad mobile is refused next to the field; then entered and assigned.
     page.goto(f"{base}/console/registry/safety-managers")
-    page.fill("[data-testid=manager-form] input[name=name]", "赵安全")
-    page.fill("[data-testid=manager-form] input[name=mobile]", "12345")
-    page.click("[data-testid=enter-manager]")
-    page.wait_for_selector("[data-field=mobile]")
-    page.fill("[data-testid=manager-form] input[name=mobile]", "13700137000")
-    page.click("[data-testid=enter-manager]")
-    page.wait_for_selector("tr[data-manager='赵安全']")
-    page.fill("tr[data-manager='赵安全'] [data-testid=assign-by-using-unit] input[name=using_unit]", "物业U-1")
-    page.click("tr[data-manager='赵安全'] [data-testid=assign-by-using-unit] button")
-    page.wait_for_selector("p.notice")
+    form, assign = "[data-testid=manager-form]", "tr[data-manager='赵安全'] form[data-testid]"
+    steps = [({f"{form} input[name=name]": "赵安全", f"{form} input[name=mobile]": "12345"},
+              "[data-testid=enter-manager]", "[data-field=mobile]"),
+             ({f"{form} input[name=mobile]": "13700137000"}, "[data-testid=enter-manager]",
+              "tr[data-manager='赵安全']"),
+             ({f"{assign} input[name=using_unit]": "物业U-1"}, f"{assign} button", "p.notice")]
+    for fields, button, shown in steps:
+        for selector, value in fields.items():
+            page.fill(selector, value)
+        page.click(button)
+        page.wait_for_selector(shown)
     assert page.inner_text("tr[data-manager='赵安全'] .lift-count") == "2"
     page.goto(f"{base}{LIFTS}")
     assert page.get_attribute(f"tr[data-lift='{code(701)}'] [data-testid=manager-tel]",
                               "href") == "tel:13700137000"
     screenshot(page, "lifts-unit-user")
+
+    _other_units_lift_refused(page, base, admin_api)
 
     admin = login(issue_token("admin"))
     _edit_address(admin, base, 704)
