@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 
 from adapters.bootstrap import Services
 from adapters.http.auth import Reader, authenticate, unit_scope
+from adapters.postgres.indicators import Indicators
 from adapters.postgres.registry_queries import RegistryQueries
 from adapters.postgres.ticket_queries import TicketQueries
 from adapters.postgres.tokens import Principal
@@ -56,11 +57,17 @@ async def get_settings(services: ServicesDep) -> Settings:
     return services.settings
 
 
+async def get_indicators(services: ServicesDep) -> Indicators:
+    """The published indicators, each ticket judged by its district's arrival limit."""
+    return Indicators(services.pool, services.settings.arrival_limits())
+
+
 TicketsDep = Annotated[TicketApp, Depends(get_tickets)]
 RegistryDep = Annotated[RegistryApp, Depends(get_registry)]
 TicketQueriesDep = Annotated[TicketQueries, Depends(get_ticket_queries)]
 RegistryQueriesDep = Annotated[RegistryQueries, Depends(get_registry_queries)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+IndicatorsDep = Annotated[Indicators, Depends(get_indicators)]
 
 
 # ---- command context -----------------------------------------------------------------

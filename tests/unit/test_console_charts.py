@@ -1,6 +1,6 @@
 """The console's server-rendered SVG charts and the fault-cause choices."""
 
-from adapters.http.console.charts import bar_chart, hours
+from adapters.http.console.charts import BAR_W, Bar, bar_chart, hours
 from adapters.reference import FaultCauseTable
 
 
@@ -8,8 +8,19 @@ def test_bars_scale_to_the_largest_value_and_escape_labels():
     svg = bar_chart([("南山<站>", 4), ("福田站", 1)], "工单数 & more")
     assert svg.startswith("<svg") and 'role="img"' in svg
     assert "南山&lt;站&gt;" in svg and "<站>" not in svg and "&amp; more" in svg
-    assert 'width="360.0"' in svg and 'width="90.0"' in svg  # 4 → full width, 1 → a quarter
+    # 4 → the full bar, 1 → a quarter of it
+    assert f'width="{BAR_W:.1f}"' in svg and f'width="{BAR_W / 4:.1f}"' in svg
     assert svg.count("<rect") == 2
+
+
+def test_the_chart_fills_its_container_and_keeps_the_records_id():
+    svg = bar_chart([Bar("南山站", 2, "station-a"), Bar("南山站 · b", 1, "station-b"),
+                     ("福田站", 1)], "工单数")
+    assert 'width="100%"' in svg and 'height="' not in svg.split(">", 1)[0]
+    assert 'data-id="station-a"' in svg and 'data-id="station-b"' in svg
+    assert svg.count("data-id=") == 2  # a plain (label, value) bar stands for no record
+    long = bar_chart([("很长的救援站名称" * 4, 1)], "长")
+    assert "…" in long and "很长的救援站名称" * 4 in long  # shortened label, full in <title>
 
 
 def test_no_rows_says_no_data_instead_of_an_empty_chart():

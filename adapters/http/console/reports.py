@@ -6,12 +6,14 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from adapters.http.console.charts import bar_chart, hours
+from adapters.http import stats_columns
+from adapters.http.console.charts import Bar, bar_chart, hours
 from adapters.http.console.rendering import render
 from adapters.http.console.session import ConsoleScope
-from adapters.http.deps import RegistryQueriesDep, SettingsDep, TicketQueriesDep
+from adapters.http.deps import IndicatorsDep, RegistryQueriesDep, SettingsDep, TicketQueriesDep
 from adapters.http.windows import local_date
 from adapters.postgres.arrival_proofs import proven_share
+from adapters.postgres.indicators import sort_rows
 from adapters.postgres.ticket_queries import GROUPS
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -63,9 +65,18 @@ def overtime(request: Request, scope: ConsoleScope, queries: TicketQueriesDep,
     return window.status(page)
 
 
+INDICATOR_GROUPS = {"city": "合计 All", "unit": "维保单位 Unit", "station": "救援站 Station",
+                    "district": "区 District"}
+
+
+def _choice(request: Request, name: str, allowed: tuple[str, ...] | dict, default: str) -> str:
+    value = request.query_params.get(name, default)
+    return value if value in allowed else default
+
+
 @router.get("/stats")
 def stats(request: Request, scope: ConsoleScope, queries: TicketQueriesDep,
-          settings: SettingsDep) -> HTMLResponse:
+          settings: SettingsDep, indicators: IndicatorsDep) -> HTMLResponse:
     window = Window(request, settings.timezone)
     group = request.query_params.get("group_by", "station")
     group = group if group in GROUPS else "station"
@@ -76,8 +87,17 @@ def stats(request: Request, scope: ConsoleScope, queries: TicketQueriesDep,
     counts = queries.counts(group, scope, window.start, window.end)
     day_curve = queries.counts("hour", scope, window.start, window.end)
     per_lift = queries.per_lift(scope, window.start, window.end, min_tickets)
+    sortable = stats_columns.SORTABLE + tuple(f"-{k}" for k in stats_columns.SORTABLE)
+    units_sort = _choice(request, "units_sort", sortable, "-tickets")
+    units = sort_rows([r for r in indicators.by("unit", scope, window.start, window.end)
+                       if r["key"] is not None], units_sort)
+    by = _choice(request, "indicators_by", INDICATOR_GROUPS, "city")
     return window.status(render(
         request, "stats.html", window=window, group=group, groups=GROUP_LABELS,
+        units=units, units_sort=units_sort, unit_columns=stats_columns.UNITS,
+        indicators=indicators.by(by, scope, window.start, window.end), indicators_by=by,
+        indicator_groups=INDICATOR_GROUPS, indicator_columns=stats_columns.INDICATORS,
+        district_limits=settings.arrival_limit_by_district, limit=settings.overtime_minutes,
         min_tickets=min_tickets, counts=counts, per_lift=per_lift,
         proof=proven_share(queries.pool, scope, window.start, window.end),  # issue 17
         rate=queries.entrapment_rate(scope, window.start, window.end),
@@ -88,12 +108,13 @@ def stats(request: Request, scope: ConsoleScope, queries: TicketQueriesDep,
                                  "单台电梯困人数 Tickets per lift", " 次")))
 
 
-def labelled(counts: list[dict]) -> list[tuple[str, int]]:
-    """Chart bars: the name where rows carry one (station, unit), with a short id when two
-    rows share a name, so two units' same-named stations stay two bars."""
+def labelled(counts: list[dict]) -> list[Bar]:
+    """Chart bars keyed by id (station, unit: data-id) with the name shown, and a short id
+    beside the name when two rows share it, so two units' same-named stations stay apart."""
     names = [r.get("name") or str(r["key"]) for r in counts]
-    return [(f"{n} · {str(r['key'])[:8]}" if names.count(n) > 1 and r["key"] else n,
-             r["tickets"]) for n, r in zip(names, counts, strict=True)]
+    return [Bar(f"{n} · {str(r['key'])[:8]}" if names.count(n) > 1 and r["key"] else n,
+                r["tickets"], str(r["key"]) if "name" in r and r["key"] else None)
+            for n, r in zip(names, counts, strict=True)]
 
 
 @router.get("/data-gaps")

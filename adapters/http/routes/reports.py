@@ -6,8 +6,10 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import RedirectResponse
 
 from adapters.http import export_columns as columns
+from adapters.http import stats_columns
 from adapters.http.deps import (
     CurrentUnitScope,
+    IndicatorsDep,
     SettingsDep,
     TicketQueriesDep,
     TicketsCaughtUp,
@@ -17,6 +19,7 @@ from adapters.http.exports import ExportFormat, every_row, respond
 from adapters.http.query_params import only_declared_query
 from adapters.http.ticket_lists import Status, dynamic_item, ticket_page
 from adapters.http.windows import From, To  # bounded: year 1 / 9999 are 422, not 500
+from adapters.postgres.indicators import Group, sort_rows
 from adapters.postgres.ticket_search import TicketFilter
 from adapters.runtime.settings import Settings
 from dispatch.errors import NotFound
@@ -135,6 +138,41 @@ def entrapment_rate(unit_id: UnitFilter, queries: TicketQueriesDep, fmt: ExportF
     if fmt:
         return respond([rate], columns.ENTRAPMENT_RATE, "entrapment-rate", fmt)
     return rate
+
+
+UnitSort = Literal[stats_columns.SORTABLE + tuple(f"-{k}" for k in stats_columns.SORTABLE)]
+
+
+@router.get("/stats/units")
+def stats_units(_: TicketsCaughtUp, unit_id: UnitFilter, indicators: IndicatorsDep,
+                fmt: ExportFormat, start: From = None, to: To = None,
+                sort: Annotated[UnitSort, Query(description=(
+                    "a figure's key; `-key` sorts descending; rows without it come last"))
+                ] = "-tickets") -> Any:
+    """Every maintenance unit side by side: lifts in service at the end of the window,
+    entrapment tickets, 困人率 (台/次), tickets per 10,000 lifts, overtime count and share,
+    median and p90 minutes to arrive. `labels` says what each figure means."""
+    rows = sort_rows([r for r in indicators.by("unit", unit_id, start, to)
+                      if r["key"] is not None], sort)
+    if fmt:
+        return respond(rows, stats_columns.UNITS, "stats-units", fmt)
+    keys = [c.key for c in stats_columns.UNITS]
+    return {"sort": sort, "labels": stats_columns.labels(stats_columns.UNITS),
+            "items": [{k: r[k] for k in keys} for r in rows]}
+
+
+@router.get("/stats/indicators")
+def stats_indicators(_: TicketsCaughtUp, unit_id: UnitFilter, indicators: IndicatorsDep,
+                     fmt: ExportFormat, group_by: Group = "city", start: From = None,
+                     to: To = None) -> Any:
+    """The indicators city platforms publish per unit, station, district or the city (a unit
+    token: its own unit): 三分钟响应率, 三十分钟到达率 (the lift's district limit), average
+    minutes to arrive and on site, level-1/2/3 rescues, 困人率 as 台/次 and as %."""
+    rows = indicators.by(group_by, unit_id, start, to)
+    if fmt:
+        return respond(rows, stats_columns.INDICATORS, f"stats-indicators-{group_by}", fmt)
+    return {"group_by": group_by, "labels": stats_columns.labels(stats_columns.INDICATORS),
+            "items": rows}
 
 
 @router.get("/stats/lifts")

@@ -104,3 +104,28 @@ document.addEventListener("change", (event) => {
   form.querySelectorAll(`input[type=checkbox][name="${box.dataset.selectAll}"]`)
     .forEach((c) => { c.checked = box.checked; });
 });
+
+// Sortable statistics tables (table[data-sortable], th[data-sort], td[data-value]): a click on
+// a header sorts the rows by that column, again reverses; cells without a figure stay last.
+// The header's link sorts on the server too (`?units_sort=`), for a page without script.
+document.addEventListener("click", (event) => {
+  const th = event.target instanceof Element ? event.target.closest("th[data-sort]") : null;
+  const table = th?.closest("table[data-sortable]");
+  if (!th || !table) return;
+  event.preventDefault();
+  const key = th.dataset.sort;
+  const descending = th.getAttribute("aria-sort") === "ascending";
+  const body = table.tBodies[0];
+  const cell = (row) => row.querySelector(`td[data-col="${key}"]`)?.dataset.value ?? "";
+  const rows = [...body.rows].filter((r) => !r.classList.contains("empty"));
+  const numeric = rows.every((r) => cell(r) === "" || !Number.isNaN(Number(cell(r))));
+  rows.sort((a, b) => {
+    const x = cell(a), y = cell(b);
+    if (x === "" || y === "") return (x === "") - (y === "");
+    const order = numeric ? Number(x) - Number(y) : x.localeCompare(y, "zh-CN");
+    return descending ? -order : order;
+  });
+  rows.forEach((r) => body.appendChild(r));
+  table.querySelectorAll("th[data-sort]").forEach((h) => h.removeAttribute("aria-sort"));
+  th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+});
