@@ -140,13 +140,15 @@ class MonthlyReports:
         a unit's report keeps its own row, with its place among all units."""
         rows = []
         for u in self.queries.unit_figures(None, start, end):
+            if u["unit_id"] is None:  # tickets of lifts unknown to the registry: no unit to rank
+                continue
             lifts = self.lifts(end, u["unit_id"])
             rows.append({**u, "lifts": lifts,
                          "on_time_share": share(u["notified"] - u["overtime"], u["notified"]),
                          "tickets_per_10k_lifts":
                              round(u["tickets"] * 10_000 / lifts, 2) if lifts else None})
         rows.sort(key=lambda r: (-(r["on_time_share"] if r["on_time_share"] is not None else -1),
-                                 r["tickets_per_10k_lifts"] or 0, r["unit_id"] or ""))
+                                 r["tickets_per_10k_lifts"] or 0, r["unit_id"]))
         for place, row in enumerate(rows, 1):
             row["place"], row["of"] = place, len(rows)
         return [r for r in rows if unit_id is None or r["unit_id"] == unit_id]

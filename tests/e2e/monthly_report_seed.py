@@ -20,7 +20,7 @@ def t(day: str, clock: str) -> str:
     return f"{day}T{clock}+08:00"
 
 
-# name: (lift index, received, notified, arrived, cancelled)
+# name: (lift index or None, received, notified, arrived, cancelled)
 SCRIPT = {
     "S1": (0, t("2026-09-05", "10:00:00"), t("2026-09-05", "10:01:00"),
            t("2026-09-05", "10:21:00"), False),
@@ -36,7 +36,9 @@ SCRIPT = {
     "T5": (1, t("2026-10-21", "19:00:00"), None, None, True),
     "T6": (0, t("2026-10-31", "23:59:59"), None, None, False),
     "T7": (2, t("2026-11-01", "00:00:00"), None, None, False),
+    "T8": (None, t("2026-10-25", "12:00:00"), None, None, False),  # a lift nobody registered
 }
+UNREGISTERED = "44039999999999999999"
 
 
 def seed(client) -> dict:
@@ -52,7 +54,7 @@ def seed(client) -> dict:
     ids, last = {}, 0
     for name, (lift, received, notified, arrived, cancelled) in SCRIPT.items():
         made = client.post("/v1/alarms", json={
-            "lift": lifts[lift], "source": "96333", "source_ref": name, "received_at": received,
+            "lift": UNREGISTERED if lift is None else lifts[lift], "source": "96333", "source_ref": name, "received_at": received,
             "dispatch": "external", "caller": CALLER})
         assert made.status_code == 201, made.text
         ids[name], last = made.json()["ticket_id"], made.json()["notification_id"]

@@ -55,6 +55,7 @@ def test_monthly_pdf_has_the_months_figures_and_renders(client, views, tmp_path)
     assert repeated and all(f"{seeded['lifts'][i]}{now['per_lift'][i]}" in text
                             for i in repeated)
     assert "北辰维保" in text and text.index("北辰维保") < text.index("安达维保")  # 100 % first
+    assert "未知维保单位" not in text  # a ticket of an unregistered lift counts, unranked
     assert all(station in text for station in seeded["stations"])  # internal edition
     page = tmp_path / "page"
     subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1",
