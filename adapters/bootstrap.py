@@ -38,6 +38,7 @@ from dispatch.tickets import TicketApp
 if TYPE_CHECKING:
     from adapters.kafka.intake import Intake
     from adapters.kafka.relay import Relay
+    from adapters.kafka.upstream_push import UpstreamPush
     from adapters.kafka.upstream_relay import UpstreamRelay
     from adapters.projection_runtime.supervisor import Supervisor
     from adapters.province.consumer import ProvinceConsumer
@@ -182,15 +183,19 @@ def build_report_schedule(services: Services) -> "MonthlySchedule":
     return MonthlySchedule(services.pool, services.settings)
 
 
-def build_upstream(services: Services) -> list["UpstreamRelay"]:
-    """The `upstream` role: ticket and lift records (数据归集), one tracked relay per log."""
+def build_upstream(services: Services) -> list["UpstreamRelay | UpstreamPush"]:
+    """The `upstream` role: ticket and lift records (数据归集), one tracked relay per log (and
+    one HTTP pusher per log when LIFTRESCUE_UPSTREAM_HTTP_URL is set)."""
+    from adapters.kafka.upstream_push import http_pushes
     from adapters.kafka.upstream_relay import UpstreamRelay, lift_records, ticket_records
 
     settings, pool = services.settings, services.pool
+    tickets, lifts = (ticket_records(services.tickets, settings),
+                      lift_records(services.registry, settings))
     return [UpstreamRelay(services.tickets, pool, settings, name="upstream-tickets",
-                          build=ticket_records(services.tickets, settings)),
-            UpstreamRelay(services.registry, pool, settings, name="upstream-lifts",
-                          build=lift_records(services.registry, settings))]
+                          build=tickets),
+            UpstreamRelay(services.registry, pool, settings, name="upstream-lifts", build=lifts),
+            *http_pushes(services.tickets, services.registry, pool, settings, (tickets, lifts))]
 
 
 def build_province(services: Services) -> "ProvinceConsumer":

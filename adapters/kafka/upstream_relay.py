@@ -129,8 +129,8 @@ def _name(lookup: Callable[[str], Any], aggregate_id: str | None) -> str | None:
         return None
 
 
-def run_both(relays: list[UpstreamRelay], stop: threading.Event) -> None:
-    """Each log's relay in its own thread (a slow log never holds up the other)."""
+def run_both(relays: list[Any], stop: threading.Event) -> None:
+    """Each relay (and pusher) in its own thread: a slow log or receiver holds up no other."""
     threads = [threading.Thread(target=relay.run, args=(stop,), daemon=True,
                                 name=f"upstream-{relay.position.name}") for relay in relays]
     for thread in threads:

@@ -84,6 +84,10 @@ class Settings(BaseSettings):
                                  "cities' upstream topics, comma-separated")
     province_group: str = Field("liftrescue-province", description="`serve province`: one "
                                 "consumer group; more processes share the partitions")
+    upstream_http_url: str | None = Field(None, description="Also POST every upstream record "
+                                          "here (JSON, signed); unset = Kafka only")
+    upstream_http_secret: SecretStr | None = Field(
+        None, description="HMAC-SHA256 key of the upstream HTTP push's X-LiftRescue-Signature")
     view_stall_seconds: float = Field(
         30.0, gt=0, description="A view behind its log without progress this long: not ready")
     view_failures_unready: int = Field(
