@@ -88,7 +88,9 @@ def test_counts_by_every_grouping(client, day):
     assert counts("district") == {"南山区": 6, "福田区": 1}
     assert counts("site_type") == {"住宅小区": 6, "办公楼": 1}
     assert counts("hour") == {"8": 1, "9": 1, "10": 1, "12": 1, "13": 1, "18": 1, "23": 1}
-    assert counts("cause") == {"unknown": 6, "3/302": 1}
+    assert counts("cause") == {"未知 (unknown)": 6, "门系统 / 层门（厅门）锁失效": 1}
+    by_cause = client.get("/v1/stats/tickets", params={**day["window"], "group_by": "cause"})
+    assert {i["key"] for i in by_cause.json()["items"]} == {"unknown", "3/302"}
 
 
 def test_entrapment_rate_and_per_lift_counts(client, day):
