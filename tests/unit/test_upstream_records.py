@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from adapters import reference
+from domain.registry.lift import Lift
 from domain.ticket import Ticket
-from projections.upstream import business_day, record_version, ticket_record
+from projections.upstream import business_day, lift_record, record_version, ticket_record
 from projections.upstream_models import LiftRecord, TicketRecord
 
 T0 = datetime(2026, 11, 21, 16, 30, tzinfo=UTC)  # 00:30 on the 22nd in Shanghai
@@ -80,3 +81,17 @@ def test_a_cancelled_ticket_is_a_false_alarm_record_without_personal_data():
     assert record.closed_at == at(2)
     body = json.dumps(record.model_dump(mode="json", by_alias=True), ensure_ascii=False)
     assert "张三" not in body and "1234" not in body and "caller" not in body
+
+
+def test_a_lift_record_follows_the_lift_out_of_service():
+    lift = Lift.register(code=LIFT["registration_code"], facts={
+        "unit_id": "u1", "using_unit": {"code": "U1", "name": "海德物业"},
+        "address": "海德三道 88 号", "district": "南山区", "rescue_code": "123456"}, **CTX)
+    first = lift_record(lift, version=lift.version, city_code="440300", unit_name="安达维保",
+                        station_name=None)
+    lift.take_out_of_service(since=at(0), now=at(1), **CTX)
+    second = lift_record(lift, version=lift.version, city_code="440300", unit_name="安达维保",
+                         station_name=None)
+    assert (first.in_service, first.record_version, first.using_unit_code) == (True, 1, "U1")
+    assert (second.in_service, second.record_version, second.record_id) == (
+        False, 2, LIFT["registration_code"])
