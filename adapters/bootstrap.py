@@ -190,7 +190,7 @@ def build_upstream(services: Services) -> list["UpstreamRelay | UpstreamPush"]:
     from adapters.kafka.upstream_relay import UpstreamRelay, lift_records, ticket_records
 
     settings, pool = services.settings, services.pool
-    tickets, lifts = (ticket_records(services.tickets, settings),
+    tickets, lifts = (ticket_records(services.tickets, settings, services.registry),
                       lift_records(services.registry, settings))
     return [UpstreamRelay(services.tickets, pool, settings, name="upstream-tickets",
                           build=tickets),

@@ -86,8 +86,9 @@ class UpstreamRelay(Relay):
         return last
 
 
-def ticket_records(tickets: Any, settings: Settings) -> Builder:
-    """Closed/cancelled tickets and their later corrections → ticket records."""
+def ticket_records(tickets: Any, settings: Settings, registry: Any = None) -> Builder:
+    """Closed/cancelled tickets and their later corrections → ticket records (the unit's
+    统一社会信用代码 from the registry: the alarm's lift snapshot does not carry it)."""
     zone = ZoneInfo(settings.timezone)
     previous = reference.load("fault_causes").get("previous_codes", {})
 
@@ -98,8 +99,15 @@ def ticket_records(tickets: Any, settings: Settings) -> Builder:
                                                          lte=event.originator_version))
         record = ticket_record(events, city_code=settings.city_code, zone=zone,
                                overtime_minutes=settings.overtime_minutes,
+                               limits=settings.arrival_limits(),
                                previous_causes=previous)
-        return [] if record is None else [(record, business_day(record, zone))]
+        if record is None:
+            return []
+        unit_id = (events[0].lift or {}).get("unit_id")
+        if record.maintenance_unit_code is None and registry is not None and unit_id:
+            code = _name(registry.unit, unit_id, "code")
+            record = record.model_copy(update={"maintenance_unit_code": code})
+        return [(record, business_day(record, zone))]
 
     return build
 
@@ -119,12 +127,13 @@ def lift_records(registry: Any, settings: Settings) -> Builder:
     return build
 
 
-def _name(lookup: Callable[[str], Any], aggregate_id: str | None) -> str | None:
-    """The registry's current name of a unit or station (None when unknown)."""
+def _name(lookup: Callable[[str], Any], aggregate_id: str | None,
+          attribute: str = "name") -> str | None:
+    """The registry's current name (or code) of a unit or station (None when unknown)."""
     if aggregate_id is None:
         return None
     try:
-        return lookup(aggregate_id).name
+        return getattr(lookup(aggregate_id), attribute, None)
     except NotFound:  # a record names what it knows; a missing name never stops the relay
         return None
 

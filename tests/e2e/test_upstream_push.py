@@ -15,10 +15,11 @@ from adapters.bootstrap import bootstrap, build_upstream
 from adapters.kafka.relay import RelayPosition
 from adapters.kafka.upstream_push import UpstreamPush
 from adapters.kafka.upstream_relay import run_both
-from tests.e2e.upstream_helpers import city_registry, rescue
+from tests.e2e.upstream_helpers import CTX, city_registry, rescue
 from tests.kafka_helpers import wait_for
 
 SECRET = "push-secret"
+UNIT_CODE = "914403001922038216"  # a valid 统一社会信用代码
 T0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
 
 
@@ -66,6 +67,8 @@ def test_refused_pushes_hold_the_position_then_every_record_arrives(kafka_settin
     stop = threading.Event()
     try:
         codes = city_registry(services, 4403, 2)[1]
+        services.registry.set_rescue_info(services.registry.lift(codes[0]).unit_id, None, CTX,
+                                          facts={"code": UNIT_CODE})
         rescue(services, codes[0], "P-1", T0, 12, 0)
         rescue(services, codes[1], "P-2", T0, 45, 1, correct=True)
         receiver.refusing.set()
@@ -86,6 +89,7 @@ def test_refused_pushes_hold_the_position_then_every_record_arrives(kafka_settin
     assert len(tickets) == 3 and receiver.forged == 0
     closed = next(r for k, r in receiver.records.items() if ":ticket:" in k and k.endswith(":2"))
     assert (closed["record_version"], closed["overtime"]) == (2, "late")
+    assert closed["maintenance_unit_code"] == UNIT_CODE  # from the registry, not the snapshot
     assert "13912345678" not in json.dumps(list(receiver.records.values()))
 
 
