@@ -64,7 +64,7 @@ def test_unit_and_station_lists_are_scoped_and_filtered(client, token_for, views
         == [mine]
     assert client.get("/v1/units", params={"unit_id": other}, headers=as_unit).status_code == 404
 
-    def names(params, headers=None):  # noqa: ANN001, ANN202
+    def names(params, headers=None):
         answer = client.get("/v1/stations", params=params, headers=headers or {})
         assert answer.status_code == 200, answer.text
         return sorted(s["name"] for s in answer.json()["items"])

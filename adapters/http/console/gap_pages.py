@@ -13,12 +13,12 @@ from adapters.http.deps import RegistryCaughtUp, RegistryQueriesDep
 
 router = APIRouter(prefix="/console/data-gaps", include_in_schema=False)
 # The chart's bars, in the lists' order (the lists' headings are in _data_gap_lists.html).
-BARS = {"missing_safety_manager": "缺安全管理员 No safety manager",
+BARS = {"missing_safety_manager": "缺安全管理员 No manager",
         "missing_site_type": "缺场所类型 No site type",
-        "unbound_lifts": "未绑定救援站 Unbound lifts",
-        "stations_without_workers": "救援站无人员 Station, no workers",
-        "unit_missing_rescue_info": "单位缺救援信息 Unit, no rescue info",
-        "units_without_station": "单位无救援站 Unit, no station"}
+        "unbound_lifts": "未绑定救援站 Unbound",
+        "stations_without_workers": "救援站无人员 No workers",
+        "unit_missing_rescue_info": "单位缺救援信息 No info",
+        "units_without_station": "单位无救援站 No station"}  # ≤ 18 characters: not cut short
 
 
 def gap_chart(gaps: dict[str, list[Any]]) -> str:

@@ -59,7 +59,7 @@ def _posted(values: dict[str, str], lists: dict[str, list[str]]) -> dict[str, An
                                     lists.get("worker_note", []), strict=False))}
 
 
-def _shown(request: Request, principal: Any, queries: Any, values: Any):  # noqa: ANN202
+def _shown(request: Request, principal: Any, queries: Any, values: Any):
     def shown(errors: dict[str, str], notice: str | None, status: int) -> Response:
         shown_values = values() if callable(values) else values
         return form_response(

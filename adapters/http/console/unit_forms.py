@@ -41,7 +41,7 @@ def rescue_info_body(values: dict[str, str]) -> RescueInfo:
 
 
 def _shown(request: Request, registry: Any, store: Any, unit_id: str,
-           submitted: dict[str, str] | None = None):  # noqa: ANN202
+           submitted: dict[str, str] | None = None):
     def shown(errors: dict[str, str], notice: str | None, status: int) -> Response:
         if status in (403, 404):  # nothing of the unit for read-only roles or strangers
             return form_response(request, PAGE, FORM, status, errors=errors, values=None)

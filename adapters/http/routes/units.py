@@ -37,6 +37,21 @@ def register_unit(body: UnitCreate, registry: RegistryDep, ctx: ContextDep,
     return Created.of(etag(unit), notification_id=nid)
 
 
+@router.put("/units/{unit_id}/rescue-info", dependencies=EDITOR_ONLY)
+def set_rescue_info(unit_id: OwnedUnitId, body: RescueInfo, registry: RegistryDep,
+                    ctx: ContextDep, etag: ETagDep, phone: PhonesDep) -> UnitChanged:
+    """The unit's rescue information: emergency lead (required before its lifts can be
+    registered), 统一社会信用代码, address, duty phone; fields left out keep their value."""
+    given = body.model_dump(exclude_unset=True)
+    unit, nid = registry.set_rescue_info(unit_id, given.pop("emergency_lead", None), ctx, given)
+    return UnitChanged.of(etag(unit), phone, notification_id=nid)
+
+
+@router.get("/units/{unit_id}")
+def get_unit(unit: OwnedUnit, etag: ETagDep, phone: PhonesDep) -> UnitPublic:
+    return UnitPublic.of(etag(unit), phone)
+
+
 @router.get("/units")
 def list_units(unit_id: UnitFilter, _: RegistryCaughtUp, queries: RegistryQueriesDep,
                fmt: ExportFormat) -> Any:
@@ -46,21 +61,6 @@ def list_units(unit_id: UnitFilter, _: RegistryCaughtUp, queries: RegistryQuerie
     if fmt:
         return respond(items, UNITS, "units", fmt)
     return {"items": items}
-
-
-@router.get("/units/{unit_id}")
-def get_unit(unit: OwnedUnit, etag: ETagDep, phone: PhonesDep) -> UnitPublic:
-    return UnitPublic.of(etag(unit), phone)
-
-
-@router.put("/units/{unit_id}/rescue-info", dependencies=EDITOR_ONLY)
-def set_rescue_info(unit_id: OwnedUnitId, body: RescueInfo, registry: RegistryDep,
-                    ctx: ContextDep, etag: ETagDep, phone: PhonesDep) -> UnitChanged:
-    """The unit's rescue information: emergency lead (required before its lifts can be
-    registered), 统一社会信用代码, address, duty phone; fields left out keep their value."""
-    given = body.model_dump(exclude_unset=True)
-    unit, nid = registry.set_rescue_info(unit_id, given.pop("emergency_lead", None), ctx, given)
-    return UnitChanged.of(etag(unit), phone, notification_id=nid)
 
 
 def gap_rows(gaps: dict[str, list[Any]]) -> list[dict[str, Any]]:
