@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, tzinfo
 from typing import Any
 
+from domain.arrival_limits import ArrivalLimits, arrival_limit
 from domain.ticket import Ticket
 from projections.tickets import minutes, reduce
 from projections.upstream_models import LiftRecord, TicketRecord
@@ -31,9 +32,10 @@ def record_version(events: Sequence[Any]) -> int | None:
 
 
 def ticket_record(events: Sequence[Any], *, city_code: str, overtime_minutes: int,
-                  zone: tzinfo, previous_causes: Mapping[str, str] | None = None
-                  ) -> TicketRecord | None:
-    """The record the ticket's last event sends (None when that event sends none)."""
+                  zone: tzinfo, previous_causes: Mapping[str, str] | None = None,
+                  limits: ArrivalLimits | None = None) -> TicketRecord | None:
+    """The record the ticket's last event sends (None when that event sends none); overtime
+    by the arrival limit of the lift's district (`limits`, else overtime_minutes everywhere)."""
     version = record_version(events)
     if version is None:
         return None
@@ -64,7 +66,8 @@ def ticket_record(events: Sequence[Any], *, city_code: str, overtime_minutes: in
         cause_category=category, cause_code=code, cause_note=facts["cause_note"],
         minutes_to_respond=minutes(notified, row["assigned_at"]),
         minutes_to_arrive=minutes(notified, arrived),
-        overtime=_overtime(cancelled, notified, arrived, row["released_at"], overtime_minutes))
+        overtime=_overtime(cancelled, notified, arrived, row["released_at"], arrival_limit(
+            limits or ArrivalLimits.of(overtime_minutes), row["district"])))
 
 
 def business_day(record: TicketRecord, zone: tzinfo) -> date:
