@@ -100,7 +100,6 @@ def ticket_records(tickets: Any, settings: Settings, registry: Any = None) -> Bu
         record = ticket_record(events, city_code=settings.city_code, zone=zone,
                                overtime_minutes=settings.overtime_minutes,
                                limits=settings.arrival_limits(),
-                               limits=settings.arrival_limits(),
                                previous_causes=previous)
         if record is None:
             return []
