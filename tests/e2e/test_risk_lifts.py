@@ -2,11 +2,13 @@
 the one-time SMS to the unit's emergency lead when a lift enters the list."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import psycopg
 import pytest
 
 from adapters.runtime.risk_watch import RiskWatch
+from adapters.runtime.settings import Settings
 from tests.e2e.public_setup import NOW, year_of_tickets
 from tests.e2e.registry_helpers import LEAD, code
 from tests.e2e.test_console_csrf import logged_in
@@ -73,3 +75,21 @@ def test_console_risk_page_lists_them(client, reg):
     page = browser.get("/console/risk")
     assert page.status_code == 200 and code(1) in page.text and "同因复发" in page.text
     assert 'href="/console/risk"' in page.text  # in the nav
+
+
+def test_the_dispatcher_timer_checks_once_per_period_and_survives_a_failure():
+    now, calls = [0.0], []
+    services = SimpleNamespace(pool=None, settings=Settings(environment="test"))
+    watch = RiskWatch(services, clock=lambda: now[0])
+
+    def check(now_at=None):
+        calls.append(now[0])
+        if len(calls) == 2:
+            raise RuntimeError("database away")
+        return 0
+
+    watch.run_once = check
+    for t in (0, 10, 299, 300, 301, 600):
+        now[0] = t
+        watch.tick()  # the failure at 300 s is logged, never raised into the dispatcher
+    assert calls == [0, 300, 600]
