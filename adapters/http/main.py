@@ -15,6 +15,9 @@ from adapters.http.console import board, pages, registry_pages, reports as conso
 from adapters.http.console import search as console_search
 from adapters.http.console import contacts_panel, users_pages
 from adapters.http.console.rendering import build_templates
+from adapters.http.console import risk as console_risk
+from adapters.http.public import labels as public_labels, pages as public_pages
+from adapters.http.routes import risk
 from adapters.http.console import monthly_reports as console_monthly
 from adapters.http.routes import monthly_reports
 from adapters.http.console import gap_pages, station_forms, unit_forms
@@ -40,6 +43,8 @@ ROUTERS += [safety_managers.router, lift_pages.router, manager_pages.router]  # 
 ROUTERS += [monthly_reports.router, console_monthly.router]  # issue 16 item 5
 ROUTERS += [unit_forms.router, station_forms.router, gap_pages.router]  # issue 15 items 1, 2, 8
 ROUTERS += [safety_managers.router, lift_pages.router, manager_pages.router]  # issue 15 4-7
+# Issue 16 items 6-8; the QR label sheet before lifts.router, whose /v1/lifts/{code} takes all.
+ROUTERS = [public_labels.router, *ROUTERS, public_pages.router, risk.router, console_risk.router]
 STATIC = Path(__file__).parent / "console" / "static"
 
 DESCRIPTION = """Event-sourced dispatch for elevator entrapments: alarms become tickets,
