@@ -1,7 +1,7 @@
 """Overtime with two district limits, end to end: 30 min in 南山区, 60 min in 大鹏新区 (the
 national rule outside city districts). 45 minutes late is overtime in the first only."""
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -41,7 +41,7 @@ def day(client, views):
         assert client.post(f"/v1/stations/{station}/bind",
                            json={"registration_codes": [lift]}).status_code == 200
         ids[name], last = run(client, lift, name, [("notify", NOTIFY), ("arrive", arrive)])
-    return {"ids": ids, "after": last}
+    return {"ids": ids, "after": last, "unit": unit}
 
 
 def expected_overtime() -> dict[str, dict]:
@@ -85,3 +85,24 @@ def test_the_console_and_the_export_show_the_limit_that_applied(client, day):
     column = header.split(",").index(next(h for h in header.split(",") if "到场时限" in h))
     assert sorted(line.split(",")[column] for line in lines) == sorted(
         str(r["limit_minutes"]) for r in expected_overtime().values())
+
+
+def test_the_board_clock_turns_red_at_each_districts_limit(client, day):
+    now = datetime.now(UTC)
+    lifts = {d: make_lift(client, day["unit"], 20 + n, district=d)
+             for n, d in enumerate(("南山区", "大鹏新区"))}
+    ids = {}
+    for district, lift in lifts.items():
+        created = client.post("/v1/alarms", json={
+            "lift": lift, "source": "96333", "source_ref": f"open-{district}",
+            "dispatch": "external", "received_at": (now - timedelta(minutes=46)).isoformat()})
+        ids[district] = created.json()["ticket_id"]
+        last = client.post(f"/v1/tickets/{ids[district]}/notify", json={
+            "at": (now - timedelta(minutes=45)).isoformat()}).json()["notification_id"]
+    client.get("/v1/dynamics", params={"after": last})
+    page = console_get(client, "/console/board", {})
+    for district, ticket_id in ids.items():
+        row = page.text.split(f'data-ticket="{ticket_id}"', 1)[1].split("</tr>", 1)[0]
+        assert f'data-limit-minutes="{limit_of(district)}"' in row
+    live = client.get("/v1/overtime/open").json()["items"]
+    assert {i["ticket_id"]: i["limit_minutes"] for i in live} == {ids["南山区"]: DEFAULT}
