@@ -37,9 +37,11 @@ class Dispatcher:
                  stations_covering: Callable[[str], list[str]], accept_timeout: float,
                  overtime_minutes: int, personal_data: PersonalData | None = None,
                  arrival_limits: ArrivalLimits | None = None,
-                 links: Callable[[str, str, str], str] | None = None):
+                 links: Callable[[str, str, str, str], str | None] | None = None):
         self.tickets, self.registry, self.deadlines, self.sms = tickets, registry, deadlines, sms
-        self.links = links  # (ticket, station, worker) -> the worker's rescuer link (issue 17)
+        # (ticket, station, worker, SMS key) -> the worker's new rescuer link (issue 17), or
+        # None when that message already carried one.
+        self.links = links
         self.personal_data = personal_data or NoPersonalData()
         self.stations_covering = stations_covering
         self.accept_timeout = accept_timeout
@@ -103,10 +105,11 @@ class Dispatcher:
         for worker_id, person in workers.items():
             if (recipient := self._recipient(person)) is None:
                 continue
-            url = self.links(row["ticket_id"], target.station_id, worker_id)
-            self.sms.send(f"{row['ticket_id']}:link:{row['version']}:{worker_id}",
-                          row["ticket_id"], (recipient,),
-                          messages.rescuer_link(row["ticket_no"], url))
+            key = f"{row['ticket_id']}:link:{row['version']}:{worker_id}"
+            url = self.links(row["ticket_id"], target.station_id, worker_id, key)
+            if url is not None:
+                self.sms.send(key, row["ticket_id"], (recipient,),
+                              messages.rescuer_link(row["ticket_no"], url))
 
     def _escalate(self, row: dict[str, Any]) -> int:
         return self._escalate_because(row, messages.nobody_accepted(self.accept_timeout,

@@ -1,5 +1,6 @@
 """The words of every SMS the dispatcher sends (one place to read and change them)."""
 
+import re
 from typing import Any
 
 
@@ -32,3 +33,11 @@ def nobody_reached(level: int) -> str:
 def rescuer_link(ticket_no: str, url: str) -> str:
     """A worker's own link to act on the ticket from the phone (issue 17): never forward it."""
     return f"【接单链接】{ticket_no} 您的专属链接（勿转发）：{url} 可接单、扫码到场、登记解救"
+
+
+LINK_IN_TEXT = re.compile(r"(/r/[A-Za-z0-9_-]{6})[A-Za-z0-9_-]+")
+
+
+def without_links(text: str) -> str:
+    """The text as people other than its addressee may read it: rescuer links cut short."""
+    return LINK_IN_TEXT.sub(r"\1…", text)

@@ -36,14 +36,17 @@ class RescuerLinks:
         self.pool, self.base_url = pool, base_url.rstrip("/")
         self.lifetime, self.max_misses, self.window = timedelta(hours=hours), max_misses, window
 
-    def issue(self, ticket_id: str, station_id: str, worker_id: str) -> str:
-        """A new link for the worker on the ticket: the URL to text them."""
+    def issue(self, ticket_id: str, station_id: str, worker_id: str, sms_key: str) -> str | None:
+        """A new link for the worker on the ticket: the URL to text them; None when the message
+        `sms_key` already got one (a retried notification is not texted twice)."""
         link = secrets.token_urlsafe(LINK_BYTES)
         with self.pool.connection() as conn:
-            conn.execute("INSERT INTO rescuer_links (link_hash, ticket_id, station_id, worker_id, "
-                         "expires_at) VALUES (%s, %s, %s, %s, now() + %s)",
-                         (digest(link), ticket_id, station_id, worker_id, self.lifetime))
-        return f"{self.base_url}/r/{link}"
+            made = conn.execute(
+                "INSERT INTO rescuer_links (link_hash, ticket_id, station_id, worker_id, sms_key, "
+                "expires_at) VALUES (%s, %s, %s, %s, %s, now() + %s) "
+                "ON CONFLICT (sms_key) DO NOTHING", (digest(link), ticket_id, station_id,
+                                                     worker_id, sms_key, self.lifetime)).rowcount
+        return f"{self.base_url}/r/{link}" if made else None
 
     def find(self, link: str) -> RescuerLink | None:
         """The live link, or None (unknown or expired: the caller answers the same 404)."""

@@ -18,6 +18,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
 from adapters.sms.receipts import SmsReceipts
+from dispatch.messages import without_links
 from dispatch.policy import Recipient
 from domain.values import mask_mobile
 
@@ -70,6 +71,7 @@ class SmsOutbox:
         for row in rows:
             row["recipients"] = [self._delivery(row, r, latest.get((row["key"], r["mobile"])))
                                  for r in row["recipients"]]
+            row["text"] = without_links(row["text"])  # a rescuer link is its addressee's alone
         return rows
 
     @staticmethod

@@ -28,10 +28,13 @@ def alarm(client, code: str, ref: str) -> str:
 
 
 def texted_links(services, ticket_id: str, count: int) -> dict[str, dict]:
-    """Outbox key → {link, text, recipients} of the workers' link messages, once all are sent."""
+    """Outbox key → {link, text, recipients} of the workers' link messages, once all are sent
+    (read from the table: everything else shows the links cut short)."""
     def sent():
-        rows = [r for r in services.sms.for_ticket(ticket_id) if ":link:" in r["key"]]
+        with services.pool.connection() as conn:
+            rows = conn.execute("SELECT key, text, recipients FROM sms_outbox WHERE ticket_id = %s "
+                                "AND key LIKE '%%:link:%%'", (ticket_id,)).fetchall()
         return rows if len(rows) >= count else None
     rows = wait_for(sent, seconds=30, every=0.1)
-    return {r["key"]: {"link": LINK.search(r["text"]).group(1), "text": r["text"],
-                       "recipients": r["recipients"]} for r in rows}
+    return {key: {"link": LINK.search(text).group(1), "text": text, "recipients": people}
+            for key, text, people in rows}

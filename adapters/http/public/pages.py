@@ -14,6 +14,7 @@ from adapters.http.public.deps import (
     since_a_year,
     well_formed,
 )
+from adapters.http.rescuer.scan import arrival_from_scan
 from dispatch.errors import NotFound
 
 router = APIRouter(prefix="/p", include_in_schema=False, dependencies=[RateLimited])
@@ -38,6 +39,8 @@ def _not_found(request: Request) -> Response:
 def lift_page(code: str, request: Request, standing: StandingDep, registry: RegistryDep,
               settings: SettingsDep) -> Response:
     """The page a lift's QR label opens: its unit, duty line, 96333, entrapments, on-time."""
+    if (scan := arrival_from_scan(request, code)) is not None:  # a rescuer on site (issue 17)
+        return scan
     lift = _lift(code, standing)
     if lift is None:
         return _not_found(request)

@@ -11,7 +11,11 @@ from adapters.http.rescuer.access import Rescuer
 from adapters.http.rescuer.page import lift_location
 from adapters.http.schemas import AtBody, FaultReportBody
 from dispatch.commands import (
-    ArriveOnSite, AssignResponder, FileFaultReport, ReleasePassengers, TicketCommand,
+    ArriveOnSite,
+    AssignResponder,
+    FileFaultReport,
+    ReleasePassengers,
+    TicketCommand,
 )
 from dispatch.personal_data import full_number
 from domain.arrival import Proof, gps_arrival

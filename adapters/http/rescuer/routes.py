@@ -15,7 +15,14 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from adapters.http.rescuer.access import (
-    COOKIE, LinkGone, Rescuer, TooManyMisses, gone, rescuer_of, services_of, too_many,
+    COOKIE,
+    LinkGone,
+    Rescuer,
+    TooManyMisses,
+    gone,
+    rescuer_of,
+    services_of,
+    too_many,
 )
 from adapters.http.rescuer.actions import ACTIONS, command_for
 from adapters.http.rescuer.page import page_model
@@ -38,8 +45,9 @@ async def _rescuer(request: Request, link: str) -> Rescuer | Response:
 
 @router.get("/scan/{code}")
 async def scan(request: Request, code: str) -> Response:
-    """The QR label's URL (until the public lift page calls arrival_from_scan itself)."""
-    return await arrival_from_scan(request, code) or gone()
+    """A QR label printed with this URL (the public lift page /p/lifts/{code} calls the same
+    hook first, so labels pointing there work too)."""
+    return await run_in_threadpool(arrival_from_scan, request, code) or gone()
 
 
 @router.get("/{link}")

@@ -5,6 +5,9 @@ CREATE TABLE IF NOT EXISTS rescuer_links (
     ticket_id   text NOT NULL,
     station_id  text NOT NULL,
     worker_id   text NOT NULL,
+    -- The SMS outbox key that carries it: one link per message, however often the
+    -- dispatcher retries a notification.
+    sms_key     text NOT NULL UNIQUE,
     expires_at  timestamptz NOT NULL,
     created_at  timestamptz NOT NULL DEFAULT now(),
     -- The lift's QR label was opened on the phone holding this link (arrival by qr_scan).
