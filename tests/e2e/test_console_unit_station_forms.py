@@ -32,9 +32,9 @@ def test_rescue_info_form_own_unit_other_unit_and_auditor(client, count_events):
     assert "校验位" in bad.text and 'value="12345"' in bad.text  # what was typed stays
     assert count_events("registry_events") == before
     saved = browser.post(f"/console/registry/units/{mine}/rescue-info", follow_redirects=False,
-                         data={"code": CODE, "address": "科技园 1 号", "duty_phone": "0755-88888888",
-                               "lead_name": "新经理", "lead_mobile": "13800138555",
-                               "csrf_token": csrf})
+                         data={"code": CODE, "address": "科技园 1 号",
+                               "duty_phone": "0755-88888888", "lead_name": "新经理",
+                               "lead_mobile": "13800138555", "csrf_token": csrf})
     assert saved.status_code == 303
     again = browser.get(f"/console/registry/units/{mine}/edit").text
     for value in (CODE, "科技园 1 号", "0755-88888888", "新经理", "13800138555"):
@@ -140,3 +140,26 @@ def test_pages_show_phones_to_callers_masked_to_auditors(client, views):
         assert 'href="tel:' not in text and "13700137999" not in text
         assert LEAD["mobile"] not in text and "0755-88888888" not in text
     assert "137****7999" in auditor.get("/console/registry/stations").text
+
+
+def test_worker_forms_refuse_other_units_and_auditors(client, count_events, views):
+    mine, other = make_unit(client, "丙单位"), make_unit(client, "丁单位")
+    ours = make_station(client, mine, "丙站", workers=2)
+    theirs = make_station(client, other, "丁站")
+    registry = client.app.state.services.registry
+    their_worker = next(iter(registry.station(theirs).workers))
+    browser, csrf = console_as(client.app, "unit", mine)
+    before = count_events("registry_events")
+    worker = {"name": "外人", "mobile": "13700137555", "csrf_token": csrf}
+    assert browser.post(f"/console/registry/stations/{theirs}/workers",
+                        data=worker).status_code == 404
+    assert browser.post(f"/console/registry/stations/{theirs}/workers/{their_worker}/remove",
+                        data={"csrf_token": csrf}).status_code == 404
+    auditor, audit_csrf = console_as(client.app, "auditor")
+    assert auditor.post(f"/console/registry/stations/{ours}/workers",
+                        data={**worker, "csrf_token": audit_csrf}).status_code == 403
+    assert count_events("registry_events") == before
+    assert browser.post(f"/console/registry/stations/{ours}/workers", data=worker,
+                        follow_redirects=False).status_code == 303
+    assert "外人" in [w["name"] for w in registry.station(ours).workers.values()]
+    assert "外人" not in [w["name"] for w in registry.station(theirs).workers.values()]

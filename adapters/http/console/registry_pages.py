@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from adapters.http.auth import EDITORS, unit_scope
+from adapters.http.console.registry_forms import READ_ONLY
 from adapters.http.console.rendering import render
 from adapters.http.console.session import ConsolePrincipal
 from adapters.http.console.station_phones import unit_phones, worker_phones
@@ -40,16 +41,22 @@ def _page(request: Request, principal, template: str, error: str | None,  # noqa
                   can_edit=principal.role in EDITORS, **lists)
 
 
+def _status(response: HTMLResponse, status: int) -> HTMLResponse:
+    response.status_code = status
+    return response
+
+
 def _edit(principal, wait: Callable[[int], bool], back: str,  # noqa: ANN001
           change: Callable[[], int | None],
           page: Callable[[str | None, str | None], HTMLResponse]) -> HTMLResponse:
-    """Run one registry change; on success redirect back (PRG), otherwise re-render with why."""
+    """Run one registry change; on success redirect back (PRG), otherwise re-render with why
+    (403 read-only role, 404 missing or another unit's, 200 refused by a rule)."""
     if principal.role not in EDITORS:
-        return page("无权修改登记信息 (read-only role)", None)
+        return _status(page(READ_ONLY, None), 403)
     try:
         nid = change()
     except NotFound as exc:
-        return page(f"未找到 (not found): {exc}", None)
+        return _status(page(f"未找到 (not found): {exc}", None), 404)
     except (DomainError, ValidationError, ValueError) as exc:
         return page(_message(exc), None)
     if nid:  # show the change on the next page: let the registry view catch up (≤ 2 s)
