@@ -40,5 +40,6 @@ def duty_phone(value: str, field: str = "duty_phone") -> str:
         raise InvalidValue(
             "duty_phone must be a mobile (11 digits), a landline with area code "
             "(e.g. 0755-88888888) or a 400/800 number",
-            zh="值班电话应为手机号、带区号的固定电话（如 0755-88888888）或 400/800 电话", field=field)
+            zh="值班电话应为手机号、带区号的固定电话（如 0755-88888888）或 400/800 电话",
+            field=field)
     return phone
