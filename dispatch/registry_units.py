@@ -42,10 +42,14 @@ class UnitCommands:
         return station, self._save(station)
 
     @retried
-    def update_station(self, station_id: str, changes: dict[str, Any], ctx: Context):
+    def update_station(self, station_id: str, changes: dict[str, Any], ctx: Context,
+                       workers: list[dict[str, Any]] | None = None):
+        """Change the station (and add `workers`, all in the same save)."""
         station = self._expect(self.station(station_id), ctx, "rescue station")
         self._check_districts(changes)
         station.update(changes=self.contacts.seal_in(changes, "lead", station.lead), **ctx.who)
+        for worker in workers or []:
+            self._add_worker(station, worker, ctx)
         return station, self._save(station)
 
     @retried

@@ -93,7 +93,10 @@ def test_station_forms_create_edit_and_refuse(client, count_events, views):
     too_many = browser.post(f"/console/registry/stations/{created.id}", data={
         **edit, "districts": ["福田区", "罗湖区", "南山区", "宝安区"]})
     assert 'data-error-for="districts"' in too_many.text
-    assert registry.station(str(created.id)).name == "甲一站"
+    bad_worker = browser.post(f"/console/registry/stations/{created.id}", data={
+        **edit, "worker_mobile": ["1370013700"]})
+    assert 'data-error-for="workers.0.mobile"' in bad_worker.text
+    assert registry.station(str(created.id)).name == "甲一站"  # nothing half-saved
     done = browser.post(f"/console/registry/stations/{created.id}", data=edit,
                         follow_redirects=False)
     assert done.status_code == 303

@@ -131,10 +131,9 @@ async def update_station(request: Request, station_id: str, principal: ConsolePr
         owned_station(registry, principal, station_id)
         body, *workers = checked([("", lambda: StationPatch(**station_fields(posted))),
                                   *new_workers(lists)])
-        ctx = context_of(principal)
-        nid = registry.update_station(station_id, body.model_dump(exclude_unset=True), ctx)[1]
-        for worker in workers:
-            nid = registry.add_worker(station_id, worker.model_dump(), ctx)[2]
+        nid = registry.update_station(station_id, body.model_dump(exclude_unset=True),
+                                      context_of(principal),
+                                      workers=[w.model_dump() for w in workers])[1]
         saved.append(True)
         return nid
 
