@@ -59,8 +59,13 @@ def year_of_tickets(client) -> dict:
     ticket(client, one, 30, station_a, 45, ("3", "301"))
     ticket(client, one, 2, station_a, 20)
     ticket(client, three, 10, station_b, 41)
-    wait_for(lambda: client.get("/v1/stats/lifts", params={"from": at(500)}).json()["items"])
-    wait_for(lambda: len(client.get("/v1/tickets", params={"from": at(500)}).json()
-                         ["items"]) == 5)
+    # Every node projected, not just every ticket: all released, both fault reports in.
+    wait_for(lambda: [i["status"] for i in client.get(
+        "/v1/tickets", params={"from": at(500)}).json()["items"]] == ["released"] * 5)
+    wait_for(lambda: {i["key"] for i in client.get("/v1/stats/tickets", params={
+        "from": at(500), "group_by": "cause"}).json()["items"]} >= {"3/301", "3/302"})
+    # The registry view runs apart from the tickets view: wait for its lifts and units too.
+    wait_for(lambda: len(client.get("/v1/lifts").json()["items"]) == 3)
+    wait_for(lambda: len(client.get("/v1/units").json()["items"]) == 2)
     return reg
 

@@ -5,6 +5,7 @@ import httpx
 from tests.e2e.browser.conftest import screenshot
 from tests.e2e.public_setup import DUTY, registry
 from tests.e2e.registry_helpers import code
+from tests.live import wait_for
 
 PHONE = {"width": 390, "height": 844}
 
@@ -14,6 +15,8 @@ def test_lift_page_and_standing_on_a_phone_without_login(browser, live_server, i
     admin = httpx.Client(base_url=base, headers={
         "Authorization": f"Bearer {issue_token('admin')}"})
     registry(admin)
+    wait_for(lambda: len(admin.get("/v1/lifts").json()["items"]) == 3)  # the registry view
+    wait_for(lambda: len(admin.get("/v1/units").json()["items"]) == 2)
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
                                   has_touch=True, locale="zh-CN")
     page = context.new_page()
