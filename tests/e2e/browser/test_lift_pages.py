@@ -3,11 +3,17 @@ without the tick, saved with it), out of service and back, a safety manager ente
 assigned by using unit, bulk site type (a mixed selection refused), as a unit user and as an
 admin; an auditor reads (masked mobile) but cannot change."""
 
+from datetime import date, timedelta
+
 from tests.e2e.browser.conftest import screenshot
 from tests.e2e.browser.test_console import api
 from tests.e2e.registry_helpers import code, make_lift, make_unit
 
 LIFTS = "/console/registry/lifts"
+
+
+def days_ago(n: int) -> str:
+    return (date.today() - timedelta(days=n)).isoformat()
 
 
 def _edit_address(page, base, n):
@@ -24,14 +30,14 @@ def _edit_address(page, base, n):
 
 def _out_and_back(page, base, n):
     page.goto(f"{base}{LIFTS}/{code(n)}")
-    page.fill("input[name=since]", "2026-11-01")
+    page.fill("input[name=since]", days_ago(20))
     page.click("[data-testid=take-out]")
     page.wait_for_selector("[data-testid=bring-back]")
     assert "停用" in page.inner_text("[data-testid=service-state]")
-    page.fill("input[name=since]", "2026-10-01")  # before it went out: refused by the field
+    page.fill("input[name=since]", days_ago(50))  # before it went out: refused
     page.click("[data-testid=bring-back]")
     page.wait_for_selector("[data-field=since]")
-    page.fill("input[name=since]", "2026-11-02")
+    page.fill("input[name=since]", days_ago(19))
     page.click("[data-testid=bring-back]")
     page.wait_for_selector("[data-testid=take-out]")
 
@@ -45,7 +51,7 @@ def _other_units_lift_refused(page, base, admin_api):
             (f"{LIFTS}/{theirs}", {"address": "偷改", "address_confirmed": "on",
                                    "using_unit_code": "U-9", "using_unit_name": "x",
                                    "district": "南山区"}),
-            (f"{LIFTS}/{theirs}/service", {"op": "out", "since": "2026-11-03"}),
+            (f"{LIFTS}/{theirs}/service", {"op": "out", "since": days_ago(1)}),
             (f"{LIFTS}/site-type", {"codes": theirs, "site_type": "医院"}),
             (f"{LIFTS}/assign-manager", {"codes": theirs, "manager_id": manager})]:
         answer = page.request.post(f"{base}{path}", form={"csrf_token": token, **form})
@@ -131,6 +137,6 @@ def test_unit_user_and_admin_keep_lifts_auditor_reads(login, live_server, issue_
     token = auditor.locator("input[name=csrf_token]").first.get_attribute("value")
     refused = auditor.request.post(f"{base}{LIFTS}/{code(701)}/service",
                                    form={"csrf_token": token, "op": "out",
-                                         "since": "2026-11-03"})
+                                         "since": days_ago(1)})
     assert "无权修改" in refused.text()
     assert admin_api.get(f"/v1/lifts/{code(701)}").json()["in_service"] is True
