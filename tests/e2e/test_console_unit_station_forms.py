@@ -135,6 +135,7 @@ def test_pages_show_phones_to_callers_masked_to_auditors(client, views):
         assert 'href="tel:13700137999"' in stations
         units = browser.get("/console/registry/units").text
         assert f'href="tel:{LEAD["mobile"]}"' in units and 'href="tel:075588888888"' in units
+        assert "待补 统一社会信用代码、地址" in units  # the lead and duty phone are given
     filtered = browser.get("/console/registry/stations", params={"district": "福田区"}).text
     assert "福田站" in filtered and "南山站" not in filtered
     auditor, _ = console_as(client.app, "auditor")

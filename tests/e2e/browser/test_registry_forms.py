@@ -29,6 +29,11 @@ def fill_rescue_info(page, base: str, unit: str) -> None:
     for name, value in (("code", CODE), ("address", "南山区科技园 8 号"),
                         ("duty_phone", "0755-86668888"), ("lead_mobile", "13800138777")):
         assert page.input_value(f"#unit-form input[name={name}]") == value
+    page.goto(f"{base}/console/registry/units")
+    row = f"tr[data-unit='{unit}']"
+    page.wait_for_selector(f"{row} a[href='tel:13800138777']")
+    assert page.locator(f"{row} a[href='tel:075586668888']").count() == 1
+    screenshot(page, f"registry-units-{unit[:8]}")
 
 
 def fix_gap_with_a_station(page, base: str, unit: str, name: str) -> None:
