@@ -34,6 +34,7 @@ class ManagerCommands:
         unit = self.unit(unit_id)
         if ctx.unit_id is not None and str(unit.id) != ctx.unit_id:
             raise NotFound(f"no maintenance unit {unit_id}")
+        self._expect(None, ctx, "safety manager")  # If-Match "0" only: it is new
         manager = SafetyManager.enter(unit_id=str(unit.id), contact=self._sealed_manager(contact),
                                       **ctx.who)
         return manager, self._save(manager)

@@ -87,3 +87,33 @@ def test_safety_manager_register_assign_and_gap(client, views, token_for):
         "unit_id": unit, "using_unit_code": "U-1", "registration_codes": [code(1), code(3)],
         "site_type": "住宅小区"})
     assert mixed.status_code in (409, 422) and "不同的使用单位" in mixed.json()["detail"]
+
+
+def test_filling_a_managers_mobile_closes_the_gap_and_its_lifts_follow(client, views):
+    unit = make_unit(client)
+    make_lift(client, unit, 1, using="U-1")
+    stale = client.post("/v1/safety-managers", headers={"If-Match": '"3"'},
+                        json={"unit_id": unit, "name": "钱无号"})
+    assert stale.status_code == 412, stale.text
+    gap = client.post("/v1/safety-managers", json={"unit_id": unit, "name": "钱无号"}).json()
+    assigned = client.post(f"/v1/safety-managers/{gap['id']}/assign",
+                           json={"registration_codes": [code(1)]})
+    assert assigned.status_code == 200, assigned.text
+    lift = client.get(f"/v1/lifts/{code(1)}").json()
+    assert lift["safety_manager"] == {"name": "钱无号", "mobile": None}
+    assert lift["safety_manager_id"] == gap["id"]
+    client.get("/v1/lifts", params={"after": assigned.json()["notification_id"]})
+    old = client.put(f"/v1/safety-managers/{gap['id']}", headers={"If-Match": '"7"'},
+                     json={"name": "钱有号", "mobile": "13700137001"})
+    assert old.status_code == 412, old.text
+    bad = client.put(f"/v1/safety-managers/{gap['id']}", json={"name": "钱", "mobile": "1"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "mobile"
+    fixed = client.put(f"/v1/safety-managers/{gap['id']}", headers={"If-Match": '"1"'},
+                       json={"name": "钱有号", "mobile": "13700137001"})
+    assert fixed.status_code == 200 and fixed.json()["mobile"] == "13700137001", fixed.text
+    assert fixed.headers["ETag"] == '"2"'
+    lift = client.get(f"/v1/lifts/{code(1)}").json()
+    assert lift["safety_manager"] == {"name": "钱有号", "mobile": "13700137001"}
+    gaps = client.get("/v1/data-gaps", params={"after": fixed.json()["notification_id"],
+                                               "unit_id": unit}).json()
+    assert gaps["safety_managers_without_mobile"] == []

@@ -38,6 +38,7 @@ def search_filters(params: dict[str, str]) -> dict[str, Any]:
     given = {k: v.strip() for k, v in params.items() if k in LiftSearch.model_fields and
              k not in ("bound", "in_service") and v.strip()}
     given["bound"] = {"yes": True, "no": False}.get(params.get("bound", ""))
+    given["in_service"] = {"yes": True, "no": False}.get(params.get("in_service", ""))
     return LiftSearch.model_validate(given).model_dump()
 
 

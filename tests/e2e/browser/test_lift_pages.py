@@ -34,6 +34,10 @@ def _out_and_back(page, base, n):
     page.click("[data-testid=take-out]")
     page.wait_for_selector("[data-testid=bring-back]")
     assert "停用" in page.inner_text("[data-testid=service-state]")
+    page.goto(f"{base}{LIFTS}?in_service=no")
+    assert page.locator("[data-testid=lifts] tbody tr[data-lift]").evaluate_all(
+        "rows => rows.map(r => r.dataset.lift)") == [code(n)]
+    page.goto(f"{base}{LIFTS}/{code(n)}")
     page.fill("input[name=since]", days_ago(50))  # before it went out: refused
     page.click("[data-testid=bring-back]")
     page.wait_for_selector("[data-field=since]")
