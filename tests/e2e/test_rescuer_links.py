@@ -2,12 +2,14 @@
 ticket only, through TicketApp, once per Idempotency-Key; misses look alike and are limited."""
 
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 import psycopg
 import pytest
 from structlog.testing import capture_logs
 
 from adapters.postgres.tokens import digest
+from domain.ticket import Ticket
 from tests.e2e.rescuer_helpers import alarm, bound_lift, texted_links
 from tests.live import dispatcher_running
 
@@ -90,19 +92,28 @@ def test_sms_links_accept_scan_release_fault_once_each(client, database_url):
     assert "您 (you)" in client.get(f"/r/{first}").text
 
 
-def test_misses_look_alike_then_429_and_a_closed_ticket_ends_its_links(client):
+def test_far_position_is_reported_misses_look_alike_then_429_closed_ticket_ends_links(client):
     services = client.app.state.services
-    _, code = bound_lift(client, workers=1)
+    _, code = bound_lift(client, workers=1, location={"lat": 22.54, "lng": 113.93})
     with dispatcher_running(services):
         ticket_id = alarm(client, code, "r-2")
         link = next(iter(texted_links(services, ticket_id, 1).values()))["link"]
     assert client.get(f"/r/{link}").status_code == 200
+    assert client.post(f"/r/{link}/accept", json={}).status_code == 200
+    bad = client.post(f"/r/{link}/arrive", json={"position": {"lat": "north"}})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "position"
+    far = {"lat": 22.55, "lng": 113.93, "accuracy": 10}  # about 1.1 km from the lift
+    assert client.post(f"/r/{link}/arrive", json={"position": far}).status_code == 200
+    (arrived,) = [e for e in services.tickets.history(UUID(ticket_id))
+                  if isinstance(e, Ticket.ArrivedOnSite)]
+    assert arrived.proof == "reported" and 1000 < arrived.proof_detail["distance_m"] < 1200
     # A wrong link and an expired one (its ticket cancelled) answer the same page.
     wrong = client.get("/r/" + "x" * 32)
     cancel = client.post(f"/v1/tickets/{ticket_id}/cancel", json={"reason": "false_alarm"})
     assert cancel.status_code == 200, cancel.text
+    stored = len(events(client, ticket_id))
     expired = client.get(f"/r/{link}")
     assert wrong.status_code == expired.status_code == 404 and wrong.text == expired.text
     assert client.post(f"/r/{link}/accept", json={}).status_code == 404
     assert client.get("/r/" + "y" * 32).status_code == 429  # the address missed 3 times
-    assert events(client, ticket_id, "ResponderAssigned") == []
+    assert len(events(client, ticket_id)) == stored  # the refused taps stored nothing

@@ -9,7 +9,6 @@ from uuid import UUID
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
 
 from adapters.bootstrap import Services
 from adapters.postgres.rescuer_links import RescuerLink, RescuerLinks, links_store
@@ -42,6 +41,8 @@ class Rescuer:
 
 
 def services_of(request: Request) -> Services:
+    """For the scan hook only, whose contract is (request, code): the public page calls it
+    without our dependencies (routes here take ServicesDep)."""
     return request.app.state.services
 
 
@@ -60,14 +61,16 @@ def open_ticket(ticket: Ticket) -> bool:
     return Node.CLOSED not in ticket.times and ticket.cancelled is None
 
 
-def resolve(services: Services, links: RescuerLinks, client: str, link: str) -> Rescuer:
-    """The rescuer behind `link`, or LinkGone (counted) / TooManyMisses."""
+def resolve(services: Services, links: RescuerLinks, client: str, link: str,
+            counted: bool = True) -> Rescuer:
+    """The rescuer behind `link`, or LinkGone (`counted` against the address) / TooManyMisses."""
     if links.throttled(client):
         raise TooManyMisses()
     found = links.find(link) if 20 <= len(link) <= 64 else None
     rescuer = _rescuer(services, found) if found else None
     if rescuer is None:
-        links.missed(client)
+        if counted:
+            links.missed(client)
         raise LinkGone()
     return rescuer
 
@@ -81,12 +84,6 @@ def _rescuer(services: Services, link: RescuerLink) -> Rescuer | None:
     if worker is None or not open_ticket(ticket):
         return None
     return Rescuer(link, ticket, worker)
-
-
-async def rescuer_of(request: Request, link: str) -> Rescuer:
-    """The request's rescuer (in the thread pool: it reads the stores)."""
-    return await run_in_threadpool(resolve, services_of(request), links_of(request),
-                                   client_of(request), link)
 
 
 GONE_HTML = ("<!doctype html><html lang=zh-CN><meta charset=utf-8><meta name=viewport "

@@ -14,28 +14,32 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from adapters.bootstrap import Services
+from adapters.http.deps import ServicesDep
 from adapters.http.rescuer.access import (
     COOKIE,
     LinkGone,
     Rescuer,
     TooManyMisses,
+    client_of,
     gone,
-    rescuer_of,
-    services_of,
+    resolve,
     too_many,
 )
 from adapters.http.rescuer.actions import ACTIONS, command_for
 from adapters.http.rescuer.page import page_model
 from adapters.http.rescuer.scan import arrival_from_scan
+from adapters.postgres.rescuer_links import links_store
 from dispatch.commands import Context
 
 log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/r", include_in_schema=False)
 
 
-async def _rescuer(request: Request, link: str) -> Rescuer | Response:
+async def _rescuer(services: Services, request: Request, link: str) -> Rescuer | Response:
     try:
-        return await rescuer_of(request, link)
+        return await run_in_threadpool(resolve, services, links_store(services.pool,
+                                       services.settings), client_of(request), link)
     except TooManyMisses:
         log.warning("rescuer_link_throttled")
         return too_many()
@@ -51,11 +55,10 @@ async def scan(request: Request, code: str) -> Response:
 
 
 @router.get("/{link}")
-async def rescuer_page(request: Request, link: str) -> Response:
-    found = await _rescuer(request, link)
+async def rescuer_page(request: Request, link: str, services: ServicesDep) -> Response:
+    found = await _rescuer(services, request, link)
     if isinstance(found, Response):
         return found
-    services = services_of(request)
     model = await run_in_threadpool(page_model, services, found, link)
     page = request.app.state.templates.TemplateResponse(request, "rescuer.html", model)
     secure = services.settings.public_base_url.startswith("https://")
@@ -67,8 +70,8 @@ async def rescuer_page(request: Request, link: str) -> Response:
 
 
 @router.post("/{link}/{action}")
-async def tap(request: Request, link: str, action: str) -> Response:
-    found = await _rescuer(request, link)
+async def tap(request: Request, link: str, action: str, services: ServicesDep) -> Response:
+    found = await _rescuer(services, request, link)
     if isinstance(found, Response):
         return found
     if action not in ACTIONS:
@@ -78,18 +81,18 @@ async def tap(request: Request, link: str, action: str) -> Response:
     data = dict(data) if isinstance(data, dict) or not as_json else {}
     key = request.headers.get("idempotency-key")
     if key is None or len(key) > 200:
-        answer = await run_in_threadpool(_record, request, found, action, data)
+        answer = await run_in_threadpool(_record, request, services, found, action, data)
     else:
-        answer = await _once(request, found, action, data, key)
+        answer = await _once(request, services, found, action, data, key)
     if as_json:
         return answer
     return RedirectResponse(f"/r/{link}", status_code=303)
 
 
-async def _once(request: Request, rescuer: Rescuer, action: str, data: dict[str, Any],
-                key: str) -> Response:
+async def _once(request: Request, services: Services, rescuer: Rescuer, action: str,
+                data: dict[str, Any], key: str) -> Response:
     """The API's idempotency store, scoped to this link: a resent tap gets the first answer."""
-    store = services_of(request).idempotency
+    store = services.idempotency
     scope = f"rescuer:{rescuer.link.link_hash}"
     body = json.dumps({"action": action, **data}, sort_keys=True, default=str).encode()
     claim = await run_in_threadpool(store.claim, scope, key, hashlib.sha256(body).hexdigest())
@@ -100,7 +103,7 @@ async def _once(request: Request, rescuer: Rescuer, action: str, data: dict[str,
         return Response(claim.body, status_code=claim.status or 200,
                         media_type="application/json", headers={"Idempotent-Replayed": "true"})
     try:
-        answer = await run_in_threadpool(_record, request, rescuer, action, data)
+        answer = await run_in_threadpool(_record, request, services, rescuer, action, data)
     except Exception:
         await run_in_threadpool(store.release, scope, key)
         raise
@@ -111,9 +114,9 @@ async def _once(request: Request, rescuer: Rescuer, action: str, data: dict[str,
     return answer
 
 
-def _record(request: Request, rescuer: Rescuer, action: str, data: dict[str, Any]) -> Response:
+def _record(request: Request, services: Services, rescuer: Rescuer, action: str,
+            data: dict[str, Any]) -> Response:
     """Run the tap's command through TicketApp; refusals answer as the API's problems do."""
-    services = services_of(request)
     correlation_id = structlog.contextvars.get_contextvars().get("correlation_id", "")
     try:
         cmd = command_for(services, rescuer, action, data)

@@ -28,7 +28,8 @@ def arrival_from_scan(request: Request, code: str) -> Response | None:
         return None
     links = links_of(request)
     try:
-        rescuer = resolve(services_of(request), links, client_of(request), link)
+        # An old cookie is no guess: not counted as a miss.
+        rescuer = resolve(services_of(request), links, client_of(request), link, counted=False)
     except (LinkGone, TooManyMisses):
         return None
     if (rescuer.ticket.lift or {}).get("registration_code") != code:
