@@ -2,13 +2,14 @@
 scanning the lift's QR label → release → fault report; and taps made offline are kept on the
 phone, sent when the network returns, and stored once with the tap times."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
 
 from tests.e2e.browser.conftest import screenshot
 from tests.e2e.rescuer_helpers import alarm, bound_lift, texted_links
+from tests.live import wait_for
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
          "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
@@ -123,3 +124,15 @@ def test_offline_taps_are_kept_and_sent_once_with_their_tap_times(browser, live_
     assert again.status_code == 200 and again.headers.get("idempotent-replayed") == "true"
     assert len(recorded(admin, ticket_id)["ResponderAssigned"]) == 1
     context.close()
+    # Made late (times corrected 40 minutes back): the overtime list shows how it was proven.
+    received = datetime.fromisoformat(events["AlarmReceived"][0]["occurred_at"])
+    for node, minutes in (("received", 45), ("notified", 44)):
+        assert admin.post(f"/v1/tickets/{ticket_id}/corrections", json={
+            "node": node, "new": (received - timedelta(minutes=minutes)).isoformat(),
+            "reason": "test"}).status_code == 200
+
+    def listed():
+        items = admin.get("/v1/overtime").json()["items"]
+        return [i for i in items if i["ticket_id"] == ticket_id]
+
+    assert wait_for(listed, seconds=30)[0]["arrival_proof"] == "gps"
