@@ -65,6 +65,47 @@ def _other_units_lift_refused(page, base, admin_api):
         == ("海德三道 88 号", True, None, None)
 
 
+def _bulk_site_type(page, base, same, other):
+    """A selection mixing using units is refused with the reason and saves nothing; lifts of
+    one using unit are set."""
+    page.goto(f"{base}{LIFTS}")
+    for n in (same[0], other):
+        page.check(f"input[name=codes][value='{code(n)}']")
+    page.select_option("select[name=site_type]", "住宅小区")
+    page.click("[data-testid=bulk-site-type]")
+    page.wait_for_selector("p.error")
+    assert "不同的使用单位" in page.inner_text("p.error")
+    assert page.inner_text(f"tr[data-lift='{code(same[0])}'] .site-type").startswith("未填")
+    for n in same:
+        page.check(f"input[name=codes][value='{code(n)}']")
+    page.select_option("select[name=site_type]", "住宅小区")
+    page.click("[data-testid=bulk-site-type]")
+    page.wait_for_selector("p.notice")
+    for n in same:
+        assert page.inner_text(f"tr[data-lift='{code(n)}'] .site-type").startswith("住宅小区")
+    assert page.inner_text(f"tr[data-lift='{code(other)}'] .site-type").startswith("未填")
+
+
+def _enter_and_assign(page, base, name, mobile, using_unit, count, unit_label=None):
+    """The register: a bad mobile is refused beside the field; then entered and assigned to
+    every lift of a using unit named in full."""
+    page.goto(f"{base}/console/registry/safety-managers")
+    form, assign = "[data-testid=manager-form]", f"tr[data-manager='{name}'] form[data-testid]"
+    steps = [({f"{form} input[name=name]": name, f"{form} input[name=mobile]": "12345"},
+              "[data-testid=enter-manager]", "[data-field=mobile]"),
+             ({f"{form} input[name=mobile]": mobile}, "[data-testid=enter-manager]",
+              f"tr[data-manager='{name}']"),
+             ({f"{assign} input[name=using_unit]": using_unit}, f"{assign} button", "p.notice")]
+    for fields, button, shown in steps:
+        if unit_label and button.endswith("enter-manager]"):
+            page.select_option(f"{form} select[name=unit_id]", label=unit_label)
+        for selector, value in fields.items():
+            page.fill(selector, value)
+        page.click(button)
+        page.wait_for_selector(shown)
+    assert page.inner_text(f"tr[data-manager='{name}'] .lift-count") == str(count)
+
+
 def test_unit_user_and_admin_keep_lifts_auditor_reads(login, live_server, issue_token):
     base, _ = live_server
     admin_api = api(base, issue_token("admin"))
@@ -73,7 +114,8 @@ def test_unit_user_and_admin_keep_lifts_auditor_reads(login, live_server, issue_
     for n in (1, 2):
         make_lift(admin_api, unit, 700 + n, using="U-1")
     make_lift(admin_api, unit, 703, using="U-2")
-    make_lift(admin_api, other, 704, using="U-9")
+    for n, using in ((704, "U-9"), (705, "U-9"), (706, "U-8")):
+        make_lift(admin_api, other, n, using=using)
 
     page = login(issue_token("unit", unit))
     page.goto(f"{base}{LIFTS}?using_unit=物业U-1")
@@ -87,37 +129,8 @@ def test_unit_user_and_admin_keep_lifts_auditor_reads(login, live_server, issue_
     page.goto(f"{base}{LIFTS}/{code(704)}")
     assert "未找到" in page.content()
 
-    # Bulk site type: a mixed selection is refused with the reason; one using unit is set.
-    page.goto(f"{base}{LIFTS}")
-    for n in (701, 703):
-        page.check(f"input[name=codes][value='{code(n)}']")
-    page.select_option("select[name=site_type]", "住宅小区")
-    page.click("[data-testid=bulk-site-type]")
-    page.wait_for_selector("p.error")
-    assert "不同的使用单位" in page.inner_text("p.error")
-    assert page.inner_text(f"tr[data-lift='{code(701)}'] .site-type").startswith("未填")
-    for n in (701, 702):
-        page.check(f"input[name=codes][value='{code(n)}']")
-    page.select_option("select[name=site_type]", "住宅小区")
-    page.click("[data-testid=bulk-site-type]")
-    page.wait_for_selector("p.notice")
-    assert page.inner_text(f"tr[data-lift='{code(701)}'] .site-type").startswith("住宅小区")
-    assert page.inner_text(f"tr[data-lift='{code(703)}'] .site-type").startswith("未填")
-
-    # The register: a bad mobile is refused next to the field; then entered and assigned.
-    page.goto(f"{base}/console/registry/safety-managers")
-    form, assign = "[data-testid=manager-form]", "tr[data-manager='赵安全'] form[data-testid]"
-    steps = [({f"{form} input[name=name]": "赵安全", f"{form} input[name=mobile]": "12345"},
-              "[data-testid=enter-manager]", "[data-field=mobile]"),
-             ({f"{form} input[name=mobile]": "13700137000"}, "[data-testid=enter-manager]",
-              "tr[data-manager='赵安全']"),
-             ({f"{assign} input[name=using_unit]": "物业U-1"}, f"{assign} button", "p.notice")]
-    for fields, button, shown in steps:
-        for selector, value in fields.items():
-            page.fill(selector, value)
-        page.click(button)
-        page.wait_for_selector(shown)
-    assert page.inner_text("tr[data-manager='赵安全'] .lift-count") == "2"
+    _bulk_site_type(page, base, (701, 702), 703)
+    _enter_and_assign(page, base, "赵安全", "13700137000", "物业U-1", 2)
     page.goto(f"{base}{LIFTS}")
     assert page.get_attribute(f"tr[data-lift='{code(701)}'] [data-testid=manager-tel]",
                               "href") == "tel:13700137000"
@@ -128,6 +141,8 @@ def test_unit_user_and_admin_keep_lifts_auditor_reads(login, live_server, issue_
     admin = login(issue_token("admin"))
     _edit_address(admin, base, 704)
     _out_and_back(admin, base, 704)
+    _bulk_site_type(admin, base, (704, 705), 706)
+    _enter_and_assign(admin, base, "孙安全", "13600136000", "物业U-9", 2, unit_label="别家维保")
 
     auditor = login(issue_token("auditor"))
     auditor.goto(f"{base}{LIFTS}")
