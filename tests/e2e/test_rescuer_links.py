@@ -64,6 +64,7 @@ def test_sms_links_accept_scan_release_fault_once_each(client, database_url):
     assert "data-testid=\"done-accept\"" in other.text and 'data-action="accept"' not in other.text
     refused = client.post(f"/r/{second}/accept", json={})
     assert refused.status_code == 409 and "已由" in refused.json()["detail"]
+    assert client.post(f"/r/{first}/accept", json={}).status_code == 409  # a new tap: once
 
     future = client.post(f"/r/{first}/arrive",
                          json={"at": (now + timedelta(hours=1)).isoformat()})

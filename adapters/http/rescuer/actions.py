@@ -74,7 +74,7 @@ def command_for(services: Services, rescuer: Rescuer, action: str,
     ticket_id, at = rescuer.ticket.id, {"at": data.get("at")}
     if action == "accept":
         taken = rescuer.ticket.responder
-        if taken and taken.get("worker_id") != rescuer.link.worker_id:
+        if taken:  # by another worker, the desk, or this phone before: once
             raise InvalidTransition(f"already accepted by {taken.get('name')}",
                                     zh=f"已由 {taken.get('name')} 接单")
         number, _ = full_number(services.personal_data, rescuer.worker, "mobile")
