@@ -95,6 +95,12 @@ class AlarmIntake:
         record = self.lift_alarms.record(key)
         if record is None:
             record = LiftAlarms(lift_key=key, occurred_at=received_at, **who)
+        elif record.ticket_id == str(ticket_id):
+            # The alarm that opened the lift's latest ticket, again (a retry): answer with the
+            # stored ticket; an insert would only be rolled back (issue 18: wasted ids).
+            known = self._known(ticket_id, record, cmd)
+            if known is not None:
+                return known
         elif record.ticket_id != str(ticket_id):
             known = self._known(ticket_id, record, cmd)
             if known is not None:

@@ -9,12 +9,14 @@ command is refused as stale and nothing fires twice.
 """
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from uuid import UUID
 
 import structlog
 
 from dispatch import messages
+from dispatch.backlog import ActedRows
 from dispatch.commands import Context, Escalate, NotifyStation, TicketCommand
 from dispatch.errors import NotFound, VersionMismatch
 from dispatch.personal_data import full_number
@@ -37,7 +39,8 @@ class Dispatcher:
                  stations_covering: Callable[[str], list[str]], accept_timeout: float,
                  overtime_minutes: int, personal_data: PersonalData | None = None,
                  arrival_limits: ArrivalLimits | None = None,
-                 links: Callable[[str, str, str, str], str | None] | None = None):
+                 links: Callable[[str, str, str, str], str | None] | None = None,
+                 workers: int = 4, batch: int = 20):
         self.tickets, self.registry, self.deadlines, self.sms = tickets, registry, deadlines, sms
         # (ticket, station, worker, SMS key) -> the worker's new rescuer link (issue 17), or
         # None when that message already carried one.
@@ -47,14 +50,26 @@ class Dispatcher:
         self.accept_timeout = accept_timeout
         # The arrival limit per district (overtime_minutes alone: the same everywhere).
         self.arrival_limits = arrival_limits or ArrivalLimits.of(overtime_minutes)
+        # Issue 18: rows acted on in parallel (their saves share group commits), and
+        # remembered so a lagging deadlines view never makes the next round redo them.
+        self.acted, self.batch = ActedRows(), batch
+        self._workers = ThreadPoolExecutor(workers, thread_name_prefix="dispatch")
+
+    def _each(self, act: Callable[[dict[str, Any]], int], rows: list[dict[str, Any]]) -> int:
+        """Act on every row (in parallel); each done row is remembered by its version."""
+        fired = 0
+        for row, count in zip(rows, self._workers.map(act, rows)):
+            self.acted.add(row)
+            fired += count
+        return fired
 
     def run_once(self) -> int:
-        """Fire everything due now; returns how many actions were taken."""
+        """Fire everything due now, oldest first; returns how many actions were taken."""
         fired = 0
-        with self.deadlines.to_notify() as rows:
-            fired += sum(self._notify(row) for row in rows)
-        with self.deadlines.unanswered(self.accept_timeout) as rows:
-            fired += sum(self._escalate(row) for row in rows)
+        with self.deadlines.to_notify(self.acted.keys(), self.batch) as rows:
+            fired += self._each(self._notify, rows)
+        with self.deadlines.unanswered(self.accept_timeout, self.acted.keys(), self.batch) as rows:
+            fired += self._each(self._escalate, rows)
         with self.sms.receipts.unreached() as rows:
             fired += sum(self._escalate_unreached(row) for row in rows)
         with self.deadlines.overdue(self.arrival_limits) as rows:

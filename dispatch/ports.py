@@ -48,8 +48,11 @@ Row = dict[str, Any]
 class DueDeadlines(Protocol):
     """Deadline rows due now, each held (locked) while the dispatcher acts on it."""
 
-    def to_notify(self) -> AbstractContextManager[list[Row]]: ...
-    def unanswered(self, seconds: float) -> AbstractContextManager[list[Row]]: ...
+    # skip: `ticket_id:version` keys already acted on (the view has not caught up with them)
+    def to_notify(self, skip: Sequence[str] = (),
+                  limit: int = 20) -> AbstractContextManager[list[Row]]: ...
+    def unanswered(self, seconds: float, skip: Sequence[str] = (),
+                   limit: int = 20) -> AbstractContextManager[list[Row]]: ...
     def overdue(self, limits: ArrivalLimits) -> AbstractContextManager[list[Row]]:
         """Rescuer not on site past the arrival limit of the lift's district."""
 

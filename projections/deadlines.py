@@ -67,8 +67,13 @@ class DeadlinesProjection(SkippingProjection[DeadlinesViewPort]):
 
     @process_event.register
     def _(self, e: Ticket.TimeCorrected, tracking: Tracking) -> None:
+        fields: dict[str, Any] = {"version": e.originator_version}
         if e.node == "notified":  # same rule as projections.tickets.corrected_maintenance_time
-            self.view.move(str(e.originator_id), {"notified_correction": (e.old, e.new)},
-                           tracking)
-        else:
-            self.view.skip(tracking)
+            fields["notified_correction"] = (e.old, e.new)
+        self.view.move(str(e.originator_id), fields, tracking)
+
+    @process_event.register
+    def _(self, e: Ticket.AlarmLinked, tracking: Tracking) -> None:
+        # The stage stays; the version must follow, or the dispatcher's If-Match on the row
+        # would be refused forever and the ticket never notified nor escalated (issue 18).
+        self.view.move(str(e.originator_id), {"version": e.originator_version}, tracking)

@@ -1,4 +1,5 @@
-"""Is every view following its log? One verdict for /readyz, /metrics and the console banner.
+"""Is every view following its log, and the dispatcher its alarms? One verdict for /readyz,
+/metrics and the console banner.
 
 A view is not ready when its runner failed `view_failures_unready` times in a row (recorded by
 the supervisor), or when it has lagged the log without moving for `view_stall_seconds` (seen by
@@ -88,12 +89,44 @@ def assess_services(services: Any) -> list[ViewState]:
         return assess(conn, settings.view_stall_seconds, settings.view_failures_unready)
 
 
+@dataclass(frozen=True)
+class DispatchBacklog:
+    """Auto-dispatched alarms not notified yet, and how long the oldest has waited."""
+
+    waiting: int
+    oldest_seconds: float
+    threshold: float
+
+    @property
+    def behind(self) -> bool:
+        return self.waiting > 0 and self.oldest_seconds > self.threshold
+
+    def problem(self) -> str:
+        return (f"调度落后 / dispatcher behind: {self.waiting} alarms waiting, oldest "
+                f"{self.oldest_seconds:.0f} s (> {self.threshold:.0f} s)")
+
+    def public(self) -> dict[str, Any]:
+        return {"ok": not self.behind, "waiting": self.waiting,
+                "oldest_seconds": round(self.oldest_seconds, 1), "threshold": self.threshold,
+                "problem": self.problem() if self.behind else None}
+
+
+def dispatch_backlog(services: Any) -> DispatchBacklog:
+    """The dispatcher's backlog as the deadlines view shows it (lag of that view: see views)."""
+    waiting, oldest = services.deadlines.backlog()
+    return DispatchBacklog(waiting, oldest, services.settings.dispatcher_behind_seconds)
+
+
 def view_alerts(request: Any, principal: Any) -> list[str]:
-    """Banner lines for the console: stalled views, shown to operators and admins only."""
+    """Banner lines for the console: stalled views and a dispatcher that is behind, shown to
+    operators and admins only."""
     if principal is None or principal.role not in BANNER_ROLES:
         return []
+    services = request.app.state.services
     try:
-        states = assess_services(request.app.state.services)
+        states = assess_services(services)
+        backlog = dispatch_backlog(services)
     except Exception as exc:  # noqa: BLE001 - the banner must say so rather than hide it
         return [f"投影状态无法读取 / view health unavailable: {describe(exc)}"]
-    return [state.banner() for state in states if not state.ok]
+    alerts = [state.banner() for state in states if not state.ok]
+    return alerts + ([backlog.problem()] if backlog.behind else [])

@@ -92,6 +92,9 @@ class Settings(BaseSettings):
         30.0, gt=0, description="A view behind its log without progress this long: not ready")
     view_failures_unready: int = Field(
         3, ge=1, description="Runner failures in a row that make a view not ready")
+    dispatcher_behind_seconds: float = Field(
+        60.0, gt=0, description="An auto-dispatched alarm not yet notified after this long: "
+        "/readyz and the console say the dispatcher is behind")
     session_idle_minutes: int = Field(
         120, ge=1, description="A console session unused this long ends (back to the login page)")
     session_hours: float = Field(

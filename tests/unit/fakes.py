@@ -57,12 +57,12 @@ class Deadlines:
         self.overdue_rows: list[dict[str, Any]] = []
 
     @contextmanager
-    def to_notify(self):  # noqa: ANN201
+    def to_notify(self, skip=(), limit=20):  # noqa: ANN201
         rows, self.notify = self.notify, []
         yield rows
 
     @contextmanager
-    def unanswered(self, seconds: float):  # noqa: ANN201
+    def unanswered(self, seconds: float, skip=(), limit=20):  # noqa: ANN201
         rows, self.unanswered_rows = self.unanswered_rows, []
         yield rows
 

@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse
 
 from adapters.bootstrap import Services
 from adapters.http.deps import ServicesDep
-from adapters.projection_runtime.readiness import assess_services, describe
+from adapters.projection_runtime.readiness import assess_services, describe, dispatch_backlog
 
 router = APIRouter(tags=["operations"])
 
@@ -36,8 +36,19 @@ def readyz(services: ServicesDep) -> JSONResponse:
         reachable = broker_reachable(services.settings.kafka_bootstrap)
         checks["broker"] = "ok" if reachable else "error: unreachable"
     ready = all(v == "ok" for v in checks.values())
-    return JSONResponse({"ready": ready, "checks": checks, "views": views},
-                        status_code=200 if ready else 503)
+    body = {"ready": ready, "checks": checks, "views": views}
+    if checks["db"] == "ok":
+        body["dispatcher"] = _dispatcher(services)
+    return JSONResponse(body, status_code=200 if ready else 503)
+
+
+def _dispatcher(services: Services) -> dict:
+    """Said, not gating: taking the API out of service because dispatch is behind would also
+    stop the alarms coming in (issue 18)."""
+    try:
+        return dispatch_backlog(services).public()
+    except Exception as exc:  # noqa: BLE001 - unknown backlog is reported as such
+        return {"ok": False, "problem": f"error: {describe(exc)}"}
 
 
 def _views(services: Services) -> tuple[str, dict[str, dict]]:

@@ -1,6 +1,6 @@
 """The deadlines table and the dispatcher's locked reads of what is due."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -72,19 +72,33 @@ class DeadlineQueries:
         self.pool = pool
 
     @contextmanager
-    def due(self, condition: str, params: tuple, limit: int = 20) -> Iterator[list[dict]]:
+    def due(self, condition: str, params: tuple, limit: int = 20,
+            skip: Sequence[str] = ()) -> Iterator[list[dict]]:
+        """Oldest first; `skip`: `ticket_id:version` keys the dispatcher already acted on."""
+        if skip:
+            condition += " AND NOT (ticket_id || ':' || version = ANY(%s))"
+            params = (*params, list(skip))
         with self.pool.connection() as conn, conn.transaction(), \
                 conn.cursor(row_factory=dict_row) as cur:
             cur.execute(f"SELECT * FROM dispatch_deadlines WHERE {condition} "
                         "ORDER BY since LIMIT %s FOR UPDATE SKIP LOCKED", (*params, limit))
             yield cur.fetchall()
 
-    def to_notify(self):  # noqa: ANN201
-        return self.due("stage = 'dispatch'", ())
+    def to_notify(self, skip: Sequence[str] = (), limit: int = 20):
+        return self.due("stage = 'dispatch'", (), limit, skip)
 
-    def unanswered(self, seconds: float):  # noqa: ANN201
+    def unanswered(self, seconds: float, skip: Sequence[str] = (),
+                   limit: int = 20):
         return self.due("stage = 'await_accept' AND level < 3 AND "
-                        "since <= now() - make_interval(secs => %s)", (seconds,))
+                        "since <= now() - make_interval(secs => %s)", (seconds,), limit, skip)
+
+    def backlog(self) -> tuple[int, float]:
+        """Alarms waiting to be notified, and how long the oldest has waited (seconds)."""
+        with self.pool.connection() as conn:
+            row = conn.execute("SELECT count(*), coalesce(extract(epoch FROM now() - "
+                               "min(since)), 0) FROM dispatch_deadlines "
+                               "WHERE stage = 'dispatch'").fetchone()
+        return int(row[0]), float(row[1])
 
     def overdue(self, limits: ArrivalLimits | int):  # noqa: ANN201
         """Past the arrival limit of the lift's district (`limit_minutes` on each row)."""
