@@ -58,8 +58,9 @@ class RiskLifts:
                 "tickets": count}
 
     def enter(self, current: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Record the list as it stands: lifts new to it are returned (to be warned once);
-        lifts that left it are forgotten."""
+        """Record the list as it stands: lifts on it whose lead was not texted yet are returned
+        (new ones, and any a crash or a missing lead left unwarned); lifts that left it are
+        forgotten."""
         codes = [row["registration_code"] for row in current]
         with self.pool.connection() as conn:
             conn.execute("DELETE FROM risk_warnings WHERE NOT (registration_code = ANY(%s))",
@@ -70,9 +71,10 @@ class RiskLifts:
                 inserted = conn.execute(
                     "INSERT INTO risk_warnings (registration_code, unit_id, tickets, "
                     "shared_cause) VALUES (%s, %s, %s, %s) ON CONFLICT (registration_code) "
-                    "DO NOTHING RETURNING entered_at",
+                    "DO UPDATE SET tickets = EXCLUDED.tickets, unit_id = EXCLUDED.unit_id, "
+                    "shared_cause = EXCLUDED.shared_cause RETURNING entered_at, sms_key",
                     (row["registration_code"], row["unit_id"], row["tickets"], cause)).fetchone()
-                if inserted:
+                if inserted[1] is None:  # the SMS key is set only once the text went out
                     entered.append({**row, "entered_at": inserted[0]})
         return entered
 

@@ -93,3 +93,17 @@ def test_the_dispatcher_timer_checks_once_per_period_and_survives_a_failure():
         now[0] = t
         watch.tick()  # the failure at 300 s is logged, never raised into the dispatcher
     assert calls == [0, 300, 600]
+
+
+def test_a_warning_lost_to_a_crash_before_the_text_is_sent_next_check(client, reg,
+                                                                      database_url):
+    """[16-qa] The list row is committed before the SMS: a dispatcher that dies in between
+    (here: the SMS step raises) must text the lead on its next check, not never."""
+    services = client.app.state.services
+    crashing = SimpleNamespace(send=lambda *a: (_ for _ in ()).throw(RuntimeError("killed")))
+    with pytest.raises(RuntimeError):
+        RiskWatch(SimpleNamespace(**{**vars(services), "sms": crashing})).run_once()
+    assert outbox(database_url) == []
+    watch = RiskWatch(services)  # the restarted dispatcher
+    assert watch.run_once() == 1 and watch.run_once() == 0
+    assert len(outbox(database_url)) == 1
