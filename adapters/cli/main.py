@@ -26,6 +26,7 @@ from adapters.cli import users as cli_users
 from adapters.runtime import roles as workers
 from adapters.bootstrap import Services, bootstrap
 from adapters.http.main import create_app
+from adapters.http.public.rate_limit import proxy_options
 from adapters.metrics import serve_role_metrics, share_between_workers
 from adapters.runtime.broker import start_dev_broker
 from adapters.runtime.devlock import claim_port, hold_dev_lock
@@ -50,7 +51,8 @@ def _serve_api(services: Services, sock: socket.socket) -> None:
 
     config = uvicorn.Config(create_app(started), host=settings.host, port=settings.port,
                             log_config=None, access_log=False,
-                            timeout_graceful_shutdown=GRACE_SECONDS)
+                            timeout_graceful_shutdown=GRACE_SECONDS,
+                            **proxy_options(settings.trusted_proxies))
     uvicorn.Server(config).run(sockets=[sock])
 
 
@@ -59,7 +61,8 @@ def _serve_api_processes(settings: Settings) -> None:
     share_between_workers(settings.api_workers)  # one /metrics whichever worker answers
     uvicorn.run("adapters.http.asgi:create", factory=True, host=settings.host,
                 port=settings.port, workers=settings.api_workers, log_config=None,
-                access_log=False, timeout_graceful_shutdown=GRACE_SECONDS)
+                access_log=False, timeout_graceful_shutdown=GRACE_SECONDS,
+                **proxy_options(settings.trusted_proxies))
 
 
 def _serve_role(settings: Settings, database_url: str, role: str) -> None:

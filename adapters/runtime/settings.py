@@ -108,6 +108,9 @@ class Settings(BaseSettings):
     # Issue 16: public pages (/p/...) and risk warnings.
     public_rate_per_minute: int = Field(60, ge=1, description="Public page requests per client "
                                         "address per minute, per process (429 beyond)")
+    trusted_proxies: str = Field("", description="Comma-separated addresses of the reverse "
+                                 "proxies whose X-Forwarded-For names the client (rate limits); "
+                                 "empty = the connection's address, whatever the header says")
     risk_days: int = Field(90, ge=1, le=366, description="Risk warning window (days)")
     risk_min_tickets: int = Field(3, ge=2, description="Entrapments in risk_days that put a "
                                   "lift on the risk list (its unit lead is texted once)")

@@ -33,6 +33,13 @@ class TokenBuckets:
         return wait
 
 
+def proxy_options(trusted_proxies: str) -> dict[str, object]:
+    """uvicorn's client-address options: X-Forwarded-For is believed only from a configured
+    proxy (uvicorn's own default believes anyone connecting from 127.0.0.1)."""
+    trusted = ",".join(a.strip() for a in trusted_proxies.split(",") if a.strip())
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None}
+
+
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
