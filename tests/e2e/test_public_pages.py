@@ -55,6 +55,22 @@ def test_unknown_and_malformed_codes_get_the_same_plain_404(client, reg):
     assert client.get(f"/p/lifts/{code(99)}/qr.png").status_code == 404
 
 
+def test_every_public_not_found_is_the_same_bytes_and_headers(client, reg):
+    """[16-qa] Unknown, malformed, another city's code, a cut or extended label URL, the QR
+    images: one 404 page, identical headers (but the date and the request's own id)."""
+    anon = anonymous(client)
+    answers = [anon.get(p) for p in (
+        f"/p/lifts/{code(99)}", "/p/lifts/abc", "/p/lifts/100009", "/p/lifts/" + "1" * 21,
+        "/p/lifts/11000000000000000001", "/p/lifts/%3Cscript%3E", "/p/lifts/", "/p/lifts/a/b",
+        f"/p/lifts/{code(99)}/qr.svg", "/p/lifts/abc/qr.png", "/p/nothing")]
+    assert {a.status_code for a in answers} == {404}
+    assert len({a.content for a in answers}) == 1 and "未找到" in answers[0].text
+    same = [{k: v for k, v in a.headers.items() if k not in ("date", "x-correlation-id")}
+            for a in answers]
+    assert all(h == same[0] for h in same), same
+    assert "nonce" not in same[0]["content-security-policy"]
+
+
 def modules(png: bytes, scale: int) -> list[list[bool]]:
     """The PNG read back to a module matrix (dark = True), one sample per module."""
     image = Image.open(io.BytesIO(png)).convert("L")

@@ -10,11 +10,15 @@ from fastapi import Depends, Request, Response
 
 from adapters.http.deps import ServicesDep
 from adapters.http.public.rate_limit import limit
+from adapters.http.security_headers import POLICY
 from adapters.postgres.public_standing import PublicStanding
 from domain.values import REGISTRATION_CODE, RESCUE_CODE
 
 MAX_AGE = 300  # seconds a phone or a proxy may reuse a page: figures move slowly
 YEAR = timedelta(days=365)
+# Public pages use no inline style: a policy without the per-request nonce keeps every answer
+# (a lift's page, the one 404) the same bytes, headers included, whatever was asked.
+PUBLIC_POLICY = POLICY.replace(" 'nonce-{nonce}'", "")
 
 
 def standing(services: ServicesDep) -> PublicStanding:
@@ -53,7 +57,8 @@ def qr_code(public_base_url: str, code: str) -> segno.QRCode:
 def cached(request: Request, body: bytes, media_type: str, status: int = 200) -> Response:
     """A public answer with Cache-Control and a content ETag; 304 when the client has it."""
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = {"Cache-Control": f"public, max-age={MAX_AGE}", "ETag": etag}
+    headers = {"Cache-Control": f"public, max-age={MAX_AGE}", "ETag": etag,
+               "Content-Security-Policy": PUBLIC_POLICY}
     if status == 200 and etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     return Response(body, status_code=status, media_type=media_type, headers=headers)

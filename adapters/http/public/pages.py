@@ -86,3 +86,9 @@ def units_page(request: Request, standing: StandingDep, settings: SettingsDep) -
     since, _ = since_a_year(settings.timezone)
     return _page(request, "public_units.html", units=standing.units(since),
                  since=since.strftime("%Y-%m-%d"), limits=settings.arrival_limits())
+
+
+@router.get("/{rest:path}")
+def anything_else(rest: str, request: Request) -> Response:
+    """Any other public address (a label URL cut short or with extra parts): the plain 404."""
+    return _not_found(request)
