@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from adapters.postgres.report_queries import ReportQueries
 from adapters.reference import FaultCauseTable
 
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])\Z")  # \Z: "$" lets a newline through
 # Minutes to arrive, (lo, hi] buckets; the 30-minute limit is a bucket edge.
 BUCKETS = [(0, 5), (5, 10), (10, 15), (15, 20), (20, 25), (25, 30), (30, 45), (45, 60)]
 LiftCount = Callable[[datetime, str | None], int]  # lifts in service at an instant, per unit
