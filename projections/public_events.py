@@ -120,9 +120,22 @@ class ResponderAssigned(EventData):
     responder: Responder
 
 
+class ProofDetail(Public):
+    """What backs an arrival: the scanned code, or the phone's distance and accuracy (never its
+    coordinates); keys a unit system adds beyond these are not published."""
+
+    source: Text = None
+    code: Text = None
+    scanned_at: Text = None
+    accuracy_m: float | None = None
+    distance_m: float | None = None
+    why: Text = None
+
+
 class ArrivedOnSite(EventData):
     # Additive (issue 17): how the arrival was established; events stored before: reported.
     proof: Literal["qr_scan", "gps", "reported"] = "reported"
+    proof_detail: ProofDetail | None = None
 
 
 class PassengersReleased(EventData):

@@ -14,6 +14,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from adapters.http.schemas import Body, Mobile, Name, Text
+from domain.errors import InvalidValue
 
 # [0-9], not \d: \d also matches other scripts' digits (e.g. Arabic-Indic '١٢٣').
 RegistrationCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{20}$")]
@@ -147,6 +148,8 @@ class LiftSearch(BaseModel):
 class ServiceChange(Body):
     """停用 / 恢复使用 from `since`: a date (00:00 that day, platform time) or a date-time."""
 
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"since": "2026-11-20"}, {"since": "2026-11-20T08:30:00+08:00"}]})
     since: datetime | date
 
 
@@ -170,6 +173,18 @@ class ManagerAssign(Body):
                                                                  max_length=5000)] | None = None
     using_unit_code: Short | None = None
     using_unit_name: Short | None = None
+
+    def using_unit_code_in(self, queries: Any, unit_id: str) -> str | None:
+        """The using unit named, by code or by its full name (exactly one code, or a 422)."""
+        if self.using_unit_code or not self.using_unit_name:
+            return self.using_unit_code
+        codes = queries.using_unit_codes_named(unit_id, self.using_unit_name)
+        if len(codes) != 1:
+            raise InvalidValue(
+                f"using unit {self.using_unit_name!r} names {len(codes)} using units: give its code",
+                zh=f"使用单位“{self.using_unit_name}”对应 {len(codes)} 个单位，请填写代码",
+                field="using_unit_name")
+        return codes[0]
 
 
 class LiftSelection(Body):

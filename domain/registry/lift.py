@@ -9,6 +9,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.errors import InvalidTransition, InvalidValue
 from domain.events import RegistryEvent
 from domain.registry.contacts import contact, registration_code, rescue_code
+from domain.values import business_time
 
 LIFT_NAMESPACE = uuid.UUID("0b5d2c8e-7f4a-5e21-9c3b-1a6d4e8f2b70")
 DETAIL_KEYS = ("rescue_code", "unit_id", "using_unit", "address", "district", "street",
@@ -149,32 +150,30 @@ class Lift(Aggregate):
     def take_out_of_service(self, *, since: datetime, now: datetime, actor: str,
                             correlation_id: str) -> None:
         """Out of service (停用) from `since` (business time, not in the future)."""
+        since = self._service_date(since, now)  # a wrong date is named before any state rule
         if not self.in_service:
             raise InvalidTransition(f"lift {self.registration_code} is already out of service",
                                     zh=f"电梯 {self.registration_code} 已停用")
-        self._service_date(since, now)
         self._out(since=since, actor=actor, correlation_id=correlation_id)
 
     def return_to_service(self, *, since: datetime, now: datetime, actor: str,
                           correlation_id: str) -> None:
         """Back in service (恢复使用) from `since` (not before it went out of service)."""
+        since = self._service_date(since, now)
         if self.in_service:
             raise InvalidTransition(f"lift {self.registration_code} is in service",
                                     zh=f"电梯 {self.registration_code} 在用，无需恢复")
-        self._service_date(since, now)
         self._back(since=since, actor=actor, correlation_id=correlation_id)
 
-    def _service_date(self, since: datetime, now: datetime) -> None:
-        if since.tzinfo is None:
-            raise InvalidValue("since needs a time zone", zh="日期须带时区", field="since")
-        if since > now:
-            raise InvalidValue("since may not be in the future", zh="日期不能晚于当前时间",
-                               field="since")
+    def _service_date(self, since: datetime, now: datetime) -> datetime:
+        """`since` in UTC, by the rules of every business time (aware, from 2000, not ahead)."""
+        since = business_time(since, "since", now)
         last = self.service_changed_since
         if last is not None and since < last:
             raise InvalidValue(f"since may not be before the last service change ({last:%Y-%m-%d})",
                                zh=f"日期不能早于上次停用/恢复日期（{last:%Y-%m-%d}）",
                                field="since")
+        return since
 
     def bind(self, *, station_id: str, station_unit_id: str, actor: str,
              correlation_id: str) -> None:

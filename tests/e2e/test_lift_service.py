@@ -51,7 +51,7 @@ def test_out_of_service_and_back_counts_and_rate(client, views, database_url, co
     assert early.status_code == 422 and early.json()["errors"][0]["field"] == "since", early.text
     future = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
     late = client.post(f"/v1/lifts/{code(1)}/back-in-service", json={"since": future})
-    assert late.status_code == 422 and "不能晚于" in late.json()["detail"], late.text
+    assert late.status_code == 422 and "晚于当前时间" in late.json()["detail"], late.text
     assert count_events("registry_events") == events
 
     came_back = datetime.now(UTC)

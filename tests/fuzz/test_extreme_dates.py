@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.registry_helpers import make_lift, make_unit
+
 from adapters.http.main import create_app
 
 SPEC = create_app(lambda: None).openapi()
@@ -58,7 +60,9 @@ def test_the_spec_has_date_inputs_and_every_body_with_one_has_an_example():
 def test_extreme_dates_are_refused_by_name(client, count_events, method, path, where, name):
     ticket = client.post("/v1/alarms", json=ALARM)
     assert ticket.status_code == 201, ticket.text
-    url = path.replace("{ticket_id}", ticket.json()["ticket_id"])
+    lift = make_lift(client, make_unit(client), 1) if "{registration_code}" in path else ""
+    url = path.replace("{ticket_id}", ticket.json()["ticket_id"]).replace(
+        "{registration_code}", lift)
     for value in EXTREMES:
         before = count_events()
         if where == "query":

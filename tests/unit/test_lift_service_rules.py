@@ -22,8 +22,11 @@ def lift(**facts) -> Lift:
 def test_out_and_back_dates_must_follow_each_other_and_not_be_ahead():
     x = lift()
     with pytest.raises(InvalidValue) as ahead:
-        x.take_out_of_service(since=NOW + timedelta(minutes=1), now=NOW, **WHO)
+        x.take_out_of_service(since=NOW + timedelta(minutes=10), now=NOW, **WHO)
     assert ahead.value.field == "since"
+    with pytest.raises(InvalidValue) as typo:  # year 1: a typo, refused like any business time
+        x.take_out_of_service(since=datetime(1, 1, 1, tzinfo=UTC), now=NOW, **WHO)
+    assert typo.value.field == "since"
     with pytest.raises(InvalidValue):
         x.take_out_of_service(since=datetime(2026, 11, 1), now=NOW, **WHO)  # no zone
     x.take_out_of_service(since=NOW - timedelta(days=3), now=NOW, **WHO)

@@ -14,8 +14,8 @@ from adapters.http.console.rendering import render
 from adapters.http.console.session import ConsolePrincipal
 from adapters.http.deps import RegistryDep, RegistryQueriesDep, RegistryWait, context_of, own
 from adapters.http.registry_schemas import ManagerAssign, ManagerCreate, ManagerFacts
-from adapters.http.routes.safety_managers import using_unit_code_of
 from dispatch.errors import NotFound
+from dispatch.personal_data import full_number
 from domain.errors import DomainError
 
 router = APIRouter(prefix="/console/registry", include_in_schema=False)
@@ -77,7 +77,11 @@ async def revise(request: Request, manager_id: str, principal: ConsolePrincipal,
                  registry: RegistryDep, queries: RegistryQueriesDep,
                  wait: RegistryWait) -> HTMLResponse:
     def change(form: dict[str, str]) -> tuple[int, int | None]:
-        body = ManagerFacts(name=form.get("name", ""), mobile=form.get("mobile") or None)
+        manager = registry.manager(manager_id)
+        own(principal, manager.unit_id, "safety manager", manager_id)
+        # The row's mobile box starts empty (the register shows the mask): empty keeps it.
+        kept = full_number(registry.contacts.store, manager.contact, "mobile")[0]
+        body = ManagerFacts(name=form.get("name", ""), mobile=form.get("mobile") or kept)
         return 1, registry.revise_manager(manager_id, body.model_dump(),
                                           queries.lift_codes_of_manager(manager_id),
                                           context_of(principal))[1]
@@ -101,7 +105,7 @@ async def assign(request: Request, manager_id: str, principal: ConsolePrincipal,
         body = ManagerAssign(using_unit_code=given) if by_code else \
             ManagerAssign(using_unit_name=given)
         try:
-            code = using_unit_code_of(queries, manager.unit_id, body)
+            code = body.using_unit_code_in(queries, manager.unit_id)
         except DomainError as exc:
             exc.field = "using_unit"
             raise

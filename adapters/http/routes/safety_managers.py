@@ -18,7 +18,6 @@ from adapters.http.deps import (
 from adapters.http.registry_phones import PhonesDep
 from adapters.http.registry_public import Updated
 from adapters.http.registry_schemas import ManagerAssign, ManagerCreate, ManagerFacts
-from domain.errors import InvalidValue
 
 router = APIRouter(prefix="/v1", tags=["registry"])
 
@@ -83,19 +82,6 @@ def revise_manager(manager_id: str, body: ManagerFacts, registry: RegistryDep,
     return ManagerPublic.of(manager, phone, nid)
 
 
-def using_unit_code_of(queries: Any, unit_id: str, body: ManagerAssign) -> str | None:
-    """The using unit the body names, by code or by its full name (one code, or a 422)."""
-    if body.using_unit_code or not body.using_unit_name:
-        return body.using_unit_code
-    codes = queries.using_unit_codes_named(unit_id, body.using_unit_name)
-    if len(codes) != 1:
-        raise InvalidValue(
-            f"using unit {body.using_unit_name!r} names {len(codes)} using units: give its code",
-            zh=f"使用单位“{body.using_unit_name}”对应 {len(codes)} 个单位，请填写代码",
-            field="using_unit_name")
-    return codes[0]
-
-
 @router.post("/safety-managers/{manager_id}/assign", dependencies=EDITOR_ONLY)
 def assign_manager(manager_id: str, body: ManagerAssign, registry: RegistryDep,
                    queries: RegistryQueriesDep, ctx: ContextDep, principal: PrincipalDep,
@@ -104,7 +90,7 @@ def assign_manager(manager_id: str, body: ManagerAssign, registry: RegistryDep,
     manager = registry.manager(manager_id)
     own(principal, manager.unit_id, "safety manager", manager_id)
     unit_code = None if body.registration_codes else \
-        using_unit_code_of(queries, manager.unit_id, body)
+        body.using_unit_code_in(queries, manager.unit_id)
     count, nid = registry.assign_manager(manager_id, body.registration_codes, unit_code, ctx)
     response.headers["ETag"] = f'"{registry.manager(manager_id).version}"'
     return Updated(updated=count, notification_id=nid)
