@@ -81,6 +81,14 @@ def mask_mobile(mobile: str | None) -> str | None:
     return mobile[:3] + "*" * (len(mobile) - 7) + mobile[-4:]
 
 
+MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+
+
+def mask_mobiles_in(text: str | None) -> str | None:
+    """Every mainland mobile number inside free text masked: 联系 138****5678."""
+    return MOBILE_IN_TEXT.sub(r"\1****\3", text) if text else text
+
+
 def mask_name(name: str | None) -> str | None:
     """Keep the first character, a star for each other one: 张三丰 → 张**, Li Wei → L*****."""
     if not name:

@@ -2,8 +2,9 @@
 basic-information record. The one mapping to reference/data_elements.json (see
 projections/upstream_models.py); adapters/kafka/upstream_relay.py sends what this returns.
 
-A ticket sends a record when it finishes (Closed, or Cancelled: a false alarm) and again after
-every later TimeCorrected or FaultReportFiled; its record_version counts those events, so a
+A ticket sends a record when it finishes (Closed, or Cancelled: a false alarm; a duplicate sends
+none, its entrapment is the other ticket's) and again after every later TimeCorrected or
+FaultReportFiled; its record_version counts those events, so a
 resend of the same event carries the same version (receivers dedupe on id + version).
 """
 
@@ -13,6 +14,7 @@ from typing import Any
 
 from domain.arrival_limits import ArrivalLimits, arrival_limit
 from domain.ticket import Ticket
+from domain.values import CancelReason
 from projections.tickets import minutes, reduce
 from projections.upstream_models import LiftRecord, TicketRecord
 
@@ -43,6 +45,8 @@ def ticket_record(events: Sequence[Any], *, city_code: str, overtime_minutes: in
     for event in events:
         row = reduce(event, row) or row
     assert row is not None
+    if row["cancel_reason"] == CancelReason.DUPLICATE:
+        return None  # the same entrapment as the ticket it duplicates: that one is its record
     facts = _facts(events)
     category, code = _cause(row["cause_root"], row["cause_sub"], previous_causes or {})
     arrived, notified = row["arrived_at"], row["maint_notified_at"]

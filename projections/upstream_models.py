@@ -7,13 +7,16 @@ No personal datum has a field here: no caller, no responder, no phone number.
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
 
+from domain.values import mask_mobiles_in
 from projections.public_events import Time
 
 SCHEMA_VERSION = "1"
 SCHEMA_ID = "urn:liftrescue:schema:lift.upstream.v1"
 Overtime = Literal["late", "never_arrived", "none"]
+# Typed by a rescuer or an operator: a mobile number in it is masked before it leaves the city.
+FreeText = Annotated[str | None, AfterValidator(mask_mobiles_in)]
 
 
 class Record(BaseModel):
@@ -55,7 +58,7 @@ class TicketRecord(Record):
     rescuing_unit: str | None
     cause_category: str | None
     cause_code: str | None
-    cause_note: str | None
+    cause_note: FreeText
     minutes_to_respond: float | None
     minutes_to_arrive: float | None
     overtime: Overtime

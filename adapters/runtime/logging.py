@@ -1,19 +1,18 @@
 """structlog JSON logs with correlation ids; phone numbers never reach the log."""
 
 import logging
-import re
 import sys
 from typing import Any
 
 import structlog
 
-MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+from domain.values import mask_mobiles_in
 
 
 def mask_phones(value: Any) -> Any:
     """Mask every mainland mobile number inside strings, dicts and lists."""
     if isinstance(value, str):
-        return MOBILE.sub(r"\1****\3", value)
+        return mask_mobiles_in(value)
     if isinstance(value, dict):
         return {k: mask_phones(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

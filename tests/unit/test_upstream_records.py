@@ -95,3 +95,27 @@ def test_a_lift_record_follows_the_lift_out_of_service():
     assert (first.in_service, first.record_version, first.using_unit_code) == (True, 1, "U1")
     assert (second.in_service, second.record_version, second.record_id) == (
         False, 2, LIFT["registration_code"])
+
+
+def test_a_duplicate_sends_no_record_and_a_note_keeps_no_mobile():
+    """[16-qa] A duplicate ticket is the same entrapment as another: it is neither a false
+    alarm nor a second entrapment upstream. A mobile typed into the fault note is masked."""
+    ticket = Ticket(source="app", source_ref="A-2", ticket_no="SZ20261122-0003",
+                    lift_code=LIFT["registration_code"], lift=LIFT, trapped_count=1,
+                    caller=None, dispatch="auto", note=None, occurred_at=at(0), **CTX)
+    ticket.cancel(at=at(2), reason="duplicate", note="同 SZ20261122-0001", **CTX)
+    events = ticket.collect_events()
+    assert record_of(events) is None
+    other = Ticket(source="app", source_ref="A-3", ticket_no="SZ20261122-0004",
+                   lift_code=LIFT["registration_code"], lift=LIFT, trapped_count=1,
+                   caller=None, dispatch="auto", note=None, occurred_at=at(0), **CTX)
+    other.cancel(at=at(2), reason="other", note=None, **CTX)
+    assert record_of(other.collect_events()).false_alarm  # not an entrapment either way
+    fixed = released_ticket()
+    fixed.file_fault_report(at=at(50), cause_root="7", cause_sub="700",
+                            description="业主王先生13912345678称门被撬", **CTX)
+    fixed.close(at=at(60), without_callback_reason="电话无人接听", **CTX)
+    record = record_of(fixed.collect_events())
+    assert record.cause_note == "业主王先生139****5678称门被撬"
+    body = json.dumps(record.model_dump(mode="json", by_alias=True), ensure_ascii=False)
+    assert "13912345678" not in body
