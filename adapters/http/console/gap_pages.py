@@ -18,7 +18,8 @@ BARS = {"missing_safety_manager": "缺安全管理员 No manager",
         "unbound_lifts": "未绑定救援站 Unbound",
         "stations_without_workers": "救援站无人员 No workers",
         "unit_missing_rescue_info": "单位缺救援信息 No info",
-        "units_without_station": "单位无救援站 No station"}  # ≤ 18 characters: not cut short
+        "units_without_station": "单位无救援站 No station",
+        "safety_managers_without_mobile": "管理员缺手机 No mobile"}  # ≤ 18 characters
 
 
 def gap_chart(gaps: dict[str, list[Any]]) -> str:

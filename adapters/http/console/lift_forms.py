@@ -1,8 +1,9 @@
 """Console lift forms → API bodies (the API's own schemas validate them), and why a form was
 refused, per field, Chinese first (issue 15)."""
 
-from datetime import date
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
@@ -51,11 +52,12 @@ def service_body(form: dict[str, str]) -> ServiceChange:
     return ServiceChange.model_validate({"since": form.get("since", "")})
 
 
-def lift_values(lift: Any) -> dict[str, Any]:
-    """The edit form's current values."""
+def lift_values(lift: Any, timezone: str) -> dict[str, Any]:
+    """The edit form's current values (the service date: today on the platform's clock)."""
     place = lift.location or {}
     return {"rescue_code": lift.rescue_code or "", "using_unit_code": lift.using_unit["code"],
             "using_unit_name": lift.using_unit["name"], "address": lift.address,
             "district": lift.district, "street": lift.street or "",
             "site_type": lift.site_type or "", "lat": place.get("lat", ""),
-            "lng": place.get("lng", ""), "since": date.today().isoformat()}
+            "lng": place.get("lng", ""),
+            "since": datetime.now(ZoneInfo(timezone)).date().isoformat()}

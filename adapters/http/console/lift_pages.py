@@ -2,6 +2,8 @@
 tick), out of service and back, bulk site type and safety manager for one using unit.
 Admins and the lift's own unit edit; operators and auditors read."""
 
+import json
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -11,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from adapters.http.auth import EDITORS, unit_scope
 from adapters.http.console.lift_forms import field_errors, lift_body, lift_values, service_body
+from adapters.http.console.registry_forms import SAVED, is_htmx
 from adapters.http.console.rendering import render
 from adapters.http.console.session import ConsolePrincipal
 from adapters.http.deps import (
@@ -136,68 +139,94 @@ async def assign_manager(request: Request, principal: ConsolePrincipal, registry
     return await _bulk(request, principal, registry, queries, services, wait, change)
 
 
-def edit_page(request: Request, principal: Any, registry: Any, code: str,
-              values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
-              notice: str | None = None) -> HTMLResponse:
+def edit_page(request: Request, principal: Any, registry: Any, queries: Any, timezone: str,
+              code: str, values: dict[str, Any] | None = None,
+              errors: dict[str, str] | None = None, notice: str | None = None) -> HTMLResponse:
+    """The lift's forms (#lift-fix: also opened in place from the data-gaps page)."""
     lift = owned_lift(registry, principal, code)
-    return render(request, "lift_edit.html", lift=lift, values=values or lift_values(lift),
-                  errors=errors or {}, error=(errors or {}).get("_"), notice=notice,
+    return render(request, "lift_edit.html", lift=lift, fragment="lift",
+                  values=values or lift_values(lift, timezone), errors=errors or {},
+                  error=(errors or {}).get("_"), notice=notice,
+                  managers=queries.safety_managers(lift.unit_id),
                   site_types=registry.catalogue.site_types,
                   districts=registry.catalogue.districts, can_edit=principal.role in EDITORS)
 
 
 @router.get("/lifts/{code}")
-def lift_edit(request: Request, code: str, principal: ConsolePrincipal,
-              registry: RegistryDep) -> HTMLResponse:
+def lift_edit(request: Request, code: str, principal: ConsolePrincipal, registry: RegistryDep,
+              queries: RegistryQueriesDep, settings: SettingsDep) -> HTMLResponse:
     try:
-        return edit_page(request, principal, registry, code)
+        saved = SAVED if request.query_params.get("saved") else None
+        return edit_page(request, principal, registry, queries, settings.timezone, code,
+                         notice=saved)
     except NotFound:
         return HTMLResponse("未找到电梯 (no such lift)", status_code=404)
 
 
-async def _lift_form(request: Request, code: str, principal: Any, registry: Any, wait: Any,
-                     change: Any) -> HTMLResponse:
-    """One lift's form: saved → back to its page (PRG); refused → the form, why per field."""
+async def _lift_form(request: Request, code: str, principal: Any, registry: Any, queries: Any,
+                     settings: Any, wait: Any, change: Any) -> HTMLResponse:
+    """One lift's form: saved → back to its page (PRG; htmx: the forms in place with
+    `registry-saved`); refused → the forms, why per field."""
     form = {k: str(v).strip() for k, v in (await request.form()).items()}
 
     def run() -> HTMLResponse:
+        page = partial(edit_page, request, principal, registry, queries, settings.timezone, code)
         try:
             lift = owned_lift(registry, principal, code)
         except NotFound:
             return HTMLResponse("未找到电梯 (no such lift)", status_code=404)
-        values = {**lift_values(lift), **form}
+        values = {**lift_values(lift, settings.timezone), **form}
         if principal.role not in EDITORS:
-            return edit_page(request, principal, registry, code, values,
-                             {"_": "无权修改登记信息 (read-only role)"})
+            return page(values, {"_": "无权修改登记信息 (read-only role)"})
         try:
             nid = change(lift, form)
         except REFUSED as exc:
-            return edit_page(request, principal, registry, code, values, field_errors(exc))
+            return page(values, field_errors(exc))
         if nid:
             wait(nid)
-        return RedirectResponse(f"/console/registry/lifts/{code}?saved=1", status_code=303)
+        if not is_htmx(request):
+            return RedirectResponse(f"/console/registry/lifts/{code}?saved=1", status_code=303)
+        response = page(notice=SAVED)
+        response.headers["HX-Trigger"] = json.dumps({"registry-saved": {"after": nid}})
+        return response
 
     return await run_in_threadpool(run)
 
 
 @router.post("/lifts/{code}")
 async def save_lift(request: Request, code: str, principal: ConsolePrincipal,
-                    registry: RegistryDep, wait: RegistryWait) -> HTMLResponse:
+                    registry: RegistryDep, queries: RegistryQueriesDep, settings: SettingsDep,
+                    wait: RegistryWait) -> HTMLResponse:
     def change(lift: Any, form: dict[str, str]) -> int | None:
         facts = lift_body(form, lift).model_dump(exclude={"safety_manager"})
         return registry.put_lift(code, facts, context_of(principal))[2]
 
-    return await _lift_form(request, code, principal, registry, wait, change)
+    return await _lift_form(request, code, principal, registry, queries, settings, wait, change)
 
 
 @router.post("/lifts/{code}/service")
 async def change_service(request: Request, code: str, principal: ConsolePrincipal,
-                         registry: RegistryDep, wait: RegistryWait,
-                         settings: SettingsDep) -> HTMLResponse:
+                         registry: RegistryDep, queries: RegistryQueriesDep,
+                         wait: RegistryWait, settings: SettingsDep) -> HTMLResponse:
     """停用 (op=out) or 恢复使用 (op=back) from the form's date."""
     def change(lift: Any, form: dict[str, str]) -> int | None:
         since = business_time(service_body(form).since, settings.timezone)
         back = form.get("op") == "back"
         return registry.set_in_service(code, back, since, context_of(principal))[1]
 
-    return await _lift_form(request, code, principal, registry, wait, change)
+    return await _lift_form(request, code, principal, registry, queries, settings, wait, change)
+
+
+@router.post("/lifts/{code}/manager")
+async def lift_manager(request: Request, code: str, principal: ConsolePrincipal,
+                       registry: RegistryDep, queries: RegistryQueriesDep,
+                       wait: RegistryWait, settings: SettingsDep) -> HTMLResponse:
+    """The register's safety manager for this lift (fixes the 缺安全管理员 gap)."""
+    def change(lift: Any, form: dict[str, str]) -> int | None:
+        if not form.get("manager_id"):
+            raise DomainError("choose a safety manager", zh="请选择安全管理员",
+                              field="manager_id")
+        return registry.assign_manager(form["manager_id"], [code], None,
+                                       context_of(principal))[1]
+
+    return await _lift_form(request, code, principal, registry, queries, settings, wait, change)
