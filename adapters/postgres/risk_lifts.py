@@ -2,6 +2,8 @@
 fault cause (the cause mapped to today's category, so old and new codes compare)."""
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -77,6 +79,14 @@ class RiskLifts:
                 if inserted[1] is None:  # the SMS key is set only once the text went out
                     entered.append({**row, "entered_at": inserted[0]})
         return entered
+
+    @contextmanager
+    def exclusive(self) -> Iterator[bool]:
+        """True for the one process checking the list now (a transaction-scoped advisory lock,
+        released when the check ends or its process dies): two dispatchers never text twice."""
+        with self.pool.connection() as conn, conn.transaction():
+            yield bool(conn.execute("SELECT pg_try_advisory_xact_lock(hashtext('risk_warnings'))"
+                                    ).fetchone()[0])
 
     def warned(self, registration_code: str, sms_key: str) -> None:
         with self.pool.connection() as conn:

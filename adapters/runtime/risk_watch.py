@@ -43,6 +43,10 @@ class RiskWatch:
 
     def run_once(self, now: datetime | None = None) -> int:
         """Update the list; text each lift that entered it. Returns how many were texted."""
+        with self.risk.exclusive() as mine:
+            return self._check(now) if mine else 0
+
+    def _check(self, now: datetime | None) -> int:
         settings = self.services.settings
         days, min_tickets = settings.risk_days, settings.risk_min_tickets
         entered = self.risk.enter(self.risk.lifts(days, min_tickets, None,

@@ -107,3 +107,12 @@ def test_a_warning_lost_to_a_crash_before_the_text_is_sent_next_check(client, re
     watch = RiskWatch(services)  # the restarted dispatcher
     assert watch.run_once() == 1 and watch.run_once() == 0
     assert len(outbox(database_url)) == 1
+
+
+def test_a_second_dispatcher_checking_at_the_same_time_texts_nobody(client, reg, database_url):
+    """[16-qa] Two dispatcher processes: while one checks the list, the other's check is a
+    no-op (so a lead whose text is still pending is never texted twice)."""
+    services = client.app.state.services
+    with RiskWatch(services).risk.exclusive() as first:
+        assert first and RiskWatch(services).run_once() == 0
+    assert RiskWatch(services).run_once() == 1 and len(outbox(database_url)) == 1
