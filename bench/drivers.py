@@ -23,6 +23,7 @@ class Ledger:
     failures: dict[str, str] = field(default_factory=dict)  # source_ref → last error
     statuses: dict[int, int] = field(default_factory=dict)
     retry_after: int = 0  # 503 answers that carried Retry-After
+    sent_at: dict[str, float] = field(default_factory=dict)  # source_ref → first send (epoch s)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def note(self, alarm: Alarm, status: int | None, ticket_id: str | None, error: str = ""):
@@ -70,6 +71,7 @@ class HttpDriver:
 
     def _one(self, client: httpx.Client, alarm: Alarm, ledger: Ledger) -> None:
         deadline = time.monotonic() + self.give_up
+        ledger.sent_at.setdefault(alarm.source_ref, time.time())
         while True:
             try:
                 response = client.post("/v1/alarms", json=alarm.body())
@@ -106,6 +108,7 @@ class KafkaDriver:
         for alarm in items:
             pace(alarm)
             ledger.sent += 1
+            ledger.sent_at.setdefault(alarm.source_ref, time.time())
             message = {"kind": "alarm", **alarm.body()}
             futures.append((alarm, producer.send(self.topic, key=alarm.source_ref.encode(),
                                                  value=json.dumps(message).encode())))
