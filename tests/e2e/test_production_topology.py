@@ -194,10 +194,13 @@ def test_each_role_in_its_own_process_routes_views_and_relays(
             assert notified["data"]["station"]["id"] == station
             assert notified["data"]["level"] == 1 and notified["actor"] == "system:dispatcher"
             outbox = api.get("/v1/notifications", params={"ticket_id": ticket_id}).json()
-            assert [(m["gateway"], m["status"]) for m in outbox["items"]] == [("http", "accepted")]
+            # The station alert, then the one worker's own rescuer link (issue 17).
+            sent = sorted((":link:" in m["key"], m["gateway"], m["status"])
+                          for m in outbox["items"])
+            assert sent == [(False, "http", "accepted"), (True, "http", "accepted")]
         with psycopg.connect(production_postgres.url) as conn:
             rows = conn.execute("SELECT ticket_id, gateway, status FROM sms_outbox").fetchall()
-        assert sorted(rows) == sorted((t, "http", "accepted") for t in tickets)
+        assert sorted(rows) == sorted((t, "http", "accepted") for t in tickets for _ in "ab")
         assert {t for t in tickets if any(m["key"].startswith(t) for m in sms_gateway.received)} \
             == tickets
 
