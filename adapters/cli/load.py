@@ -4,6 +4,7 @@ driven through the real API or the Kafka intake (code in bench/city.py)."""
 import argparse
 import os
 import sys
+import time
 from datetime import UTC, date, datetime, timedelta
 
 from adapters.runtime.settings import Settings
@@ -59,8 +60,10 @@ def run(args: argparse.Namespace, settings: Settings) -> None:
     for d in range(args.days):
         batch += sim.day_of_alarms(town, first_day + timedelta(days=d), seed=args.seed + d)
     if args.burst:
+        # --quick repeats on the same city: new alarms each time (the city's seed stays)
         batch += sim.power_cut(town, datetime.now(UTC) - timedelta(minutes=args.burst_minutes),
-                               args.burst, args.burst_minutes, seed=args.seed)
+                               args.burst, args.burst_minutes,
+                               seed=int(time.time()) if args.quick else args.seed)
     if not batch:
         return
     driver = (drivers.KafkaDriver(args.bootstrap or settings.kafka_bootstrap or "127.0.0.1:9092",

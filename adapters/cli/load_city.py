@@ -42,8 +42,10 @@ def outcome(database_url: str, ledger: Any, wait: float = 120) -> dict[str, Any]
         at = ledger.sent_at.get(ref)
         if at is not None:
             first_sent[ticket] = min(at, first_sent.get(ticket, at))
+    # Tickets queued before this run sent anything (a repeated alarm) tell nothing of it.
     latencies = sorted(queued.timestamp() - first_sent[t]
-                       for t, queued in now.pop("queued_at").items() if t in first_sent)
+                       for t, queued in now.pop("queued_at").items()
+                       if t in first_sent and queued.timestamp() >= first_sent[t])
 
     def pct(q: float) -> float | None:
         return round(latencies[min(len(latencies) - 1, int(q * len(latencies)))], 2) \
