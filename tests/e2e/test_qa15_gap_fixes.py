@@ -98,3 +98,47 @@ def test_renaming_a_manager_keeps_its_mobile_and_the_service_date_is_local(clien
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
     page = browser.get(f"/console/registry/lifts/{code(1)}").text
     assert re.search(r'name="since" value="([^"]+)"', page).group(1) == today
+
+
+def _version(html: str) -> str:
+    return re.search(r'name="version" value="(\d+)"', html).group(1)
+
+
+def test_a_form_opened_before_someone_else_saved_is_refused_then_saved(client, views,
+                                                                      count_events):
+    unit = make_unit(client)
+    station = make_station(client, unit)
+    make_lift(client, unit, 1)
+    browser, csrf = console_as(client.app, "unit", unit)
+    forms = {  # path of the form → (what the form posts, the API change someone else makes)
+        f"/console/registry/units/{unit}": (
+            "rescue-info", {"address": "我改的地址"},
+            lambda: client.put(f"/v1/units/{unit}/rescue-info", json={"address": "他改的"})),
+        f"/console/registry/stations/{station}": (
+            "", {"name": "我改的站", "district": "南山区", "districts": ["南山区"],
+                 "lead_name": "刘站长", "lead_mobile": "13900139000"},
+            lambda: client.patch(f"/v1/stations/{station}", json={"name": "他改的站"})),
+        f"/console/registry/lifts/{code(1)}": (
+            "", {"using_unit_code": "U-1", "using_unit_name": "物业U-1",
+                 "address": "海德三道 88 号", "district": "南山区", "site_type": "医院"},
+            lambda: client.put(f"/v1/lifts/{code(1)}", json={
+                "unit_id": unit, "using_unit": {"code": "U-1", "name": "物业U-1"},
+                "address": "海德三道 88 号", "district": "南山区", "site_type": "商场超市"})),
+    }
+    for path, (action, form, meanwhile) in forms.items():
+        opened = browser.get(path if "lifts" in path else f"{path}/edit", headers=HTMX).text
+        seen = _version(opened)
+        assert meanwhile().status_code == 200
+        events = count_events("registry_events")
+        post = f"{path}/{action}" if action else path
+        stale = browser.post(post, headers=HTMX, data={**form, "version": seen,
+                                                       "csrf_token": csrf})
+        assert stale.status_code == 200 and "已被他人修改" in stale.text, path
+        assert count_events("registry_events") == events  # their change stands
+        assert int(_version(stale.text)) == int(seen) + 1
+        again = browser.post(post, headers=HTMX, data={**form, "version": _version(stale.text),
+                                                       "csrf_token": csrf})
+        assert "registry-saved" in again.headers.get("HX-Trigger", ""), path
+    assert client.get(f"/v1/units/{unit}").json()["address"] == "我改的地址"
+    assert client.get(f"/v1/stations/{station}").json()["name"] == "我改的站"
+    assert client.get(f"/v1/lifts/{code(1)}").json()["site_type"] == "医院"

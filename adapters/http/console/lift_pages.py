@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from adapters.http.auth import EDITORS, unit_scope
 from adapters.http.console.lift_forms import field_errors, lift_body, lift_values, service_body
-from adapters.http.console.registry_forms import SAVED, is_htmx
+from adapters.http.console.registry_forms import SAVED, STALE, is_htmx, seen_version
 from adapters.http.console.rendering import render
 from adapters.http.console.session import ConsolePrincipal
 from adapters.http.deps import (
@@ -27,7 +27,7 @@ from adapters.http.deps import (
 )
 from adapters.http.registry_schemas import LiftSearch
 from adapters.http.service_dates import business_time
-from dispatch.errors import NotFound
+from dispatch.errors import NotFound, VersionMismatch
 from dispatch.personal_data import full_number
 from domain.errors import DomainError
 
@@ -180,6 +180,8 @@ async def _lift_form(request: Request, code: str, principal: Any, registry: Any,
             return page(values, {"_": "无权修改登记信息 (read-only role)"})
         try:
             nid = change(lift, form)
+        except VersionMismatch:  # the page's version is now the current one
+            return page(values, {"_": STALE})
         except REFUSED as exc:
             return page(values, field_errors(exc))
         if nid:
@@ -199,7 +201,7 @@ async def save_lift(request: Request, code: str, principal: ConsolePrincipal,
                     wait: RegistryWait) -> HTMLResponse:
     def change(lift: Any, form: dict[str, str]) -> int | None:
         facts = lift_body(form, lift).model_dump(exclude={"safety_manager"})
-        return registry.put_lift(code, facts, context_of(principal))[2]
+        return registry.put_lift(code, facts, context_of(principal, seen_version(form)))[2]
 
     return await _lift_form(request, code, principal, registry, queries, settings, wait, change)
 

@@ -13,11 +13,15 @@ from starlette.concurrency import run_in_threadpool
 
 from adapters.http.auth import EDITORS
 from adapters.http.console.rendering import render
-from dispatch.errors import NotFound
+from dispatch.errors import NotFound, VersionMismatch
 from domain.errors import DomainError
 
 READ_ONLY = "无权修改登记信息 (read-only role)"
 SAVED = "已保存 (saved)"
+# A form opened before someone else saved the same record (its hidden `version` is stale).
+STALE = ("打开表单后此记录已被他人修改：请核对后再保存，再次保存将覆盖对方的修改 "
+         "(someone else changed this record since the form was opened: check, then save "
+         "again to replace their change)")
 # Where a reason about a body's field is shown on the form (longest prefix wins).
 FORM_FIELDS = {"emergency_lead.name": "lead_name", "emergency_lead.mobile": "lead_mobile",
                "emergency_lead": "lead_name", "lead.name": "lead_name",
@@ -87,6 +91,12 @@ async def form_values(request: Request) -> tuple[dict[str, str], dict[str, list[
     return single, {k: [str(v).strip() for v in form.getlist(k)] for k in form}
 
 
+def seen_version(values: dict[str, str]) -> int | None:
+    """The record's version the form was opened at (None: not given, nothing checked)."""
+    version = values.get("version", "")
+    return int(version) if version.isascii() and version.isdigit() else None
+
+
 def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
@@ -113,6 +123,8 @@ async def save(request: Request, principal: Any, wait: Callable[[int], bool], ba
         nid = await run_in_threadpool(change)
     except NotFound as exc:
         return shown({"": f"未找到 (not found): {exc}"}, None, 404)
+    except VersionMismatch:  # 200 like bad input: htmx shows it in place
+        return shown({"": STALE}, None, 200)
     except FormInvalid as exc:
         return shown(exc.reasons, None, 200)
     except (DomainError, ValidationError) as exc:

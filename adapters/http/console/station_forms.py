@@ -9,11 +9,22 @@ from fastapi.responses import Response
 
 from adapters.http.auth import EDITORS, unit_scope
 from adapters.http.console.registry_forms import (
-    READ_ONLY, checked, form_response, form_values, save,
+    READ_ONLY,
+    checked,
+    form_response,
+    form_values,
+    save,
+    seen_version,
 )
 from adapters.http.console.session import ConsolePrincipal
 from adapters.http.deps import (
-    RegistryDep, RegistryQueriesDep, RegistryWait, ServicesDep, context_of, own, owned_station,
+    RegistryDep,
+    RegistryQueriesDep,
+    RegistryWait,
+    ServicesDep,
+    context_of,
+    own,
+    owned_station,
 )
 from adapters.http.registry_schemas import StationCreate, StationPatch, WorkerCreate
 from adapters.reference import districts
@@ -30,6 +41,7 @@ def station_values(registry: Any, store: Any, station_id: str) -> dict[str, Any]
     station = registry.station(station_id)
     lead = station.lead or {}
     return {"station_id": station_id, "unit_id": station.unit_id, "name": station.name,
+            "version": station.version,
             "district": station.district, "districts": station.coverage["districts"],
             "streets": station.coverage.get("streets") or "", "lead_name": lead.get("name", ""),
             "lead_mobile": full_number(store, lead, "mobile")[0] or "",
@@ -132,14 +144,14 @@ async def update_station(request: Request, station_id: str, principal: ConsolePr
         body, *workers = checked([("", lambda: StationPatch(**station_fields(posted))),
                                   *new_workers(lists)])
         nid = registry.update_station(station_id, body.model_dump(exclude_unset=True),
-                                      context_of(principal),
+                                      context_of(principal, seen_version(values)),
                                       workers=[w.model_dump() for w in workers])[1]
         saved.append(True)
         return nid
 
     def values_now() -> dict[str, Any]:
         current = station_values(registry, services.personal_data, station_id)
-        return current if saved else {**current, **posted}
+        return current if saved else {**current, **posted, "version": current["version"]}
 
     return await save(request, principal, wait, f"/console/registry/stations#{station_id}",
                       change, _shown(request, principal, queries, values_now))

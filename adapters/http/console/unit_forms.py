@@ -8,7 +8,12 @@ from fastapi.responses import Response
 
 from adapters.http.auth import EDITORS
 from adapters.http.console.registry_forms import (
-    READ_ONLY, checked, form_response, form_values, save,
+    READ_ONLY,
+    checked,
+    form_response,
+    form_values,
+    save,
+    seen_version,
 )
 from adapters.http.console.session import ConsolePrincipal
 from adapters.http.deps import RegistryDep, RegistryWait, ServicesDep, context_of, own
@@ -24,7 +29,8 @@ def current_values(registry: Any, store: Any, unit_id: str) -> dict[str, str]:
     """The unit's rescue information as the form's inputs (the lead's full mobile)."""
     unit = registry.unit(unit_id)
     info, lead = unit.rescue_info, unit.rescue_info["emergency_lead"] or {}
-    return {"unit_id": unit_id, "unit_name": unit.name, "code": info["code"] or "",
+    return {"unit_id": unit_id, "unit_name": unit.name, "version": unit.version,
+            "code": info["code"] or "",
             "address": info["address"] or "", "duty_phone": info["duty_phone"] or "",
             "lead_name": lead.get("name", ""),
             "lead_mobile": (full_number(store, lead, "mobile")[0] if lead else "") or ""}
@@ -45,8 +51,9 @@ def _shown(request: Request, registry: Any, store: Any, unit_id: str,
     def shown(errors: dict[str, str], notice: str | None, status: int) -> Response:
         if status in (403, 404):  # nothing of the unit for read-only roles or strangers
             return form_response(request, PAGE, FORM, status, errors=errors, values=None)
-        values = {**current_values(registry, store, unit_id), **(submitted or {})} \
-            if errors else current_values(registry, store, unit_id)
+        current = current_values(registry, store, unit_id)
+        values = {**current, **(submitted or {}), "version": current["version"]} \
+            if errors else current
         return form_response(request, PAGE, FORM, status, errors=errors, notice=notice,
                              values=values, can_edit=True)
     return shown
@@ -78,7 +85,7 @@ async def rescue_info(request: Request, unit_id: str, principal: ConsolePrincipa
         body = checked([("", lambda: rescue_info_body(values))])[0]
         given = body.model_dump(exclude_unset=True)
         return registry.set_rescue_info(unit_id, given.pop("emergency_lead", None),
-                                        context_of(principal), given)[1]
+                                        context_of(principal, seen_version(values)), given)[1]
 
     return await save(request, principal, wait, "/console/registry/units", change,
                       _shown(request, registry, store, unit_id, values))

@@ -32,9 +32,10 @@ def test_fix_a_lifts_gaps_in_place(login, live_server, issue_token, role):
     page.select_option(f"{fix} select[name=manager_id]", made.json()["id"])
     page.click(f"{fix} [data-testid=set-manager]")
     page.wait_for_selector(row, state="detached")
+    page.wait_for_selector(f"{fix} p.notice")  # 已保存 (saved), in place
     site_row = f"[data-testid=missing_site_type] li[data-gap-item='{lift}']"
     page.click(f"{site_row} a")
-    page.wait_for_selector(f"{fix} [data-testid=lift-form]")
+    page.wait_for_selector(f"{fix} p.notice", state="detached")  # the form opened afresh
     page.select_option(f"{fix} select[name=site_type]", "住宅小区")
     page.click(f"{fix} [data-testid=save-lift]")
     page.wait_for_selector(site_row, state="detached")
