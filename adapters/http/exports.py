@@ -35,6 +35,9 @@ CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A mainland mobile standing alone (not inside a 20-digit registration code).
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+# Text a spreadsheet would run as a formula (a unit or station named "=HYPERLINK(...)"): CSV
+# cells get a leading apostrophe (OWASP), XLSX cells are stored as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,8 @@ def _csv_lines(rows: Iterable[dict[str, Any]], columns: tuple[Column, ...],
     yield b"\xef\xbb\xbf" + flush()  # the BOM: Excel reads the file as UTF-8
     for row in rows:
         cells = [_cell(c, row, tz) for c in columns]
-        writer.writerow([v.isoformat(sep=" ") if isinstance(v, datetime | date) else v
+        writer.writerow([v.isoformat(sep=" ") if isinstance(v, datetime | date) else
+                         f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v
                          for v in cells])
         yield flush()
 
@@ -135,6 +139,8 @@ def _xlsx(rows: Iterable[dict[str, Any]], columns: tuple[Column, ...], tz: ZoneI
         letter = sheet.cell(row=1, column=index + 1).column_letter
         sheet.column_dimensions[letter].width = max(12, len(column.zh) * 2 + len(column.en))
     for cell in (c for line in sheet.iter_rows(min_row=2) for c in line):
+        if cell.data_type == "f":  # openpyxl takes any "=..." string for a formula
+            cell.data_type = "s"
         if isinstance(cell.value, datetime):
             cell.number_format = "yyyy-mm-dd hh:mm:ss"
     out = io.BytesIO()
