@@ -80,7 +80,7 @@ def test_renaming_a_manager_keeps_its_mobile_and_the_service_date_is_local(clien
     client.get("/v1/lifts", params={"after": assigned.json()["notification_id"]})
     browser, csrf = console_as(client.app, "unit", unit)
     register = browser.get("/console/registry/safety-managers").text
-    assert 'name="mobile" placeholder' in register  # the row's box starts empty
+    assert 'name="mobile" value="" placeholder' in register  # the row's box starts empty
     renamed = browser.post(f"/console/registry/safety-managers/{manager['id']}",
                            data={"name": "赵安全新", "mobile": "", "csrf_token": csrf})
     assert renamed.status_code == 200 and "已保存" in renamed.text
@@ -142,3 +142,29 @@ def test_a_form_opened_before_someone_else_saved_is_refused_then_saved(client, v
     assert client.get(f"/v1/units/{unit}").json()["address"] == "我改的地址"
     assert client.get(f"/v1/stations/{station}").json()["name"] == "我改的站"
     assert client.get(f"/v1/lifts/{code(1)}").json()["site_type"] == "医院"
+
+
+def test_a_refused_register_row_says_why_in_that_row(client, views, count_events):
+    unit = make_unit(client)
+    make_lift(client, unit, 1)
+    made = client.post("/v1/safety-managers", json={"unit_id": unit, "name": "赵安全",
+                                                    "mobile": "13700137000"})
+    client.get("/v1/lifts", params={"after": made.json()["notification_id"]})
+    row_id = f'id="manager-{made.json()["id"]}"'
+    browser, csrf = console_as(client.app, "unit", unit)
+    events = count_events("registry_events")
+    for path, form, field in (
+            ("", {"name": "赵安全改", "mobile": "123"}, "mobile"),
+            ("/assign", {"using_unit": "没有这个使用单位"}, "using_unit")):
+        page = browser.post(f"/console/registry/safety-managers/{made.json()['id']}{path}",
+                            data={**form, "csrf_token": csrf}).text
+        row = page.split(row_id, 1)[1].split("</tr>", 1)[0]
+        assert f'data-field="{field}"' in row, path  # beside the input that was typed in
+        entering = page.split('data-testid="manager-form"', 1)[1]
+        assert "data-field=" not in entering and 'value="赵安全改"' not in entering
+        assert 'name="name" value=""' in entering  # a new manager's form stays empty
+    assert 'value="赵安全改"' in browser.post(
+        f"/console/registry/safety-managers/{made.json()['id']}",
+        data={"name": "赵安全改", "mobile": "123", "csrf_token": csrf}).text.split(
+        row_id, 1)[1].split("</tr>", 1)[0]  # what was typed stays in the row
+    assert count_events("registry_events") == events

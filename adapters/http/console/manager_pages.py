@@ -24,11 +24,13 @@ REFUSED = (DomainError, ValidationError, NotFound, ValueError)
 
 def managers_page(request: Request, principal: Any, queries: Any,
                   errors: dict[str, str] | None = None, notice: str | None = None,
-                  form: dict[str, str] | None = None) -> HTMLResponse:
+                  form: dict[str, str] | None = None, row: str | None = None) -> HTMLResponse:
+    """The register; `row`: the manager whose row's form was posted (its reasons and values
+    are shown in that row, not in the form that enters a new manager)."""
     scope = unit_scope(principal)
     return render(request, "safety_managers.html", managers=queries.safety_managers(scope),
                   units=queries.units(scope), errors=errors or {},
-                  error=(errors or {}).get("_"), notice=notice, form=form or {},
+                  error=(errors or {}).get("_"), notice=notice, form=form or {}, row=row,
                   can_edit=principal.role in EDITORS)
 
 
@@ -39,18 +41,19 @@ def managers(request: Request, principal: ConsolePrincipal,
 
 
 async def _change(request: Request, principal: Any, queries: Any, wait: Any,
-                  change: Any, done: str) -> HTMLResponse:
+                  change: Any, done: str, row: str | None = None) -> HTMLResponse:
     """Run one register change; the register again with what happened or why not."""
     form = {k: str(v).strip() for k, v in (await request.form()).items()}
 
     def run() -> HTMLResponse:
         if principal.role not in EDITORS:
             return managers_page(request, principal, queries,
-                                 {"_": "无权修改登记信息 (read-only role)"}, form=form)
+                                 {"_": "无权修改登记信息 (read-only role)"}, form=form, row=row)
         try:
             count, nid = change(form)
         except REFUSED as exc:
-            return managers_page(request, principal, queries, field_errors(exc), form=form)
+            return managers_page(request, principal, queries, field_errors(exc), form=form,
+                                 row=row)
         if nid:
             wait(nid)
         return managers_page(request, principal, queries, notice=done.format(count=count))
@@ -86,7 +89,7 @@ async def revise(request: Request, manager_id: str, principal: ConsolePrincipal,
                                           queries.lift_codes_of_manager(manager_id),
                                           context_of(principal))[1]
 
-    return await _change(request, principal, queries, wait, change, "已保存 saved")
+    return await _change(request, principal, queries, wait, change, "已保存 saved", manager_id)
 
 
 @router.post("/safety-managers/{manager_id}/assign")
@@ -112,4 +115,4 @@ async def assign(request: Request, manager_id: str, principal: ConsolePrincipal,
         return registry.assign_manager(manager_id, None, code, context_of(principal))
 
     return await _change(request, principal, queries, wait, change,
-                         "已指定 assigned: {count} 台 (lifts)")
+                         "已指定 assigned: {count} 台 (lifts)", manager_id)
