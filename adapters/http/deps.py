@@ -187,7 +187,8 @@ ETagDep = Annotated[ETag, Depends()]
 After = Annotated[int | None, Query(ge=0, description="wait (≤ 2 s) for this notification")]
 
 
-def view_caught_up(view: str) -> Callable[..., Awaitable[bool | None]]:
+def view_caught_up(view: str, header: str = "X-View-Caught-Up"
+                   ) -> Callable[..., Awaitable[bool | None]]:
     """`?after=<notification_id>`: wait (≤ 2 s) until `view` has caught up; the answer says
     whether it did (X-View-Caught-Up: false means the rows may be older)."""
 
@@ -196,7 +197,7 @@ def view_caught_up(view: str) -> Callable[..., Awaitable[bool | None]]:
         if not after:  # no wait asked: no thread hop either
             return None
         done = await run_in_threadpool(wait_for, services.pool, by_name(view), after)
-        response.headers["X-View-Caught-Up"] = "true" if done else "false"
+        response.headers[header] = "true" if done else "false"
         return done
 
     return caught_up
@@ -209,4 +210,17 @@ async def registry_wait(services: ServicesDep) -> Callable[[int], bool]:
 
 RegistryWait = Annotated[Callable[[int], bool], Depends(registry_wait)]
 RegistryCaughtUp = Annotated[bool | None, Depends(view_caught_up("registry_view"))]
+_registry_for_lifts = view_caught_up("registry_view", "X-Registry-Caught-Up")
+RegistryAfter = Annotated[int | None, Query(ge=0, description=(
+    "wait (≤ 2 s) for this registry notification, e.g. a lift taken out of service"))]
+
+
+async def lifts_caught_up(services: ServicesDep, response: Response,
+                          registry_after: RegistryAfter = None) -> bool | None:
+    """`?registry_after=`: statistics that count lifts read the registry view, whose
+    notifications are not the tickets' (`after`); X-Registry-Caught-Up says if it caught up."""
+    return await _registry_for_lifts(services, response, registry_after)
+
+
+LiftsCaughtUp = Annotated[bool | None, Depends(lifts_caught_up)]
 TicketsCaughtUp = Annotated[bool | None, Depends(view_caught_up("tickets_view"))]

@@ -10,6 +10,7 @@ from adapters.http import stats_columns
 from adapters.http.deps import (
     CurrentUnitScope,
     IndicatorsDep,
+    LiftsCaughtUp,
     SettingsDep,
     TicketQueriesDep,
     TicketsCaughtUp,
@@ -131,9 +132,11 @@ def stats_tickets(group_by: Literal["station", "unit", "district", "site_type", 
 
 
 @router.get("/stats/entrapment-rate")
-def entrapment_rate(unit_id: UnitFilter, queries: TicketQueriesDep, fmt: ExportFormat,
-                    start: From = None, to: To = None) -> Any:
-    """困人率: lifts in service per entrapment ticket, and tickets per 10,000 lifts."""
+def entrapment_rate(_: TicketsCaughtUp, _lifts: LiftsCaughtUp, unit_id: UnitFilter,
+                    queries: TicketQueriesDep, fmt: ExportFormat, start: From = None,
+                    to: To = None) -> Any:
+    """困人率: lifts in service per entrapment ticket, and tickets per 10,000 lifts
+    (`after`: a ticket notification, `registry_after`: a registry one, to wait for)."""
     rate = queries.entrapment_rate(unit_id, start, to)
     if fmt:
         return respond([rate], columns.ENTRAPMENT_RATE, "entrapment-rate", fmt)
@@ -144,7 +147,8 @@ UnitSort = Literal[stats_columns.SORTABLE + tuple(f"-{k}" for k in stats_columns
 
 
 @router.get("/stats/units")
-def stats_units(_: TicketsCaughtUp, unit_id: UnitFilter, indicators: IndicatorsDep,
+def stats_units(_: TicketsCaughtUp, _lifts: LiftsCaughtUp, unit_id: UnitFilter,
+                indicators: IndicatorsDep,
                 fmt: ExportFormat, start: From = None, to: To = None,
                 sort: Annotated[UnitSort, Query(description=(
                     "a figure's key; `-key` sorts descending; rows without it come last"))
@@ -162,7 +166,8 @@ def stats_units(_: TicketsCaughtUp, unit_id: UnitFilter, indicators: IndicatorsD
 
 
 @router.get("/stats/indicators")
-def stats_indicators(_: TicketsCaughtUp, unit_id: UnitFilter, indicators: IndicatorsDep,
+def stats_indicators(_: TicketsCaughtUp, _lifts: LiftsCaughtUp, unit_id: UnitFilter,
+                     indicators: IndicatorsDep,
                      fmt: ExportFormat, group_by: Group = "city", start: From = None,
                      to: To = None) -> Any:
     """The indicators city platforms publish per unit, station, district or the city (a unit
