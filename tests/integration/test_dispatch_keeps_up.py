@@ -3,13 +3,12 @@ already acted on never hold up the rest, and /readyz and the console say when it
 
 import threading
 import time
-from types import SimpleNamespace
 
 import psycopg
 import pytest
 
-from adapters.projection_runtime.readiness import view_alerts
 from tests.e2e.registry_helpers import make_lift, make_station, make_unit
+from tests.integration.test_view_failures import board_as
 from tests.live import dispatcher_running, running, wait_for
 
 
@@ -108,10 +107,8 @@ def test_readyz_and_the_console_say_the_dispatcher_is_behind(client, database_ur
     body = client.get("/readyz").json()
     assert body["dispatcher"]["ok"] is False and body["dispatcher"]["waiting"] == 2
     assert "dispatcher behind: 2 alarms waiting" in body["dispatcher"]["problem"]
-    request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(services=services)))
-    operator = SimpleNamespace(role="operator")
-    assert any("调度落后" in line for line in view_alerts(request, operator))
+    assert "调度落后 / dispatcher behind: 2 alarms waiting" in board_as(client, "operator")
     with dispatcher_running(services):
         wait_for(lambda: client.get("/readyz").json()["dispatcher"]["waiting"] == 0)
     assert client.get("/readyz").json()["dispatcher"]["ok"] is True
-    assert not any("调度落后" in line for line in view_alerts(request, operator))
+    assert "调度落后" not in board_as(client, "operator")
