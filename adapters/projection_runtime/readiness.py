@@ -6,13 +6,16 @@ the supervisor), or when it has lagged the log without moving for `view_stall_se
 any observer, so it holds even when no supervisor runs at all).
 """
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+import structlog
 
 from adapters.postgres import view_health
 
+log = structlog.get_logger(__name__)
 BANNER_ROLES = ("admin", "operator")
 describe = view_health.describe  # where the supervisor records it
 
@@ -115,6 +118,32 @@ def dispatch_backlog(services: Any) -> DispatchBacklog:
     """The dispatcher's backlog as the deadlines view shows it (lag of that view: see views)."""
     waiting, oldest = services.deadlines.backlog()
     return DispatchBacklog(waiting, oldest, services.settings.dispatcher_behind_seconds)
+
+
+class BehindWatch:
+    """Logs an error while the dispatcher is behind (checked every `every` s) and once when it
+    has caught up: the dispatcher role's own alarm, beside /readyz and the banner."""
+
+    def __init__(self, services: Any, every: float = 10.0):
+        self.services, self.every = services, every
+        self._next, self._behind = 0.0, False
+
+    def tick(self) -> None:
+        if time.monotonic() < self._next:
+            return
+        self._next = time.monotonic() + self.every
+        try:
+            backlog = dispatch_backlog(self.services)
+        except Exception as exc:  # noqa: BLE001 - the next tick tries again; said now
+            log.error("dispatcher_backlog_unknown", error=describe(exc))
+            return
+        if backlog.behind:
+            log.error("dispatcher_behind", waiting=backlog.waiting,
+                      oldest_seconds=round(backlog.oldest_seconds),
+                      threshold=backlog.threshold)
+        elif self._behind:
+            log.info("dispatcher_caught_up", waiting=backlog.waiting)
+        self._behind = backlog.behind
 
 
 def view_alerts(request: Any, principal: Any) -> list[str]:

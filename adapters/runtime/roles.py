@@ -21,6 +21,7 @@ from adapters.bootstrap import (
     build_upstream,
 )
 
+from adapters.projection_runtime.readiness import BehindWatch
 from adapters.runtime.risk_watch import RiskWatch
 
 log = structlog.get_logger(__name__)
@@ -62,8 +63,10 @@ def run_dispatcher(services: Services, stop: threading.Event) -> None:
         threading.Thread(target=build_report_schedule(services).run, args=(stop,),
                          name="monthly-reports", daemon=True).start()
     risk = RiskWatch(services)  # lifts entering the risk list: their unit lead is texted
+    behind = BehindWatch(services)  # issue 18: an error in the log while alarms wait too long
     while not stop.is_set():
         risk.tick()
+        behind.tick()
         try:
             fired = services.dispatcher.run_once()
         except Exception:  # noqa: BLE001 - a failed round is retried on the next tick

@@ -1,12 +1,14 @@
 """The dispatcher under a backlog (issue 18): no wasted inserts, the oldest alarms first, rows
 already acted on never hold up the rest, and /readyz and the console say when it is behind."""
 
+import logging
 import threading
 import time
 
 import psycopg
 import pytest
 
+from adapters.projection_runtime.readiness import BehindWatch
 from tests.e2e.registry_helpers import make_lift, make_station, make_unit
 from tests.integration.test_view_failures import board_as
 from tests.live import dispatcher_running, running, wait_for
@@ -96,8 +98,15 @@ def test_a_linked_alarm_does_not_leave_its_ticket_waiting(client, database_url):
         wait_for(lambda: ticket in notified(database_url), seconds=30)
 
 
-def test_readyz_and_the_console_say_the_dispatcher_is_behind(client, database_url):
+def logged(caplog, event):
+    return [r.msg for r in caplog.records
+            if isinstance(r.msg, dict) and r.msg.get("event") == event]
+
+
+def test_readyz_the_console_and_the_log_say_the_dispatcher_is_behind(client, database_url,
+                                                                     caplog):
     services = client.app.state.services
+    watch = BehindWatch(services, every=0)
     assert client.get("/readyz").json()["dispatcher"]["ok"] is True
     lifts = bound_lifts(client, 2)
     alarm(client, lifts[0], "w-1")
@@ -108,7 +117,14 @@ def test_readyz_and_the_console_say_the_dispatcher_is_behind(client, database_ur
     assert body["dispatcher"]["ok"] is False and body["dispatcher"]["waiting"] == 2
     assert "dispatcher behind: 2 alarms waiting" in body["dispatcher"]["problem"]
     assert "调度落后 / dispatcher behind: 2 alarms waiting" in board_as(client, "operator")
+    with caplog.at_level(logging.INFO):
+        watch.tick()
+    assert [m["waiting"] for m in logged(caplog, "dispatcher_behind")] == [2]
     with dispatcher_running(services):
         wait_for(lambda: client.get("/readyz").json()["dispatcher"]["waiting"] == 0)
     assert client.get("/readyz").json()["dispatcher"]["ok"] is True
     assert "调度落后" not in board_as(client, "operator")
+    before = len(logged(caplog, "dispatcher_caught_up"))  # the role's own watch may log too
+    with caplog.at_level(logging.INFO):
+        watch.tick()
+    assert len(logged(caplog, "dispatcher_caught_up")) == before + 1
