@@ -104,6 +104,7 @@ def _build(settings: Settings, url: str, key: bytes) -> Services:
                                                     reference.site_types()),
                            lifts_of_using_unit=queries.lift_codes_of_using_unit,
                            lifts_with_rescue_code=queries.lifts_with_rescue_code,
+                           units_with_code=queries.units_with_code,
                            personal_data=personal_data)
     tickets = TicketApp(env, numbers=PostgresTicketNumbers(url, settings.timezone),
                         causes=reference.FaultCauseTable(),

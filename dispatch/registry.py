@@ -33,6 +33,7 @@ class RegistryApp(UnitCommands, LiftCommands, ManagerCommands, Application[UUID]
                  catalogue: Catalogue | None = None,
                  lifts_of_using_unit: Callable[[str, str], list[str]] | None = None,
                  lifts_with_rescue_code: Callable[[str], list[str]] | None = None,
+                 units_with_code: Callable[[str], list[str]] | None = None,
                  personal_data: PersonalData | None = None):
         super().__init__(env)
         self.contacts = ContactSealer(personal_data)  # full mobiles stay out of the events
@@ -40,6 +41,7 @@ class RegistryApp(UnitCommands, LiftCommands, ManagerCommands, Application[UUID]
         self.lifts_of_using_unit = lifts_of_using_unit
         # From the view: lifts registered before rescue codes were claimed have no claim.
         self.lifts_with_rescue_code = lifts_with_rescue_code or (lambda _: [])
+        self.units_with_code = units_with_code or (lambda _: [])  # ids, from the view
 
     def _get(self, kind: type[T], aggregate_id: UUID | str, label: str,
              shown: str | None = None) -> T:

@@ -6,6 +6,7 @@ from dispatch.commands import Context
 from dispatch.registry_guards import retried
 from domain.registry.station import RescueStation
 from domain.registry.unit import FACTS, MaintenanceUnit
+from domain.registry.unit_facts import UnitCodeTaken, credit_code
 
 
 class UnitCommands:
@@ -22,10 +23,18 @@ class UnitCommands:
                         facts: dict[str, str | None] | None = None):
         """The lead (None keeps it) and any of code, address, duty_phone (absent: kept)."""
         unit = self._expect(self.unit(unit_id), ctx, "maintenance unit")
+        if (facts or {}).get("code"):
+            self._code_free(credit_code(facts["code"]), str(unit.id))
         lead = self.contacts.seal(lead, "emergency_lead", unit.emergency_lead)
         unit.set_rescue_info(emergency_lead=lead, **{
             k: v for k, v in (facts or {}).items() if k in FACTS}, **ctx.who)
         return unit, self._save(unit)
+
+    def _code_free(self, code: str, unit_id: str) -> None:
+        """No other unit holds `code` (the view finds them; each is read to be sure)."""
+        for other in self.units_with_code(code):
+            if other != unit_id and self.unit(other).code == code:
+                raise UnitCodeTaken(code)
 
     # ---- stations ---------------------------------------------------------------------
     def register_station(self, fields: dict[str, Any], ctx: Context,

@@ -107,8 +107,10 @@ def _invalid_value(request: Request, exc: Exception) -> JSONResponse:
 
 def _domain(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    return problem(409, "Command refused by the ticket's rules", _city_text(request, exc),
-                   code=exc.code)
+    text = _city_text(request, exc)  # a rule about one field names it, as bad input does
+    errors = [{"loc": ["body", exc.field], "field": exc.field, "msg": text}] if exc.field else None
+    return problem(409, "Command refused by the ticket's rules", text, code=exc.code,
+                   errors=errors)
 
 
 def _not_found(request: Request, exc: Exception) -> Response:

@@ -30,6 +30,11 @@ class RegistryQueries:
                           "ORDER BY registration_code", (rescue_code,))
         return [r["registration_code"] for r in rows]
 
+    def units_with_code(self, code: str) -> list[str]:
+        """Maintenance units (ids) recorded with this 统一社会信用代码."""
+        return [str(r["unit_id"]) for r in self._rows(
+            "SELECT unit_id FROM units_view WHERE code = %s ORDER BY unit_id", (code,))]
+
     def lift_codes_of_using_unit(self, unit_id: str, using_unit_code: str) -> list[str]:
         rows = self._rows("SELECT registration_code FROM lifts_view WHERE unit_id = %s AND "
                           "using_unit_code = %s ORDER BY registration_code",

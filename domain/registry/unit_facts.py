@@ -2,7 +2,7 @@
 
 import re
 
-from domain.errors import InvalidValue
+from domain.errors import DomainError, InvalidValue
 from domain.values import MOBILE
 
 # GB 32100-2015: 18 characters from these 31 (no I, O, Z, S, V); the 18th is a check character.
@@ -31,6 +31,17 @@ def credit_code(value: str, field: str = "code") -> str:
         raise InvalidValue("code: the check character (18th) does not match (GB 32100-2015)",
                            zh="统一社会信用代码校验位（第 18 位）不正确", field=field)
     return code
+
+
+class UnitCodeTaken(DomainError):
+    """Another maintenance unit holds this 统一社会信用代码 (which one is not said)."""
+
+    code = "unit_code_taken"
+
+    def __init__(self, code: str):
+        super().__init__(f"unified social credit code {code} is already another maintenance "
+                         "unit's: one legal entity is one unit", field="code",
+                         zh=f"统一社会信用代码 {code} 已被其他维保单位使用：一个单位只能登记一次")
 
 
 def duty_phone(value: str, field: str = "duty_phone") -> str:
