@@ -168,3 +168,14 @@ def test_a_refused_register_row_says_why_in_that_row(client, views, count_events
         data={"name": "赵安全改", "mobile": "123", "csrf_token": csrf}).text.split(
         row_id, 1)[1].split("</tr>", 1)[0]  # what was typed stays in the row
     assert count_events("registry_events") == events
+
+
+def test_a_refused_lift_search_says_why_and_lists_nothing(client, views):
+    unit = make_unit(client)
+    make_lift(client, unit, 1)
+    browser, _ = console_as(client.app, "unit", unit)
+    assert code(1) in browser.get("/console/registry/lifts", params={"q": "海德"}).text
+    for field, value in (("q", "海" * 101), ("using_unit", "物" * 201)):
+        page = browser.get("/console/registry/lifts", params={field: value}).text
+        assert f'data-field="{field}"' in page, field  # the reason, beside the box
+        assert code(1) not in page, field  # not every lift as if it matched

@@ -15,7 +15,8 @@ FIELD_LABELS = {"rescue_code": "救援识别码", "address": "地址", "district
                 "site_type": "场所类型", "location.lat": "纬度", "location.lng": "经度",
                 "address_confirmed": "地址变更确认", "since": "日期", "name": "姓名",
                 "mobile": "手机号", "using_unit.code": "使用单位代码",
-                "using_unit.name": "使用单位名称", "codes": "所选电梯"}
+                "using_unit.name": "使用单位名称", "codes": "所选电梯", "q": "关键字",
+                "using_unit": "使用单位", "registration_code": "注册代码"}
 
 
 def field_errors(exc: Exception) -> dict[str, str]:

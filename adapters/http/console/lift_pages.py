@@ -65,9 +65,10 @@ def lifts_page(request: Request, principal: Any, queries: Any, store: Any, catal
     scope = unit_scope(principal)
     try:
         filters = search_filters(params)
-    except ValidationError as exc:
-        filters, errors = {}, {**(errors or {}), **field_errors(exc)}
-    lifts = queries.lifts({**filters, "unit_id": scope}, PAGE, params.get("after") or None)
+    except ValidationError as exc:  # a refused search lists nothing, not every lift
+        filters, errors = None, {**(errors or {}), **field_errors(exc)}
+    lifts = [] if filters is None else \
+        queries.lifts({**filters, "unit_id": scope}, PAGE, params.get("after") or None)
     return render(request, "registry_lifts.html", lifts=lifts, params=params, page=PAGE,
                   stations=queries.stations(scope), managers=queries.safety_managers(scope),
                   phones=manager_phones(store, principal, lifts), errors=errors or {},
