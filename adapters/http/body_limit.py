@@ -10,6 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.http.plain_asgi import HttpMiddleware, header, send_problem
+from adapters.http.rescuer.redact import logged_path
 
 log = structlog.get_logger("liftrescue.http")
 DEFAULT_LIMIT = 1_048_576
@@ -73,6 +74,6 @@ class BodyLimitMiddleware(HttpMiddleware):
 
 
 async def _refuse(scope: Scope, send: Send, limit: int, size: str) -> None:
-    log.warning("request_body_too_large", path=scope["path"], limit=limit, size=size)
+    log.warning("request_body_too_large", path=logged_path(scope["path"]), limit=limit, size=size)
     await send_problem(send, 413, "payload_too_large", "Request body too large",
                        f"body: at most {limit} bytes are accepted (got {size})")

@@ -35,6 +35,7 @@ class Claim:
     headers: dict[str, str] | None = None
     body: bytes | None = None
     conflict: str | None = None
+    retry: bool = False  # the conflict is a request still in progress: try again shortly
 
 
 class IdempotencyStore:
@@ -50,12 +51,14 @@ class IdempotencyStore:
                 return Claim(new=True)
             row = conn.execute(FETCH, (scope, key)).fetchone()
         if row is None:  # released or expired between our insert and select
-            return Claim(new=False, conflict="request with this key is being retried; try again")
+            return Claim(new=False, conflict="request with this key is being retried; try again",
+                         retry=True)
         stored_hash, status, headers, body = row
         if stored_hash != request_hash:
             return Claim(new=False, conflict="Idempotency-Key was used with a different request")
         if status is None:
-            return Claim(new=False, conflict="a request with this Idempotency-Key is in progress")
+            return Claim(new=False, conflict="a request with this Idempotency-Key is in progress",
+                         retry=True)
         return Claim(new=False, status=status, headers=headers, body=bytes(body))
 
     def finish(self, scope: str, key: str, status: int, headers: dict[str, str],

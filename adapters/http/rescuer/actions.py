@@ -1,5 +1,7 @@
 """A rescuer's tap → the same ticket command (and the same body checks) the API runs."""
 
+import math
+from dataclasses import replace
 from typing import Any
 
 from fastapi.exceptions import RequestValidationError
@@ -10,13 +12,16 @@ from adapters.http.closing_schemas import ReleaseBody
 from adapters.http.rescuer.access import Rescuer
 from adapters.http.rescuer.page import lift_location
 from adapters.http.schemas import AtBody, FaultReportBody
+from dispatch.alarm_intake import Outcome
 from dispatch.commands import (
     ArriveOnSite,
     AssignResponder,
+    Context,
     FileFaultReport,
     ReleasePassengers,
     TicketCommand,
 )
+from dispatch.errors import ConcurrentUpdate, VersionMismatch
 from dispatch.personal_data import full_number
 from domain.arrival import Proof, gps_arrival
 from domain.errors import InvalidTransition, InvalidValue
@@ -47,7 +52,9 @@ def position(data: dict[str, Any]) -> dict[str, float] | None:
     except (KeyError, TypeError, ValueError):
         raise InvalidValue("position needs numeric lat and lng", field="position",
                            zh="位置须含数字经纬度") from None
-    if not (-90 <= lat <= 90 and -180 <= lng <= 180) or (accuracy is not None and accuracy < 0):
+    numbers = (lat, lng) if accuracy is None else (lat, lng, accuracy)  # NaN compares False
+    if not all(map(math.isfinite, numbers)) or not (-90 <= lat <= 90 and -180 <= lng <= 180) \
+            or (accuracy is not None and accuracy < 0):
         raise InvalidValue("position out of range", field="position", zh="位置超出范围")
     return {"lat": lat, "lng": lng, "accuracy": accuracy}
 
@@ -97,3 +104,19 @@ def command_for(services: Services, rescuer: Rescuer, action: str,
     body = _body(FaultReportBody, {**at, "cause": {"root": root, "sub": sub},
                                    "description": data.get("description") or ""})
     return FileFaultReport(ticket_id=ticket_id, **body.command_fields())
+
+
+def record(services: Services, rescuer: Rescuer, action: str, data: dict[str, Any],
+           ctx: Context) -> Outcome:
+    """Run the tap. An accept is saved only on the ticket version it was checked against: of
+    two workers tapping at once one wins, the other is told who (never a second assignment)."""
+    if action != "accept":
+        return services.tickets.handle(command_for(services, rescuer, action, data), ctx)
+    for _ in range(3):
+        cmd = command_for(services, rescuer, action, data)  # refuses once someone accepted
+        try:
+            return services.tickets.handle(cmd, replace(ctx, expected_version=
+                                                        rescuer.ticket.version))
+        except VersionMismatch:  # something was saved meanwhile: check again on the new state
+            rescuer = replace(rescuer, ticket=services.tickets.ticket(rescuer.ticket.id))
+    raise ConcurrentUpdate("工单一直在变化，请重试 (ticket kept changing; tap again)")

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from adapters.bootstrap import Services
 from adapters.http.deps import ServicesDep
+from adapters.http.problems import problem
 from adapters.http.rescuer.access import (
     COOKIE,
     LinkGone,
@@ -26,7 +27,7 @@ from adapters.http.rescuer.access import (
     resolve,
     too_many,
 )
-from adapters.http.rescuer.actions import ACTIONS, command_for
+from adapters.http.rescuer.actions import ACTIONS, record
 from adapters.http.rescuer.page import page_model
 from adapters.http.rescuer.scan import arrival_from_scan
 from adapters.postgres.rescuer_links import links_store
@@ -97,8 +98,10 @@ async def _once(request: Request, services: Services, rescuer: Rescuer, action: 
     body = json.dumps({"action": action, **data}, sort_keys=True, default=str).encode()
     claim = await run_in_threadpool(store.claim, scope, key, hashlib.sha256(body).hexdigest())
     if claim.conflict:
-        return JSONResponse({"title": "Idempotency-Key conflict", "detail": claim.conflict},
-                            status_code=409)
+        # Still in progress (a phone resending after a lost answer): the phone keeps the tap
+        # and asks again, rather than dropping it as refused.
+        return problem(409, "Idempotency-Key conflict", claim.conflict, code="idempotency",
+                       headers={"Retry-After": "1"} if claim.retry else None)
     if not claim.new:
         return Response(claim.body, status_code=claim.status or 200,
                         media_type="application/json", headers={"Idempotent-Replayed": "true"})
@@ -119,8 +122,7 @@ def _record(request: Request, services: Services, rescuer: Rescuer, action: str,
     """Run the tap's command through TicketApp; refusals answer as the API's problems do."""
     correlation_id = structlog.contextvars.get_contextvars().get("correlation_id", "")
     try:
-        cmd = command_for(services, rescuer, action, data)
-        outcome = services.tickets.handle(cmd, Context(rescuer.actor, correlation_id))
+        outcome = record(services, rescuer, action, data, Context(rescuer.actor, correlation_id))
     except Exception as exc:  # noqa: BLE001 — answered by the app's own problem handlers
         return _problem(request, exc)
     log.info("rescuer_tap", action=action, ticket_id=str(rescuer.ticket.id),
