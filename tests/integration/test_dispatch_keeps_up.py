@@ -128,3 +128,25 @@ def test_readyz_the_console_and_the_log_say_the_dispatcher_is_behind(client, dat
     with caplog.at_level(logging.INFO):
         watch.tick()
     assert len(logged(caplog, "dispatcher_caught_up")) == before + 1
+
+
+def test_a_row_left_stuck_by_the_previous_release_is_moved_on_upgrade(client, database_url):
+    from adapters.postgres.migrations.runner import migrate_database
+    from adapters.runtime.audit_key import audit_key
+
+    services = client.app.state.services
+    lifts = bound_lifts(client, 1)
+    ticket = alarm(client, lifts[0], "first", source="iot")
+    assert alarm(client, lifts[0], "second", source="app") == ticket  # linked: version 2
+    deadline_rows(services, 1)
+    with psycopg.connect(database_url, autocommit=True) as conn:  # as the old projection left it
+        conn.execute("UPDATE dispatch_deadlines SET version = 1 WHERE ticket_id = %s", (ticket,))
+        conn.execute("DELETE FROM schema_migrations WHERE version = 18")
+    done = migrate_database(database_url, audit_key(services.settings))
+    assert "0018_unstick_linked_deadlines" in done, done
+    with psycopg.connect(database_url) as conn:
+        version = conn.execute("SELECT version FROM dispatch_deadlines WHERE ticket_id = %s",
+                               (ticket,)).fetchone()[0]
+    assert version == 2
+    with dispatcher_running(services):
+        wait_for(lambda: ticket in notified(database_url), seconds=30)
