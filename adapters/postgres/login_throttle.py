@@ -11,6 +11,7 @@ COUNT = ("SELECT count(*), (SELECT failed_at FROM console_login_failures WHERE {
          "AND failed_at > now() - %(window)s ORDER BY failed_at DESC OFFSET %(skip)s LIMIT 1) "
          "+ %(window)s - now() FROM console_login_failures "
          "WHERE {col} = %(v)s AND failed_at > now() - %(window)s")
+CLIENT_LOCK_CLASS = 7302  # first key of the per-address advisory lock
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ class LoginThrottle:
             # One attempt per username at a time: the count below cannot be raced past.
             conn.execute("SELECT pg_advisory_xact_lock(hashtext('console_login:' || %s))",
                          (username,))
+            # And one per address: a spray over many usernames at once cannot either. Always
+            # taken second, in the two-key space (no collision with the username's key).
+            conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                         (CLIENT_LOCK_CLASS, client))
             waits, counts = [], {}
             for col, value in (("username", username), ("client", client)):
                 limit = self.limits[col]
