@@ -45,12 +45,18 @@
     var queue = load();
     if (!queue.length) { return; }
     var item = queue[0];
+    if (item.locating) { return; }  // its position is coming: nothing overtakes it
     busy = true;
     fetch("/r/" + link + "/" + item.action, {
       method: "POST", credentials: "same-origin", body: JSON.stringify(item.data),
       headers: {"content-type": "application/json", "idempotency-key": item.key}
     }).then(function (response) {
-      if (response.status >= 500 || response.status === 429) { throw new Error("retry later"); }
+      // 409 with Retry-After: this very tap is still being recorded (an answer lost on a
+      // weak network); keep it and ask again, the server replays the first answer.
+      if (response.status >= 500 || response.status === 429 ||
+          (response.status === 409 && response.headers.get("retry-after"))) {
+        throw new Error("retry later");
+      }
       return response.json().catch(function () { return {}; }).then(function (answer) {
         save(load().filter(function (other) { return other.key !== item.key; }));
         if (!response.ok) {
@@ -74,22 +80,31 @@
     }
     data.at = new Date().toISOString();  // the tap time is the business time
     var item = {action: form.dataset.action, data: data, key: newKey()};
-    function queued() {
-      var queue = load();
-      queue.push(item);
-      save(queue);
-      markPending(form);
-      flush();
-    }
-    if (item.action === "arrive" && !body.dataset.scanned && navigator.geolocation) {
+    // Queued at once, in tap order; an arrival waits in place for the phone's position.
+    item.locating = item.action === "arrive" && !body.dataset.scanned && !!navigator.geolocation;
+    var queue = load();
+    queue.push(item);
+    save(queue);
+    markPending(form);
+    if (item.locating) {
       navigator.geolocation.getCurrentPosition(function (where) {
-        data.position = {lat: where.coords.latitude, lng: where.coords.longitude,
-                         accuracy: where.coords.accuracy};
-        queued();
-      }, queued, {timeout: 8000, maximumAge: 60000, enableHighAccuracy: true});
-    } else {
-      queued();
+        located(item.key, {lat: where.coords.latitude, lng: where.coords.longitude,
+                           accuracy: where.coords.accuracy});
+      }, function () { located(item.key, null); },
+      {timeout: 8000, maximumAge: 60000, enableHighAccuracy: true});
     }
+    flush();
+  }
+
+  function located(key, position) {
+    save(load().map(function (item) {
+      if (item.key === key) {
+        delete item.locating;
+        if (position) { item.data.position = position; }
+      }
+      return item;
+    }));
+    flush();
   }
 
   function tick() {
@@ -102,6 +117,8 @@
   document.querySelectorAll("form[data-action]").forEach(function (form) {
     form.addEventListener("submit", tap);
   });
+  // A page reloaded while locating: that arrival goes without a position (never stuck).
+  save(load().map(function (item) { delete item.locating; return item; }));
   window.addEventListener("online", flush);
   setInterval(flush, 4000);
   setInterval(tick, 30000);
