@@ -2,8 +2,11 @@
 counts come from the registry view, whose notifications are not the tickets', so the
 statistics that count lifts wait for `registry_after` (the change's notification_id)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import psycopg
+
+from adapters.postgres.lifts_in_service import lifts_in_service
 from tests.e2e.registry_helpers import code, make_lift, make_unit
 
 
@@ -36,3 +39,19 @@ def test_the_rate_right_after_a_lift_went_out_of_service(client, views):
     assert again.json()["lifts_in_service"] == 4
     bad = client.get("/v1/stats/entrapment-rate", params={"registry_after": -1})
     assert bad.status_code == 422 and "registry_after" in bad.text
+
+
+def test_a_window_ends_just_before_its_to(client, views, database_url):
+    """[from, to): a lift taken out exactly at `to` was in service all through the window."""
+    unit = make_unit(client)
+    make_lift(client, unit, 1)
+    went_out = datetime.now(UTC)
+    out = client.post(f"/v1/lifts/{code(1)}/out-of-service", json={"since": went_out.isoformat()})
+    assert out.status_code == 200, out.text
+    client.get("/v1/lifts", params={"after": out.json()["notification_id"]})
+    with psycopg.connect(database_url) as conn:
+        assert lifts_in_service(conn, went_out, unit_id=unit) == 1
+        assert lifts_in_service(conn, went_out + timedelta(microseconds=1), unit_id=unit) == 0
+    window = client.get("/v1/stats/entrapment-rate", params={
+        "unit_id": unit, "to": went_out.isoformat()})
+    assert window.json()["lifts_in_service"] == 1, window.text
