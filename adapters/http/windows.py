@@ -8,7 +8,8 @@ said so on the page."""
 from datetime import UTC, date, datetime, time
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Query, Request
+from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator, AwareDatetime
 
 EARLIEST = date(1970, 1, 1)
@@ -26,6 +27,26 @@ def in_range(value: datetime) -> datetime:
 Instant = Annotated[AwareDatetime, AfterValidator(in_range)]
 From = Annotated[Instant | None, Query(alias="from", description=f"inclusive; clamped to {RANGE}")]
 To = Annotated[Instant | None, Query(description=f"exclusive; clamped to {RANGE}")]
+
+
+def _instant(value: str | None) -> datetime | None:
+    """A query value as an aware instant; None when absent or malformed (the route's own
+    validation names a malformed one)."""
+    try:
+        parsed = datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+    return parsed if parsed is not None and parsed.tzinfo is not None else None
+
+
+async def window_in_order(request: Request) -> None:
+    """Router dependency: `to` not after `from` is a 422 naming `to` (such a window matched
+    nothing, silently, as if there were no tickets)."""
+    start, end = (_instant(request.query_params.get(name)) for name in ("from", "to"))
+    if start is not None and end is not None and end <= start:
+        raise RequestValidationError([{
+            "type": "value_error", "loc": ("query", "to"), "input": request.query_params["to"],
+            "msg": "须晚于 from（时间窗为空）(must be later than from: the window is empty)"}])
 
 
 def local_date(value: str | None) -> date | None:

@@ -19,14 +19,18 @@ from adapters.http.deps import (
 from adapters.http.exports import ExportFormat, every_row, respond
 from adapters.http.query_params import only_declared_query
 from adapters.http.ticket_lists import Status, dynamic_item, ticket_page
-from adapters.http.windows import From, To  # bounded: year 1 / 9999 are 422, not 500
+from adapters.http.windows import (  # bounded: year 1 / 9999 are 422, not 500
+    From,
+    To,
+    window_in_order,
+)
 from adapters.postgres.indicators import Group, sort_rows
 from adapters.postgres.ticket_search import TicketFilter
 from adapters.runtime.settings import Settings
 from dispatch.errors import NotFound
 
 router = APIRouter(prefix="/v1", tags=["projections"],
-                   dependencies=[Depends(only_declared_query)])
+                   dependencies=[Depends(only_declared_query), Depends(window_in_order)])
 
 
 @router.get("/dynamics")
