@@ -86,6 +86,10 @@ STATIONS = (
     Column("workers", "救援人员", "Workers", get=_workers),
     Column("lifts", "电梯数", "Lifts"),
 )
+# Released tickets missing a fault report or a rescue method (the data-gaps page's ticket lists).
+RELEASED_MISSING = (
+    TICKET_NO, Column("registration_code", "电梯注册代码", "Registration code"), UNIT, RELEASED,
+)
 DATA_GAPS = (
     Column("gap", "缺项", "Gap"), Column("item", "对象", "Item"), Column("name", "名称", "Name"),
 )

@@ -21,3 +21,58 @@ def test_a_window_ending_before_it_starts_is_refused_naming_to(client, path):
     in_order = client.get(f"{path}{sep}from=2026-11-20T00:00:00%2B08:00"
                           "&to=2026-11-24T05:00:00Z")
     assert in_order.status_code == 200, in_order.text
+
+
+def _released_without_report(client, lift: str, ref: str) -> int:
+    """A ticket released with no rescue method and no fault report; its notification id."""
+    made = client.post("/v1/alarms", json={"lift": lift, "source": "96333", "source_ref": ref,
+                                           "received_at": "2026-11-20T08:00:00+08:00",
+                                           "dispatch": "external"})
+    assert made.status_code == 201, made.text
+    ticket = made.json()["ticket_id"]
+    for command, body in (("notify", {"at": "2026-11-20T08:01:00+08:00"}),
+                          ("arrive", {"at": "2026-11-20T08:20:00+08:00"}),
+                          ("release", {"released_count": 1, "released_by": "rescuer",
+                                       "at": "2026-11-20T08:25:00+08:00"})):
+        done = client.post(f"/v1/tickets/{ticket}/{command}", json=body)
+        assert done.status_code == 200, done.text
+    return done.json()["notification_id"]
+
+
+def test_released_tickets_missing_a_report_or_method_export_like_every_list(
+        client, token_for, views):
+    """The data-gaps page's two ticket lists had no export (format=csv was a 422)."""
+    import csv
+    import io
+
+    import openpyxl
+
+    from tests.e2e.registry_helpers import code, make_unit
+
+    units = [make_unit(client, "甲维保"), make_unit(client, "乙维保")]
+    for n, unit in enumerate(units, start=1):
+        made = client.put(f"/v1/lifts/{code(n)}", json={
+            "unit_id": unit, "using_unit": {"code": f"U{n}", "name": f"物业{n}"},
+            "address": f"科苑路 {n} 号", "district": "南山区"})
+        assert made.status_code == 201, made.text
+    last = max(_released_without_report(client, code(n), f"R{n}") for n in (1, 2))
+    assert client.get("/v1/tickets", params={"after": last}).status_code == 200
+    unit_a = token_for("unit", unit_id=units[0])
+    for path in ("/v1/fault-reports/missing", "/v1/rescue-methods/missing"):
+        as_csv = client.get(path, params={"format": "csv"}, headers=unit_a)
+        assert as_csv.status_code == 200, as_csv.text
+        assert as_csv.content.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
+        assert rows[0][0] == "工单号 / Ticket no." and [r[1] for r in rows[1:]] == [code(1)]
+        assert rows[1][3] == "2026-11-20 08:25:00"  # the city's time
+        as_xlsx = client.get(path, params={"format": "xlsx"})
+        assert as_xlsx.status_code == 200, as_xlsx.text
+        sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx.content)).active
+        assert sorted(r[1] for r in sheet.iter_rows(min_row=2, values_only=True)) == [
+            code(1), code(2)]
+    from tests.e2e.test_ticket_search import console_get
+
+    page = console_get(client, "/console/data-gaps")
+    assert page.status_code == 200
+    for path in ("/v1/fault-reports/missing", "/v1/rescue-methods/missing"):
+        assert f'href="{path}?format=csv"' in page.text

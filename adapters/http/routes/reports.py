@@ -196,12 +196,20 @@ def stats_lifts(unit_id: UnitFilter, queries: TicketQueriesDep, fmt: ExportForma
 
 
 @router.get("/fault-reports/missing")
-def missing_fault_reports(unit_id: UnitFilter, queries: TicketQueriesDep) -> dict[str, Any]:
+def missing_fault_reports(unit_id: UnitFilter, queries: TicketQueriesDep,
+                          fmt: ExportFormat) -> Any:
     """Released tickets still waiting for their fault analysis report."""
-    return {"items": queries.missing_fault_reports(unit_id)}
+    items = queries.missing_fault_reports(unit_id)
+    if fmt:
+        return respond(items, columns.RELEASED_MISSING, "fault-reports-missing", fmt)
+    return {"items": items}
 
 
 @router.get("/rescue-methods/missing")
-def missing_rescue_methods(unit_id: UnitFilter, queries: TicketQueriesDep) -> dict[str, Any]:
+def missing_rescue_methods(unit_id: UnitFilter, queries: TicketQueriesDep,
+                           fmt: ExportFormat) -> Any:
     """Released tickets whose release recorded no rescue method (救援方法), a data gap."""
-    return {"items": queries.missing_rescue_methods(unit_id)}
+    items = queries.missing_rescue_methods(unit_id)
+    if fmt:
+        return respond(items, columns.RELEASED_MISSING, "rescue-methods-missing", fmt)
+    return {"items": items}
