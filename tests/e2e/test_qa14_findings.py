@@ -76,3 +76,29 @@ def test_released_tickets_missing_a_report_or_method_export_like_every_list(
     assert page.status_code == 200
     for path in ("/v1/fault-reports/missing", "/v1/rescue-methods/missing"):
         assert f'href="{path}?format=csv"' in page.text
+
+
+def test_console_dynamics_shows_the_city_and_search_says_when_dates_are_reversed(client, views):
+    """困人动态 opened empty for an operator until a unit was chosen (the API answers the city's
+    latest 15); a search whose end date was before its start date listed nothing, silently."""
+    from tests.e2e.registry_helpers import code, make_unit
+    from tests.e2e.test_ticket_search import console_get
+
+    unit = make_unit(client, "丙维保")
+    made = client.put(f"/v1/lifts/{code(1)}", json={
+        "unit_id": unit, "using_unit": {"code": "U1", "name": "物业1"},
+        "address": "科苑路 1 号", "district": "南山区"})
+    assert made.status_code == 201, made.text
+    last = _released_without_report(client, code(1), "D1")
+    ticket_no = client.get("/v1/tickets", params={"after": last}).json()["items"][0]["ticket_no"]
+    dynamics = console_get(client, "/console/dynamics")
+    assert dynamics.status_code == 200
+    assert ticket_no in dynamics.text and 'data-testid="dynamics-city"' in dynamics.text
+    assert 'href="/v1/dynamics?format=csv"' in dynamics.text
+    reversed_dates = console_get(client, "/console/search", **{"from": "2026-11-21",
+                                                                "to": "2026-11-19"})
+    assert reversed_dates.status_code == 400
+    assert "截止日期早于起始日期" in reversed_dates.text and ticket_no in reversed_dates.text
+    in_order = console_get(client, "/console/search", **{"from": "2026-11-19",
+                                                          "to": "2026-11-21"})
+    assert in_order.status_code == 200 and ticket_no in in_order.text

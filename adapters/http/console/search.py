@@ -21,6 +21,7 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 LIFT_CODE = re.compile(r"^(\d{20}|\d{6})$")  # registration code or rescue code
 TEXT_FILTERS = ("q", "lift", "using_unit", "station_id", "district")
 PAGE = 50
+REVERSED = "截止日期早于起始日期，已忽略日期 (the end date is before the start date: dates ignored)"
 
 
 def _day(value: str | None, zone: ZoneInfo, days_after: int) -> datetime | None:
@@ -42,6 +43,8 @@ def search(request: Request, scope: ConsoleScope, queries: TicketQueriesDep,
         start, end = _day(args.get("from"), zone, 0), _day(args.get("to"), zone, 1)
     except ValueError as exc:
         start, end, error = None, None, f"{exc}; the dates are ignored"
+    if start and end and end <= start:  # a window ending before it starts matches nothing
+        start, end, error = None, None, REVERSED
     where = TicketFilter(unit_id=scope, status=status, start=start, end=end,
                          **{k: v or None for k, v in text.items()})
     try:
@@ -81,9 +84,8 @@ def dynamics(request: Request, scope: ConsoleScope, queries: TicketQueriesDep,
     units = registry.units(scope)
     unit_id = scope or args.get("unit_id") or None
     using_unit = (args.get("using_unit") or "").strip()[:200] or None
-    rows = []
-    if unit_id or using_unit:
-        rows = [dynamic_item(r) for r in queries.tickets(
-            TicketFilter(unit_id=unit_id, using_unit=using_unit), 15)]
+    # Nothing chosen: the whole city's latest 15, as `GET /v1/dynamics` answers.
+    rows = [dynamic_item(r) for r in queries.tickets(
+        TicketFilter(unit_id=unit_id, using_unit=using_unit), 15)]
     return render(request, "dynamics.html", units=units, unit_id=unit_id,
                   using_unit=using_unit or "", rows=rows, confined=scope is not None)
