@@ -133,6 +133,8 @@ def _(e: Ticket.TimeCorrected, row: Row) -> Row:
     if e.node == "notified":
         changes["maint_notified_at"] = corrected_maintenance_time(
             row["maint_notified_at"], row["notified_at"], e.new)
+    if e.node == "arrived":  # a time typed in by hand is someone's word, not proof on site
+        changes["arrival_proof"] = "reported"
     return _step(row, e, **changes)
 
 

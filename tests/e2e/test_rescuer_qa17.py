@@ -11,8 +11,12 @@ from structlog.testing import capture_logs
 from adapters.http.rescuer import routes
 from adapters.postgres.tokens import digest
 from dispatch.commands import AssignResponder, Context
+from tests.e2e.registry_helpers import make_lift, make_station, make_unit
 from tests.e2e.rescuer_helpers import alarm, bound_lift, texted_links
-from tests.live import dispatcher_running
+from tests.e2e.test_console_unit_station_forms import console_as
+from tests.live import dispatcher_running, wait_for
+
+NEAR = {"lat": 22.54, "lng": 113.93}
 
 
 @pytest.fixture()
@@ -96,3 +100,53 @@ def test_a_refused_oversized_tap_does_not_log_the_link(client, ticket):
     assert too_big.status_code == 413
     assert any(entry.get("event") == "request_body_too_large" for entry in logs)
     assert not any(link in str(entry) for entry in logs)
+
+
+def _station_with_lifts(client, unit_name: str, numbers: tuple[int, ...]) -> list[str]:
+    unit = make_unit(client, unit_name)
+    station = make_station(client, unit, f"{unit_name}站")
+    codes = [make_lift(client, unit, n, location=NEAR) for n in numbers]
+    bound = client.post(f"/v1/stations/{station}/bind", json={"registration_codes": codes})
+    assert bound.status_code == 200, bound.text
+    client.get("/v1/lifts", params={"after": bound.json()["notification_id"]})
+    return [unit, station, *codes]
+
+
+def test_proven_share_per_unit_and_station_and_a_corrected_arrival_is_not_proof(
+        client, token_for):
+    services = client.app.state.services
+    unit1, station1, lift1, lift2 = _station_with_lifts(client, "甲维保", (1, 2))
+    unit2, station2, lift3 = _station_with_lifts(client, "乙维保", (3,))
+    with dispatcher_running(services):
+        tickets = [alarm(client, code, f"share-{code}") for code in (lift1, lift2, lift3)]
+        links = [next(iter(texted_links(services, t, 1).values()))["link"] for t in tickets]
+        share = _arrive_then_count(client, tickets, links)
+    rows = {(r["unit_id"], r["station_id"]): (r["arrivals"], r["proven"], r["share"])
+            for r in share["items"]}
+    assert rows == {(unit1, station1): (2, 1, 0.5), (unit2, station2): (1, 0, 0.0)}
+    assert (share["proven"], share["share"]) == (1, 0.3333)
+    mine = client.get("/v1/reports/arrival-proof", headers=token_for("unit", unit_id=unit2))
+    assert [r["station_id"] for r in mine.json()["items"]] == [station2]
+    desk, _ = console_as(client.app, "operator")
+    proof = desk.get(f"/console/tickets/{tickets[1]}").text.split('data-testid="arrival-proof"')[1]
+    assert "定位到场 (gps) · 时间经人工更正" in proof.split("</dd>")[0]
+
+
+def _arrive_then_count(client, tickets: list[str], links: list[str]) -> dict:
+    """Two arrive by GPS (the second's time then corrected by hand), the third is reported."""
+    here = {"position": {**NEAR, "accuracy": 15}}
+    for link in links[:2]:  # both arrive on site by GPS
+        assert client.post(f"/r/{link}/arrive", json=here).status_code == 200
+    # The second ticket's arrival time is then typed in by an operator: no longer proven.
+    arrived = kinds(client, tickets[1], "ArrivedOnSite")[0]["occurred_at"]
+    fixed = client.post(f"/v1/tickets/{tickets[1]}/corrections", json={
+        "node": "arrived", "new": arrived, "reason": "desk"})
+    assert fixed.status_code == 200, fixed.text
+    assert client.post(f"/v1/tickets/{tickets[2]}/arrive", json={}).status_code == 200
+
+    def settled():
+        share = client.get("/v1/reports/arrival-proof").json()
+        return share if share["arrivals"] == 3 and share["proven"] < 2 else None
+
+    share = wait_for(settled, seconds=30)
+    return share
