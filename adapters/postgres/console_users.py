@@ -98,6 +98,12 @@ class ConsoleUsers:
             raise ValueError(f"username: {name!r} already exists (用户名已存在)")
         return ConsoleUser(name, role, unit_id, row[0], created_by, False)
 
+    def known(self, username: str) -> bool:
+        """Is there a user by this name (enabled or not)?"""
+        with self.pool.connection() as conn:
+            return conn.execute("SELECT 1 FROM console_users WHERE username = %s",
+                                (username.strip().lower(),)).fetchone() is not None
+
     def authenticate(self, username: str, password: str) -> Principal | None:
         """The principal of an enabled user whose password matches, else None."""
         name = username.strip().lower()

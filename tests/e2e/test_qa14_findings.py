@@ -102,3 +102,21 @@ def test_console_dynamics_shows_the_city_and_search_says_when_dates_are_reversed
     in_order = console_get(client, "/console/search", **{"from": "2026-11-19",
                                                           "to": "2026-11-21"})
     assert in_order.status_code == 200 and ticket_no in in_order.text
+
+
+def test_a_password_typed_into_the_username_box_is_not_logged(anonymous_client):
+    """A person who typed their password into the username box had it logged whole in
+    console_login_failed / console_login_locked (the username is logged for real users only)."""
+    from structlog.testing import capture_logs
+
+    from tests.e2e.test_console_users import make_user, password_login
+
+    app = anonymous_client.app
+    make_user(app, "dora", password="dora's own secret")
+    with capture_logs() as logs:
+        answers = [password_login(app, "Dora's Own Secret", "dora")[1] for _ in range(6)]
+        answers.append(password_login(app, "dora", "a wrong guess")[1])
+    assert [a.status_code for a in answers] == [401] * 4 + [429, 429, 401]
+    failed = [e for e in logs if e["event"] in ("console_login_failed", "console_login_locked")]
+    assert len(failed) == 8 and failed[-1]["username"] == "dora"
+    assert "own secret" not in repr(logs).lower()

@@ -28,11 +28,17 @@ def _page(request: Request, status: int, error: str, username: str = "",
     return response
 
 
-def _locked(request: Request, username: str, seconds: int) -> HTMLResponse:
-    log.warning("console_login_locked", username=username, client=_client(request),
-                retry_after=seconds)
+def _locked(request: Request, services: Services, username: str, seconds: int) -> HTMLResponse:
+    log.warning("console_login_locked", username=_loggable(services, username),
+                client=_client(request), retry_after=seconds)
     return _page(request, 429, LOCKED.format(s=seconds), username,
                  {"Retry-After": str(seconds)})
+
+
+def _loggable(services: Services, username: str) -> str:
+    """The username for a log line: only a real user's name. People type their password into
+    the username box; an unknown name may be one, so it is never logged."""
+    return username if services.users.known(username) else "(unknown username)"
 
 
 def _client(request: Request) -> str:
@@ -49,12 +55,13 @@ def with_password(request: Request, services: Services, username: str,
     throttle = services.login_throttle
     attempt = throttle.begin(name, _client(request))
     if isinstance(attempt, int):
-        return _locked(request, name, attempt)
+        return _locked(request, services, name, attempt)
     principal = services.users.authenticate(name, password)
     if principal is None:
-        log.info("console_login_failed", username=name, client=_client(request))
+        log.info("console_login_failed", username=_loggable(services, name),
+                 client=_client(request))
         if throttle.locked_after(attempt):
-            return _locked(request, name, throttle.wait_seconds(name))
+            return _locked(request, services, name, throttle.wait_seconds(name))
         return _page(request, 401, WRONG, name)
     throttle.succeeded(name)
     log.info("console_login", subject=principal.subject, client=_client(request))
