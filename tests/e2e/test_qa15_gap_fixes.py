@@ -179,3 +179,18 @@ def test_a_refused_lift_search_says_why_and_lists_nothing(client, views):
         page = browser.get("/console/registry/lifts", params={field: value}).text
         assert f'data-field="{field}"' in page, field  # the reason, beside the box
         assert code(1) not in page, field  # not every lift as if it matched
+
+
+def test_a_saved_register_change_redirects_so_a_reload_enters_nothing_twice(client, views,
+                                                                           count_events):
+    unit = make_unit(client)
+    browser, csrf = console_as(client.app, "unit", unit)
+    entered = browser.post("/console/registry/safety-managers", follow_redirects=False,
+                           data={"name": "孙安全", "mobile": "13700137005", "csrf_token": csrf})
+    assert entered.status_code == 303, entered.text
+    events = count_events("registry_events")
+    shown = browser.get(entered.headers["location"])  # what a reload repeats: a GET
+    assert "已登记 (entered)" in shown.text and shown.text.count('data-manager="孙安全"') == 1
+    assert count_events("registry_events") == events
+    assert "已登记" not in browser.get("/console/registry/safety-managers",
+                                    params={"done": "<b>x</b>"}).text  # only known notices

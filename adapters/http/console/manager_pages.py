@@ -4,7 +4,7 @@ fix one without a mobile, assign to every lift of a using unit (by code or name)
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -20,6 +20,9 @@ from domain.errors import DomainError
 
 router = APIRouter(prefix="/console/registry", include_in_schema=False)
 REFUSED = (DomainError, ValidationError, NotFound, ValueError)
+# What a saved change says on the register it redirects to (PRG: a reload posts nothing again).
+DONE = {"entered": "已登记 (entered)", "saved": "已保存 (saved)",
+        "assigned": "已指定 (assigned): {count} 台 (lifts)"}
 
 
 def managers_page(request: Request, principal: Any, queries: Any,
@@ -35,14 +38,16 @@ def managers_page(request: Request, principal: Any, queries: Any,
 
 
 @router.get("/safety-managers")
-def managers(request: Request, principal: ConsolePrincipal,
-             queries: RegistryQueriesDep) -> HTMLResponse:
-    return managers_page(request, principal, queries)
+def managers(request: Request, principal: ConsolePrincipal, queries: RegistryQueriesDep,
+             done: str | None = None, count: int = 0) -> HTMLResponse:
+    notice = DONE[done].format(count=count) if done in DONE else None
+    return managers_page(request, principal, queries, notice=notice)
 
 
 async def _change(request: Request, principal: Any, queries: Any, wait: Any,
-                  change: Any, done: str, row: str | None = None) -> HTMLResponse:
-    """Run one register change; the register again with what happened or why not."""
+                  change: Any, done: str, row: str | None = None) -> Response:
+    """Run one register change: saved → back to the register, saying so (303); refused →
+    the register again with why."""
     form = {k: str(v).strip() for k, v in (await request.form()).items()}
 
     def run() -> HTMLResponse:
@@ -56,7 +61,9 @@ async def _change(request: Request, principal: Any, queries: Any, wait: Any,
                                  row=row)
         if nid:
             wait(nid)
-        return managers_page(request, principal, queries, notice=done.format(count=count))
+        anchor = f"#manager-{row}" if row else ""
+        return RedirectResponse(f"/console/registry/safety-managers?done={done}&count={count}"
+                                f"{anchor}", status_code=303)
 
     return await run_in_threadpool(run)
 
@@ -72,7 +79,7 @@ async def enter(request: Request, principal: ConsolePrincipal, registry: Registr
         return 1, registry.enter_manager(unit_id, body.model_dump(exclude={"unit_id"}),
                                          context_of(principal))[1]
 
-    return await _change(request, principal, queries, wait, change, "已登记 entered")
+    return await _change(request, principal, queries, wait, change, "entered")
 
 
 @router.post("/safety-managers/{manager_id}")
@@ -89,7 +96,7 @@ async def revise(request: Request, manager_id: str, principal: ConsolePrincipal,
                                           queries.lift_codes_of_manager(manager_id),
                                           context_of(principal))[1]
 
-    return await _change(request, principal, queries, wait, change, "已保存 saved", manager_id)
+    return await _change(request, principal, queries, wait, change, "saved", manager_id)
 
 
 @router.post("/safety-managers/{manager_id}/assign")
@@ -114,5 +121,4 @@ async def assign(request: Request, manager_id: str, principal: ConsolePrincipal,
             raise
         return registry.assign_manager(manager_id, None, code, context_of(principal))
 
-    return await _change(request, principal, queries, wait, change,
-                         "已指定 assigned: {count} 台 (lifts)", manager_id)
+    return await _change(request, principal, queries, wait, change, "assigned", manager_id)
