@@ -69,6 +69,8 @@ def test_every_public_not_found_is_the_same_bytes_and_headers(client, reg):
             for a in answers]
     assert all(h == same[0] for h in same), same
     assert "nonce" not in same[0]["content-security-policy"]
+    # a rescuer's link cookie turns the same URL into the arrival page: caches must key on it
+    assert anon.get(f"/p/lifts/{code(1)}").headers["vary"] == same[0]["vary"] == "Cookie"
 
 
 def modules(png: bytes, scale: int) -> list[list[bool]]:

@@ -57,8 +57,10 @@ def qr_code(public_base_url: str, code: str) -> segno.QRCode:
 def cached(request: Request, body: bytes, media_type: str, status: int = 200) -> Response:
     """A public answer with Cache-Control and a content ETag; 304 when the client has it."""
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    # Vary: Cookie — a rescuer's phone holding a link cookie gets the arrival page for the same
+    # URL (adapters/http/rescuer/scan.py): no cache may answer it with the public copy.
     headers = {"Cache-Control": f"public, max-age={MAX_AGE}", "ETag": etag,
-               "Content-Security-Policy": PUBLIC_POLICY}
+               "Content-Security-Policy": PUBLIC_POLICY, "Vary": "Cookie"}
     if status == 200 and etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     return Response(body, status_code=status, media_type=media_type, headers=headers)
