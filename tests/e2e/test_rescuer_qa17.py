@@ -3,7 +3,7 @@ first is still being recorded, a position that is not a number, a link in a refu
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from structlog.testing import capture_logs
@@ -150,3 +150,16 @@ def _arrive_then_count(client, tickets: list[str], links: list[str]) -> dict:
 
     share = wait_for(settled, seconds=30)
     return share
+
+
+@pytest.mark.parametrize("drift", [timedelta(minutes=5), timedelta(minutes=-20)])
+def test_a_phone_clock_that_runs_fast_or_slow_records_the_true_tap_time(client, ticket, drift):
+    ticket_id, (link, _) = ticket
+    now = datetime.now(UTC)
+    phone = now + drift  # the phone's clock: 5 min fast (refused as future) or 20 min slow
+    tapped = client.post(f"/r/{link}/accept", json={"at": phone.isoformat()},
+                         headers={"X-Phone-Clock": phone.isoformat(), "Idempotency-Key": "c1"})
+    assert tapped.status_code == 200, tapped.text
+    (accepted,) = kinds(client, ticket_id, "ResponderAssigned")
+    at = datetime.fromisoformat(accepted["occurred_at"])
+    assert abs(at - now) < timedelta(seconds=5)

@@ -29,6 +29,7 @@ from adapters.http.rescuer.access import (
 )
 from adapters.http.rescuer.actions import ACTIONS, record
 from adapters.http.rescuer.page import page_model
+from adapters.http.rescuer.phone_clock import PHONE_CLOCK, on_server_clock
 from adapters.http.rescuer.scan import arrival_from_scan
 from adapters.postgres.rescuer_links import links_store
 from dispatch.commands import Context
@@ -122,6 +123,7 @@ def _record(request: Request, services: Services, rescuer: Rescuer, action: str,
     """Run the tap's command through TicketApp; refusals answer as the API's problems do."""
     correlation_id = structlog.contextvars.get_contextvars().get("correlation_id", "")
     try:
+        data = on_server_clock(data, request.headers.get(PHONE_CLOCK))
         outcome = record(services, rescuer, action, data, Context(rescuer.actor, correlation_id))
     except Exception as exc:  # noqa: BLE001 — answered by the app's own problem handlers
         return _problem(request, exc)

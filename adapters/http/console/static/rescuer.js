@@ -49,7 +49,9 @@
     busy = true;
     fetch("/r/" + link + "/" + item.action, {
       method: "POST", credentials: "same-origin", body: JSON.stringify(item.data),
-      headers: {"content-type": "application/json", "idempotency-key": item.key}
+      // The phone's clock at sending: the server moves the tap time by this clock's drift.
+      headers: {"content-type": "application/json", "idempotency-key": item.key,
+                "x-phone-clock": new Date().toISOString()}
     }).then(function (response) {
       // 409 with Retry-After: this very tap is still being recorded (an answer lost on a
       // weak network); keep it and ask again, the server replays the first answer.
