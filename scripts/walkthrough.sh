@@ -43,7 +43,15 @@ step "callback" /v1/tickets/$ID/callback "{\"confirmed_by\":\"trapped_person\",\
 step "close   " /v1/tickets/$ID/close "{\"at\":\"$(when 5)\"}"
 echo "events:"
 EVENTS=$(call GET "/v1/tickets/$ID/events")
+# The API answers in UTC; people read the city's time (LIFTRESCUE_TIMEZONE, Asia/Shanghai).
 echo "$EVENTS" | python3 -c '
-import json, sys
+import json, os, sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
+zone = ZoneInfo(os.environ.get("LIFTRESCUE_TIMEZONE") or "Asia/Shanghai")
+def local(at):
+    return datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone(zone).isoformat(
+        " ", "seconds")
 for e in json.load(sys.stdin):
-    print("  v%(version)s %(type)-20s occurred %(occurred_at)s  recorded %(recorded_at)s" % e)'
+    print("  v%s %-20s occurred %s  recorded %s" % (
+        e["version"], e["type"], local(e["occurred_at"]), local(e["recorded_at"])))'

@@ -68,6 +68,8 @@ def test_dev_serves_the_api_and_the_walkthrough_closes_a_ticket(dev_server):
                   "PassengersReleased", "CallbackConfirmed", "Closed"):
         assert event in out
     assert '"status":"closed"' in out
+    events = [line for line in out.splitlines() if line.startswith("  v")]
+    assert len(events) == 7 and all(line.count("+08:00") == 2 for line in events)  # city time
     logs = log_path.read_text()
     assert f"admin token: {token}" in logs and '"actor":"admin:dev"' not in out
     assert "embedded_postgres_ready" in logs and '"path": "/v1/alarms"' in logs
