@@ -3,12 +3,13 @@ no login, no personal data, rate-limited, cached, one 404 for malformed and unkn
 
 import io
 import subprocess
+from types import SimpleNamespace
 
 import pytest
 import segno
 from PIL import Image
 
-from adapters.http.public.rate_limit import TokenBuckets
+from adapters.http.public.rate_limit import TokenBuckets, client_address
 from tests.e2e.public_setup import DUTY, year_of_tickets
 from tests.e2e.registry_helpers import code
 
@@ -124,6 +125,16 @@ def test_token_bucket_refills_over_time():
     assert buckets.take("a") == pytest.approx(1.0) and buckets.take("b") == 0.0
     now[0] += 2
     assert buckets.take("a") == 0.0
+
+
+@pytest.mark.parametrize("hosts, one_client", [
+    (["2001:db8:1:2::1", "2001:db8:1:2:ffff::9"], True), (["2001:db8:1:2::1", "2001:db8:1:3::1"],
+                                                          False),
+    (["::ffff:203.0.113.5", "203.0.113.5"], True), (["203.0.113.5", "203.0.113.6"], False)])
+def test_a_client_is_its_ipv4_address_or_its_ipv6_64(hosts, one_client):
+    """[16-qa] Rotating through one's own IPv6 /64 does not buy a fresh budget."""
+    keys = {client_address(SimpleNamespace(client=SimpleNamespace(host=h))) for h in hosts}
+    assert (len(keys) == 1) == one_client
 
 
 def test_label_sheet_pdf_per_using_unit_scoped(client, reg, token_for, tmp_path):

@@ -1,6 +1,7 @@
 """A per-client token bucket for the public pages, kept in this process only: with N API
 workers a client gets up to N times the budget (see docs/API-CHANGES.md [16-public])."""
 
+import ipaddress
 import math
 import threading
 import time
@@ -41,7 +42,18 @@ def proxy_options(trusted_proxies: str) -> dict[str, object]:
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The budget's key: the IPv4 address, or the IPv6 /64 (one subscriber's prefix: a client
+    walking through its own addresses is still one client)."""
+    host = request.client.host if request.client else "unknown"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped is not None:  # ::ffff:a.b.c.d on a dual-stack socket
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False))
 
 
 def limit(buckets: TokenBuckets, request: Request) -> None:
