@@ -1,6 +1,8 @@
 """Issue 14 as its users met it (QA wave): what an operator, a unit user or an auditor saw
 that was wrong, one test each."""
 
+import re
+
 import pytest
 
 WINDOWED = ["/v1/tickets", "/v1/overtime", "/v1/stats/tickets?group_by=unit",
@@ -120,3 +122,33 @@ def test_a_password_typed_into_the_username_box_is_not_logged(anonymous_client):
     failed = [e for e in logs if e["event"] in ("console_login_failed", "console_login_locked")]
     assert len(failed) == 8 and failed[-1]["username"] == "dora"
     assert "own secret" not in repr(logs).lower()
+
+
+def test_the_ticket_sheet_names_the_rescue_method_and_callback(client):
+    """The printable sheet left out the rescue method and the callback (回访确认), and its
+    timeline read `rescue_method: 1`, `confirmed_by: trapped_person`, `side: maintenance`."""
+    from tests.e2e.test_ticket_search import console_get
+
+    made = client.post("/v1/alarms", json={"lift": "44030000000000054321", "source": "96333",
+                                           "source_ref": "S1", "dispatch": "external",
+                                           "received_at": "2026-11-20T08:00:00+08:00"})
+    ticket = made.json()["ticket_id"]
+    for command, body in (("notify", {"at": "2026-11-20T08:01:00+08:00"}),
+                          ("arrive", {"at": "2026-11-20T08:20:00+08:00"}),
+                          ("release", {"released_count": 1, "released_by": "rescuer",
+                                       "rescue_method": "2", "at": "2026-11-20T08:25:00+08:00"}),
+                          ("callback", {"confirmed_by": "trapped_person", "note": "已确认",
+                                        "at": "2026-11-20T09:00:00+08:00"}),
+                          ("close", {"at": "2026-11-20T09:05:00+08:00"})):
+        done = client.post(f"/v1/tickets/{ticket}/{command}", json=body)
+        assert done.status_code == 200, done.text
+    for path in (f"/console/tickets/{ticket}/print", f"/console/tickets/{ticket}/history"):
+        page = console_get(client, path)
+        assert page.status_code == 200
+        raw = re.findall(r"[；>]\s*(rescue_method|confirmed_by|side|proof|proof_detail)\s*[:<]",
+                         page.text)
+        assert raw == [], (path, raw)
+        assert "2 手动盘车放人" in page.text
+        assert "被困人员 trapped person" in page.text
+    sheet = console_get(client, f"/console/tickets/{ticket}/print").text
+    assert 'data-testid="close-loop"' in sheet and "2026-11-20 09:00:00" in sheet

@@ -4,6 +4,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from adapters.reference import rescue_methods
+from domain.arrival import proof_label
+
 FIELD_LABELS = {
     "source": "来源 Source", "source_ref": "来源编号 Source ref", "ticket_no": "工单号 Ticket no",
     "lift_code": "电梯代码 Lift code", "lift": "电梯 Lift", "trapped_count": "被困人数 Trapped",
@@ -18,7 +21,30 @@ FIELD_LABELS = {
     "registration_code": "注册代码 Registration code", "rescue_code": "救援识别码 Rescue code",
     "address": "地址 Address", "district": "区 District", "street": "街道 Street",
     "site_type": "场所类型 Site type", "using_unit": "使用单位 Using unit",
+    # Issue 14 (closing the loop) and 17 (arrival proof): named like the rest.
+    "rescue_method": "救援方法 Rescue method", "rescue_note": "救援方法说明 Rescue note",
+    "confirmed_by": "回访对象 Confirmed by",
+    "without_callback_reason": "未回访原因 Closed without callback because",
+    "side": "通知对象 Side notified", "proof": "到场证明 Arrival proof",
+    "proof_detail": "证明详情 Proof detail", "accuracy_m": "定位精度(米) Accuracy (m)",
+    "distance_m": "距电梯(米) Distance to the lift (m)", "at": "时间 At",
 }
+# Coded values shown by name (the code stays beside it).
+VALUE_NAMES = {
+    "confirmed_by": {"trapped_person": "被困人员 trapped person",
+                     "using_unit": "使用单位 using unit"},
+    "side": {"maintenance": "维保方 maintenance side", "operators": "调度台 operators"},
+}
+
+
+def named(key: str, value: Any) -> str | None:
+    """A coded value's name (`1 平层开门放人`), or None when the key has no names."""
+    if key == "rescue_method" and isinstance(value, str):
+        return f"{value} {rescue_methods().get(value, '')}".strip()
+    if key == "proof" and isinstance(value, str):
+        return proof_label(value)
+    names = VALUE_NAMES.get(key)
+    return names.get(value, str(value)) if names and isinstance(value, str) else None
 
 
 def label(key: str) -> str:
@@ -32,12 +58,13 @@ def event_fields(data: dict[str, Any] | None,
     Values are shown as stored (phone numbers stay masked); times in the console's zone."""
     rows: list[tuple[str, str]] = []
 
-    def add(prefix: str, value: Any) -> None:
+    def add(prefix: str, value: Any, key: str = "") -> None:
         if isinstance(value, dict):
             if not value:
                 rows.append((prefix, "—"))
-            for key, inner in value.items():
-                add(f"{prefix} · {label(key)}" if prefix else label(key), inner)
+            for inner_key, inner in value.items():
+                add(f"{prefix} · {label(inner_key)}" if prefix else label(inner_key), inner,
+                    inner_key)
         elif isinstance(value, list | tuple):
             if not value or all(not isinstance(v, dict | list) for v in value):
                 rows.append((prefix, "、".join(text(v) for v in value) or "—"))
@@ -45,7 +72,7 @@ def event_fields(data: dict[str, Any] | None,
                 for number, inner in enumerate(value, 1):
                     add(f"{prefix} {number}", inner)
         else:
-            rows.append((prefix, text(value)))
+            rows.append((prefix, named(key, value) or text(value)))
 
     def text(value: Any) -> str:
         if value is None or value == "":
