@@ -4,6 +4,7 @@ first is still being recorded, a position that is not a number, a link in a refu
 import hashlib
 import json
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 import pytest
 from structlog.testing import capture_logs
@@ -21,7 +22,7 @@ NEAR = {"lat": 22.54, "lng": 113.93}
 
 @pytest.fixture()
 def settings(settings):
-    return settings.model_copy(update={"max_body_bytes": 2048})
+    return settings.model_copy(update={"max_body_bytes": 2048, "rescuer_link_max_misses": 4})
 
 
 @pytest.fixture()
@@ -163,3 +164,15 @@ def test_a_phone_clock_that_runs_fast_or_slow_records_the_true_tap_time(client, 
     (accepted,) = kinds(client, ticket_id, "ResponderAssigned")
     at = datetime.fromisoformat(accepted["occurred_at"])
     assert abs(at - now) < timedelta(seconds=5)
+
+
+def test_guessing_links_through_the_cookie_is_limited_too(client, ticket):
+    ticket_id, (link, _) = ticket
+    services = client.app.state.services
+    code = services.tickets.ticket(UUID(ticket_id)).lift["registration_code"]
+    limit = services.settings.rescuer_link_max_misses
+    for n in range(limit):  # the QR label page tried with made-up rescuer cookies
+        client.cookies.set("rescuer_link", f"{n:02d}" + "g" * 30)
+        assert client.get(f"/p/lifts/{code}", follow_redirects=False).status_code == 200
+    client.cookies.clear()
+    assert client.get(f"/r/{link}").status_code == 429

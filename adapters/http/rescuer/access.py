@@ -63,13 +63,15 @@ def open_ticket(ticket: Ticket) -> bool:
 
 def resolve(services: Services, links: RescuerLinks, client: str, link: str,
             counted: bool = True) -> Rescuer:
-    """The rescuer behind `link`, or LinkGone (`counted` against the address) / TooManyMisses."""
+    """The rescuer behind `link`, or LinkGone (counted against the address) / TooManyMisses.
+    `counted=False` (a cookie): a real link whose ticket has closed is no guess, an unknown
+    one still is — else the cookie would be a way round the limit."""
     if links.throttled(client):
         raise TooManyMisses()
     found = links.find(link) if 20 <= len(link) <= 64 else None
     rescuer = _rescuer(services, found) if found else None
     if rescuer is None:
-        if counted:
+        if counted or found is None:
             links.missed(client)
         raise LinkGone()
     return rescuer

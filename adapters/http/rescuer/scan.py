@@ -28,7 +28,7 @@ def arrival_from_scan(request: Request, code: str) -> Response | None:
         return None
     links = links_of(request)
     try:
-        # An old cookie is no guess: not counted as a miss.
+        # An old cookie (its ticket closed) is no guess; an unknown one is counted.
         rescuer = resolve(services_of(request), links, client_of(request), link, counted=False)
     except (LinkGone, TooManyMisses):
         return None

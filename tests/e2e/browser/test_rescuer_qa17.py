@@ -78,8 +78,8 @@ def test_an_arrival_waiting_for_its_position_is_not_overtaken(browser, live_serv
     page.wait_for_selector("[data-testid=done-release]", timeout=30_000)
     recorded = types(admin, ticket_id)
     assert recorded.index("ArrivedOnSite") < recorded.index("PassengersReleased")
-    arrival = [e for e in admin.get(f"/v1/tickets/{ticket_id}/events").json()
-               if e["type"] == "ArrivedOnSite"][0]
+    arrival = next(e for e in admin.get(f"/v1/tickets/{ticket_id}/events").json()
+               if e["type"] == "ArrivedOnSite")
     assert arrival["data"]["proof"] == "gps"
     assert page.locator("[data-testid=error]").is_hidden()
     context.close()
