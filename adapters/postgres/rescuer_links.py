@@ -38,14 +38,19 @@ class RescuerLinks:
 
     def issue(self, ticket_id: str, station_id: str, worker_id: str, sms_key: str) -> str | None:
         """A new link for the worker on the ticket: the URL to text them; None when the message
-        `sms_key` already got one (a retried notification is not texted twice)."""
+        `sms_key` already went out with one (a retried notification is not texted twice). A link
+        made but never texted (the process stopped in between) is replaced: its hash was the
+        only trace, and nobody holds it."""
         link = secrets.token_urlsafe(LINK_BYTES)
         with self.pool.connection() as conn:
             made = conn.execute(
                 "INSERT INTO rescuer_links (link_hash, ticket_id, station_id, worker_id, sms_key, "
                 "expires_at) VALUES (%s, %s, %s, %s, %s, now() + %s) "
-                "ON CONFLICT (sms_key) DO NOTHING", (digest(link), ticket_id, station_id,
-                                                     worker_id, sms_key, self.lifetime)).rowcount
+                "ON CONFLICT (sms_key) DO UPDATE SET link_hash = EXCLUDED.link_hash, "
+                "expires_at = EXCLUDED.expires_at WHERE NOT EXISTS "
+                "(SELECT 1 FROM sms_outbox WHERE sms_outbox.key = rescuer_links.sms_key)",
+                (digest(link), ticket_id, station_id, worker_id, sms_key,
+                 self.lifetime)).rowcount
         return f"{self.base_url}/r/{link}" if made else None
 
     def find(self, link: str) -> RescuerLink | None:

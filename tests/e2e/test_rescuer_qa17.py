@@ -10,6 +10,7 @@ import pytest
 from structlog.testing import capture_logs
 
 from adapters.http.rescuer import routes
+from adapters.postgres.rescuer_links import links_store
 from adapters.postgres.tokens import digest
 from dispatch.commands import AssignResponder, Context
 from tests.e2e.registry_helpers import make_lift, make_station, make_unit
@@ -176,3 +177,15 @@ def test_guessing_links_through_the_cookie_is_limited_too(client, ticket):
         assert client.get(f"/p/lifts/{code}", follow_redirects=False).status_code == 200
     client.cookies.clear()
     assert client.get(f"/r/{link}").status_code == 429
+
+
+def test_a_link_made_but_never_texted_is_replaced_on_the_retry(client):
+    services = client.app.state.services
+    links = links_store(services.pool, services.settings)
+    first = links.issue("t-1", "s-1", "w-1", "t-1:link:2:w-1")  # then the process stopped
+    again = links.issue("t-1", "s-1", "w-1", "t-1:link:2:w-1")
+    assert again is not None and again != first
+    assert links.find(first.rsplit("/", 1)[1]) is None  # nobody holds it: gone
+    assert links.find(again.rsplit("/", 1)[1]).worker_id == "w-1"
+    services.sms.send("t-1:link:2:w-1", "t-1", [], "texted")
+    assert links.issue("t-1", "s-1", "w-1", "t-1:link:2:w-1") is None  # texted: never twice
