@@ -71,10 +71,12 @@ def _not_json(request: Request, exc: RequestValidationError) -> str | None:
     if media == "application/json" or media.endswith("+json"):
         return None
     if sent:  # FastAPI never parsed the body: every field error stems from this
-        return f"Content-Type must be application/json, not {sent}"
+        return (f"Content-Type 须为 application/json，而不是 {sent} "
+                f"(Content-Type must be application/json, not {sent})")
     # Without a Content-Type FastAPI tries JSON; only a body unreadable as a whole is ours.
     if any(tuple(e["loc"]) == ("body",) for e in exc.errors()):
-        return "Content-Type must be application/json (none was sent)"
+        return ("须发送 Content-Type: application/json "
+                "(Content-Type must be application/json (none was sent))")
     return None
 
 

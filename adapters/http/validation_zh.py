@@ -34,6 +34,7 @@ ZH = {
     "list_too_long": "条目太多（最多 {max_length} 条）",
     "dict_type": OBJECT, "model_type": OBJECT, "model_attributes_type": OBJECT,
     "value_error": "取值无效",
+    "lift_code": "须为 20 位注册代码或 6 位救援识别码",
     "nul": "文本不能含 NUL 字符",
 }
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

@@ -51,7 +51,8 @@ def test_a_json_post_without_json_content_type_names_it(client, count_events):
         assert "Content-Type must be application/json" in body["detail"]
         assert content_type in body["detail"]
     bare = _problem(client.post("/v1/alarms", content=b"lift=44030000000000012345"), 415)
-    assert "Content-Type must be application/json (none was sent)" == bare["detail"]
+    assert ("须发送 Content-Type: application/json "
+            "(Content-Type must be application/json (none was sent))") == bare["detail"]
     assert count_events() == 0
     # What was accepted stays accepted: JSON with its media type (and a charset) works.
     ok = client.post("/v1/alarms", content=raw,

@@ -152,3 +152,18 @@ def test_the_ticket_sheet_names_the_rescue_method_and_callback(client):
         assert "被困人员 trapped person" in page.text
     sheet = console_get(client, f"/console/tickets/{ticket}/print").text
     assert 'data-testid="close-loop"' in sheet and "2026-11-20 09:00:00" in sheet
+
+
+def test_lift_code_and_content_type_refusals_read_chinese_first(client):
+    """Two refusals a call-taker meets first answered in English only."""
+    wrong_lift = client.post("/v1/alarms", json={"lift": "12345", "source": "phone",
+                                                 "source_ref": "Z1"})
+    assert wrong_lift.status_code == 422
+    assert wrong_lift.json()["errors"][0]["msg"].startswith("须为 20 位注册代码或 6 位救援识别码 (")
+    for headers in ({"Content-Type": "text/plain"}, {}):
+        no_json = client.post("/v1/alarms", content=b"lift=44030000000000012345",
+                              headers=headers)
+        assert no_json.status_code == 415
+        detail = no_json.json()["detail"]
+        assert re.search(r"[\u4e00-\u9fff]", detail.split("(")[0]), detail
+        assert "(Content-Type must be application/json" in detail
