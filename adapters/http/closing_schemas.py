@@ -16,8 +16,9 @@ def _rescue_method(value: str) -> str:
     """A code of the rescue method table, named with the codes when it is not one."""
     if value not in RESCUE_METHODS:
         codes = ", ".join(f"{code} {name}" for code, name in RESCUE_METHODS.items())
-        raise PydanticCustomError("rescue_method", "not a rescue method code ({codes})",
-                                  {"codes": codes})
+        raise PydanticCustomError(
+            "rescue_method", "不是救援方法代码，可选：{codes} (not a rescue method code: {numbers})",
+            {"codes": codes, "numbers": ", ".join(RESCUE_METHODS)})
     return value
 
 

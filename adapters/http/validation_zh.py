@@ -35,6 +35,7 @@ ZH = {
     "dict_type": OBJECT, "model_type": OBJECT, "model_attributes_type": OBJECT,
     "value_error": "取值无效",
     "lift_code": "须为 20 位注册代码或 6 位救援识别码",
+    "null": "不能为 null：不修改就不要传此字段",
     "nul": "文本不能含 NUL 字符",
 }
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

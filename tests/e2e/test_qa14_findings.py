@@ -167,3 +167,26 @@ def test_lift_code_and_content_type_refusals_read_chinese_first(client):
         detail = no_json.json()["detail"]
         assert re.search(r"[\u4e00-\u9fff]", detail.split("(")[0]), detail
         assert "(Content-Type must be application/json" in detail
+
+
+def test_rescue_method_and_null_refusals_read_chinese_first(client):
+    """`rescue_method` read "not a rescue method code (1 平层开门放人, …)" (English first) and an
+    explicit null in a registry PATCH was English only."""
+    from tests.e2e.registry_helpers import make_station, make_unit
+
+    made = client.post("/v1/alarms", json={"lift": "44030000000000054321", "source": "96333",
+                                           "source_ref": "M1", "dispatch": "external"})
+    ticket = made.json()["ticket_id"]
+    for command in ("notify", "arrive"):
+        assert client.post(f"/v1/tickets/{ticket}/{command}", json={}).status_code == 200
+    wrong = client.post(f"/v1/tickets/{ticket}/release", json={
+        "released_count": 1, "released_by": "rescuer", "rescue_method": "7"})
+    assert wrong.status_code == 422
+    msg = wrong.json()["errors"][0]["msg"]
+    assert msg.startswith("不是救援方法代码，可选：1 平层开门放人") and msg.endswith(
+        "(not a rescue method code: 1, 2, 3, 4, 5, 9)")
+    station = make_station(client, make_unit(client, "丁维保"), "S")
+    null = client.patch(f"/v1/stations/{station}", json={"name": None})
+    assert null.status_code == 422
+    assert null.json()["errors"][0]["msg"].startswith("不能为 null") and \
+        "(may not be null" in null.json()["errors"][0]["msg"]
