@@ -143,7 +143,7 @@ def test_load_city_command_registers_a_city_and_sends_a_day(services, database_u
     api = ApiServer(database_url).start()
     try:
         load = cli(database_url, "load", "city", "--lifts", "80", "--register", "--days", "2",
-                   "--base", api.base, "--token", token, capture=True)
+                   "--base", api.base, "--token", token, "--wait", "0", capture=True)
         out, err = load.communicate(timeout=120)
         assert load.returncode == 0, err
         assert "registered {'units': 2, 'stations': 6, 'lifts': 80}" in out
