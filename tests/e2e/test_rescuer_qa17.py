@@ -132,6 +132,9 @@ def test_proven_share_per_unit_and_station_and_a_corrected_arrival_is_not_proof(
     desk, _ = console_as(client.app, "operator")
     proof = desk.get(f"/console/tickets/{tickets[1]}").text.split('data-testid="arrival-proof"')[1]
     assert "定位到场 (gps) · 时间经人工更正" in proof.split("</dd>")[0]
+    table = desk.get("/console/stats").text.split('data-testid="arrival-proof-table"')[1]
+    row = table.split(f'data-station="{station1}"')[1].split("</tr>")[0]
+    assert "<td>2</td><td>1</td><td>50%</td>" in row
 
 
 def _arrive_then_count(client, tickets: list[str], links: list[str]) -> dict:
