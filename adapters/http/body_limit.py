@@ -76,4 +76,5 @@ class BodyLimitMiddleware(HttpMiddleware):
 async def _refuse(scope: Scope, send: Send, limit: int, size: str) -> None:
     log.warning("request_body_too_large", path=logged_path(scope["path"]), limit=limit, size=size)
     await send_problem(send, 413, "payload_too_large", "Request body too large",
-                       f"body: at most {limit} bytes are accepted (got {size})")
+                       f"请求体最多 {limit} 字节（收到 {size}）"
+                       f"(body: at most {limit} bytes are accepted (got {size}))")

@@ -1,5 +1,6 @@
 """RFC 9457 problem details for every error the API returns."""
 
+from http import HTTPStatus
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -133,9 +134,17 @@ def _concurrent(_: Request, exc: Exception) -> JSONResponse:
     return problem(409, "Concurrent update", str(exc), code="concurrent_update")
 
 
+# Starlette's own refusals (no route, wrong method) in words, Chinese first.
+ROUTING = {404: "没有这个地址，接口见 /docs (no such address: the API is listed at /docs)",
+           405: "此地址不接受这种请求方法 (this address does not take that method)"}
+
+
 def _http(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    return problem(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+    plain = str(exc.detail) == HTTPStatus(exc.status_code).phrase  # not a route's own words
+    return problem(exc.status_code, str(exc.detail),
+                   ROUTING.get(exc.status_code) if plain else None,
+                   headers=getattr(exc, "headers", None))
 
 
 def _unauthenticated(_: Request, exc: Exception) -> JSONResponse:
@@ -146,7 +155,8 @@ def _unauthenticated(_: Request, exc: Exception) -> JSONResponse:
 
 def _database_down(_: Request, exc: Exception) -> JSONResponse:
     log.error("database_unavailable", error=str(exc))
-    return problem(503, "Database unavailable", "retry shortly", code="unavailable",
+    return problem(503, "Database unavailable", "数据库暂不可用，请稍后重试 (retry shortly)",
+                   code="unavailable",
                    headers={"Retry-After": "2"})
 
 

@@ -190,3 +190,24 @@ def test_rescue_method_and_null_refusals_read_chinese_first(client):
     assert null.status_code == 422
     assert null.json()["errors"][0]["msg"].startswith("不能为 null") and \
         "(may not be null" in null.json()["errors"][0]["msg"]
+
+
+def test_an_oversized_body_is_refused_chinese_first(client):
+    """The 413 read English only."""
+    too_big = client.post("/v1/alarms", content=b"{" + b" " * (1024 * 1024 + 10) + b"}",
+                          headers={"Content-Type": "application/json"})
+    assert too_big.status_code == 413
+    assert too_big.json()["detail"].startswith("请求体最多 1048576 字节")
+    assert "(body: at most 1048576 bytes are accepted" in too_big.json()["detail"]
+
+
+def test_unknown_address_and_method_say_so_in_words(client):
+    """A mistyped address answered only {"title": "Not Found"}; a wrong method likewise."""
+    nowhere = client.get("/v1/ticket")
+    assert nowhere.status_code == 404
+    assert nowhere.json()["detail"].startswith("没有这个地址") and "/docs" in nowhere.json()["detail"]
+    wrong_method = client.delete("/v1/tickets")
+    assert wrong_method.status_code == 405
+    assert wrong_method.json()["detail"].startswith("此地址不接受这种请求方法")
+    unknown_ticket = client.get("/v1/tickets/by-no/T20990101-000001")
+    assert unknown_ticket.status_code == 404 and "没有这个地址" not in unknown_ticket.text
