@@ -76,10 +76,20 @@ def _serve_role(settings: Settings, database_url: str, role: str) -> None:
         services.close()
 
 
+def dev_public_url(settings: Settings) -> Settings:
+    """Unless configured, links texted or printed in dev (rescuer SMS, QR labels) point at the
+    port dev serves on, not the default 8000."""
+    if "public_base_url" in settings.model_fields_set:
+        return settings
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    return settings.model_copy(update={"public_base_url": f"http://{host}:{settings.port}"})
+
+
 def cmd_dev(args: argparse.Namespace, settings: Settings) -> None:
     """Embedded PostgreSQL + the API on one machine, data kept under the state folder."""
     if args.port:
         settings = settings.model_copy(update={"port": args.port})
+    settings = dev_public_url(settings)
     # Refuse before starting anything: a second dev on this state folder, or a busy port.
     lock = hold_dev_lock(settings.state_dir, settings.port)  # noqa: F841 - held until exit
     sock = claim_port(settings.host, settings.port)

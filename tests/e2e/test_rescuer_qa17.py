@@ -9,9 +9,11 @@ from uuid import UUID
 import pytest
 from structlog.testing import capture_logs
 
+from adapters.cli.main import dev_public_url
 from adapters.http.rescuer import routes
 from adapters.postgres.rescuer_links import links_store
 from adapters.postgres.tokens import digest
+from adapters.runtime.settings import Settings
 from dispatch.commands import AssignResponder, Context
 from tests.e2e.registry_helpers import make_lift, make_station, make_unit
 from tests.e2e.rescuer_helpers import alarm, bound_lift, texted_links
@@ -192,3 +194,10 @@ def test_a_link_made_but_never_texted_is_replaced_on_the_retry(client):
     assert links.find(again.rsplit("/", 1)[1]).worker_id == "w-1"
     services.sms.send("t-1:link:2:w-1", "t-1", [], "texted")
     assert links.issue("t-1", "s-1", "w-1", "t-1:link:2:w-1") is None  # texted: never twice
+
+
+def test_dev_texts_links_to_the_port_it_serves_on():
+    served = dev_public_url(Settings(port=18917))
+    assert served.public_base_url == "http://127.0.0.1:18917"
+    configured = Settings(port=18917, public_base_url="https://rescue.example.cn")
+    assert dev_public_url(configured).public_base_url == "https://rescue.example.cn"
