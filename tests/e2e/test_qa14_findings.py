@@ -211,3 +211,28 @@ def test_unknown_address_and_method_say_so_in_words(client):
     assert wrong_method.json()["detail"].startswith("此地址不接受这种请求方法")
     unknown_ticket = client.get("/v1/tickets/by-no/T20990101-000001")
     assert unknown_ticket.status_code == 404 and "没有这个地址" not in unknown_ticket.text
+
+
+def test_console_search_offers_stations_by_name(client, views):
+    """The search page's station filter was a box for a station's UUID, which no operator
+    knows; it lists the stations by name (a unit user: their own)."""
+    from tests.e2e.registry_helpers import code, make_station, make_unit
+    from tests.e2e.test_ticket_search import console_get
+
+    unit, other = make_unit(client, "戊维保"), make_unit(client, "己维保")
+    station = make_station(client, unit, "戊南山站", districts=("南山区",))
+    make_station(client, other, "己福田站", districts=("福田区",))
+    made = client.put(f"/v1/lifts/{code(1)}", json={
+        "unit_id": unit, "using_unit": {"code": "U1", "name": "物业1"},
+        "address": "科苑路 1 号", "district": "南山区"})
+    assert made.status_code == 201, made.text
+    assert client.post(f"/v1/stations/{station}/bind",
+                       json={"registration_codes": [code(1)]}).status_code == 200
+    last = _released_without_report(client, code(1), "F1")
+    ticket_no = client.get("/v1/tickets", params={"after": last}).json()["items"][0]["ticket_no"]
+    page = console_get(client, "/console/search", station_id=station)
+    options = re.findall(r'<option value="([^"]*)"\s*(selected)?>([^<]*)</option>',
+                         page.text.split('data-testid="search-station"')[1].split("</select>")[0])
+    assert ("", "", "全部 Any") in options and (station, "selected", "戊南山站") in options
+    assert any(name == "己福田站" for _, _, name in options), options
+    assert ticket_no in page.text

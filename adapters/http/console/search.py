@@ -31,7 +31,7 @@ def _day(value: str | None, zone: ZoneInfo, days_after: int) -> datetime | None:
 
 @router.get("/search")
 def search(request: Request, scope: ConsoleScope, queries: TicketQueriesDep,
-           settings: SettingsDep) -> HTMLResponse:
+           settings: SettingsDep, registry: RegistryQueriesDep) -> HTMLResponse:
     """Every ticket (closed ones too) by number, code, using unit, address, station, district,
     status and alarm date, newest first unless sorted the other way; 50 a page."""
     args = request.query_params
@@ -57,6 +57,7 @@ def search(request: Request, scope: ConsoleScope, queries: TicketQueriesDep,
               "from": start and start.isoformat(), "to": end and end.isoformat()}
     page = render(request, "search.html", rows=rows, next_cursor=after, text=text, export=export,
                   status=status, statuses=get_args(Status), sort=sort, keep=keep,
+                  stations=registry.stations(scope),  # chosen by name, not typed as an id
                   first=args.get("from") or "", last=args.get("to") or "", error=error)
     if error:
         page.status_code = 400
