@@ -53,6 +53,9 @@ OVERTIME = (
     Column("limit_minutes", "到场时限(分钟)", "Arrival limit (min, the lift's district)"),
     Column("minutes_over", "超时(分钟)", "Minutes over"),
     Column("reason", "超时原因", "Reason"),
+    # Issue 17: how the arrival was established (qr_scan | gps | reported); last, so the
+    # columns before keep their places.
+    Column("arrival_proof", "到场证明", "Arrival proof"),
 )
 STATS_TICKETS = (
     Column("key", "分组", "Group"), Column("name", "名称", "Name"), TICKETS_COUNT,

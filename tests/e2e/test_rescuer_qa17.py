@@ -201,3 +201,10 @@ def test_dev_texts_links_to_the_port_it_serves_on():
     assert served.public_base_url == "http://127.0.0.1:18917"
     configured = Settings(port=18917, public_base_url="https://rescue.example.cn")
     assert dev_public_url(configured).public_base_url == "https://rescue.example.cn"
+
+
+def test_the_overtime_download_carries_the_arrival_proof(client):
+    csv = client.get("/v1/overtime", params={"format": "csv"})
+    assert csv.status_code == 200, csv.text
+    header = csv.text.lstrip("\ufeff").splitlines()[0]
+    assert header.split(",")[-1].startswith("到场证明")
