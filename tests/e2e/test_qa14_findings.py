@@ -215,7 +215,7 @@ def test_unknown_address_and_method_say_so_in_words(client):
 
 def test_console_search_offers_stations_by_name(client, views):
     """The search page's station filter was a box for a station's UUID, which no operator
-    knows; it lists the stations by name (a unit user: their own)."""
+    knows, and the district a box matched exactly (南山 found nothing); both are lists now."""
     from tests.e2e.registry_helpers import code, make_station, make_unit
     from tests.e2e.test_ticket_search import console_get
 
@@ -236,3 +236,7 @@ def test_console_search_offers_stations_by_name(client, views):
     assert ("", "", "全部 Any") in options and (station, "selected", "戊南山站") in options
     assert any(name == "己福田站" for _, _, name in options), options
     assert ticket_no in page.text
+    by_district = console_get(client, "/console/search", district="南山区")
+    district_box = by_district.text.split('data-testid="search-district"')[1].split("</select>")[0]
+    assert re.search(r'<option value="南山区"\s*selected>南山区</option>', district_box)
+    assert '<option value="福田区"' in district_box and ticket_no in by_district.text

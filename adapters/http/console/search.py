@@ -16,6 +16,7 @@ from adapters.http.deps import RegistryQueriesDep, SettingsDep, TicketQueriesDep
 from adapters.http.ticket_lists import ORDERS, Status, dynamic_item, ticket_page
 from adapters.http.windows import local_date
 from adapters.postgres.ticket_search import TicketFilter
+from adapters.reference import districts
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 LIFT_CODE = re.compile(r"^(\d{20}|\d{6})$")  # registration code or rescue code
@@ -58,6 +59,7 @@ def search(request: Request, scope: ConsoleScope, queries: TicketQueriesDep,
     page = render(request, "search.html", rows=rows, next_cursor=after, text=text, export=export,
                   status=status, statuses=get_args(Status), sort=sort, keep=keep,
                   stations=registry.stations(scope),  # chosen by name, not typed as an id
+                  districts=districts(),  # matched exactly: chosen, not typed
                   first=args.get("from") or "", last=args.get("to") or "", error=error)
     if error:
         page.status_code = 400
