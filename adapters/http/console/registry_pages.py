@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from adapters.http.auth import EDITORS, unit_scope
+from adapters.http.console.lift_pages import lifts_page
 from adapters.http.console.registry_forms import READ_ONLY
 from adapters.http.console.rendering import render
 from adapters.http.console.session import ConsolePrincipal
@@ -125,41 +126,30 @@ async def remove_worker(request: Request, station_id: str, worker_id: str,
     return await _edit_listing(request, principal, queries, wait, "stations", change)
 
 
-# ---- lifts and bindings --------------------------------------------------------------
-def lifts_page(request: Request, queries, principal,  # noqa: ANN001
-               error: str | None = None, notice: str | None = None,
-               filters: dict[str, str] | None = None) -> HTMLResponse:
-    scope = unit_scope(principal)
-    params = filters if filters is not None else dict(request.query_params)
-    bound = {"yes": True, "no": False}.get(params.get("bound", ""))
-    station = params.get("station_id") or None
-    lifts = queries.lifts({"unit_id": scope, "station_id": station,
-                                              "bound": bound}, PAGE, params.get("after") or None)
-    return _page(request, principal, "registry_lifts.html", error, notice, lifts=lifts,
-                 stations=queries.stations(scope), params=params, page=PAGE)
-
-
-# GET /lifts (the search page) lives in lift_pages.py (issue 15).
+# ---- bindings (the lifts page itself lives in lift_pages.py, issue 15) ----------------
 
 
 @router.post("/lifts/binding")
 async def binding(request: Request, principal: ConsolePrincipal, registry: RegistryDep,
-                  queries: RegistryQueriesDep, wait: RegistryWait) -> HTMLResponse:
+                  queries: RegistryQueriesDep, wait: RegistryWait,
+                  services: ServicesDep) -> HTMLResponse:
     """One form, two buttons: bind (绑定) or unbind (解绑) every checked lift to one station."""
     form = await request.form()
     codes = [str(c) for c in form.getlist("codes")]
     station_id, op = str(form.get("station_id", "")), str(form.get("op", ""))
-    return await run_in_threadpool(_binding, request, principal, registry, queries, wait,
-                                   codes, station_id, op)
-
-
-def _binding(request: Request, principal, registry, queries,  # noqa: ANN001
-             wait: Callable[[int], bool], codes: list[str], station_id: str,
-             op: str) -> HTMLResponse:
-    outcome: dict[str, int] = {}
 
     def page(error: str | None, notice: str | None) -> HTMLResponse:
-        return lifts_page(request, queries, principal, error, notice, filters={})
+        return lifts_page(request, principal, queries, services.personal_data,
+                          registry.catalogue, {}, {"_": error} if error else {}, notice)
+
+    return await run_in_threadpool(_binding, principal, registry, wait, codes, station_id, op,
+                                   page)
+
+
+def _binding(principal, registry, wait: Callable[[int], bool],  # noqa: ANN001
+             codes: list[str], station_id: str, op: str,
+             page: Callable[[str | None, str | None], HTMLResponse]) -> HTMLResponse:
+    outcome: dict[str, int] = {}
 
     def change() -> int | None:
         if op not in ("bind", "unbind"):

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from tests.e2e.browser.conftest import screenshot
 from tests.e2e.browser.test_console import api
-from tests.e2e.registry_helpers import code, make_lift, make_unit
+from tests.e2e.registry_helpers import code, make_lift, make_station, make_unit
 
 LIFTS = "/console/registry/lifts"
 
@@ -86,6 +86,24 @@ def _bulk_site_type(page, base, same, other):
     assert page.inner_text(f"tr[data-lift='{code(other)}'] .site-type").startswith("未填")
 
 
+def _bind_and_unbind(page, base, station, station_name, pair):
+    """Ticked lifts bound to a station (the cell names it), then one of them unbound."""
+    page.goto(f"{base}{LIFTS}")
+    for n in pair:
+        page.check(f"input[name=codes][value='{code(n)}']")
+    page.select_option("[data-testid=binding] select[name=station_id]", station)
+    page.click("button[name=op][value=bind]")
+    page.wait_for_selector("p.notice")
+    for n in pair:
+        assert page.inner_text(f"tr[data-lift='{code(n)}'] .station-cell") == station_name
+    page.check(f"input[name=codes][value='{code(pair[1])}']")
+    page.select_option("[data-testid=binding] select[name=station_id]", station)
+    page.click("button[name=op][value=unbind]")
+    page.wait_for_selector("p.notice")
+    assert page.inner_text(f"tr[data-lift='{code(pair[0])}'] .station-cell") == station_name
+    assert "未绑定" in page.inner_text(f"tr[data-lift='{code(pair[1])}'] .station-cell")
+
+
 def _enter_and_assign(page, base, name, mobile, using_unit, count, unit_label=None):
     """The register: a bad mobile is refused beside the field; then entered and assigned to
     every lift of a using unit named in full."""
@@ -116,6 +134,8 @@ def test_unit_user_and_admin_keep_lifts_auditor_reads(login, live_server, issue_
     make_lift(admin_api, unit, 703, using="U-2")
     for n, using in ((704, "U-9"), (705, "U-9"), (706, "U-8")):
         make_lift(admin_api, other, n, using=using)
+    ours = make_station(admin_api, unit, name="华南一站", workers=0)
+    theirs = make_station(admin_api, other, name="别家一站", workers=0)
 
     page = login(issue_token("unit", unit))
     page.goto(f"{base}{LIFTS}?using_unit=物业U-1")
@@ -130,6 +150,8 @@ def test_unit_user_and_admin_keep_lifts_auditor_reads(login, live_server, issue_
     assert "未找到" in page.content()
 
     _bulk_site_type(page, base, (701, 702), 703)
+    _bind_and_unbind(page, base, ours, "华南一站", (701, 702))
+    assert page.locator(f"option[value='{theirs}']").count() == 0
     _enter_and_assign(page, base, "赵安全", "13700137000", "物业U-1", 2)
     page.goto(f"{base}{LIFTS}")
     assert page.get_attribute(f"tr[data-lift='{code(701)}'] [data-testid=manager-tel]",
@@ -142,6 +164,7 @@ def test_unit_user_and_admin_keep_lifts_auditor_reads(login, live_server, issue_
     _edit_address(admin, base, 704)
     _out_and_back(admin, base, 704)
     _bulk_site_type(admin, base, (704, 705), 706)
+    _bind_and_unbind(admin, base, theirs, "别家一站", (704, 705))
     _enter_and_assign(admin, base, "孙安全", "13600136000", "物业U-9", 2, unit_label="别家维保")
 
     auditor = login(issue_token("auditor"))
