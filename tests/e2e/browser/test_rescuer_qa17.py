@@ -83,3 +83,18 @@ def test_an_arrival_waiting_for_its_position_is_not_overtaken(browser, live_serv
     assert arrival["data"]["proof"] == "gps"
     assert page.locator("[data-testid=error]").is_hidden()
     context.close()
+
+
+def test_opening_the_lift_label_records_the_arrival_once(browser, live_server, admin):
+    base, _ = live_server
+    ticket_id, link = texted(live_server, admin, "qa17-label")
+    code = admin.get(f"/v1/tickets/{ticket_id}").json()["lift"]["registration_code"]
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(f"{base}/r/{link}")  # the SMS link: this phone now holds the rescuer link
+    page.goto(f"{base}/p/lifts/{code}")  # the label scanned on site, nothing tapped
+    page.wait_for_selector("[data-testid=done-arrive]:has-text('qr_scan')", timeout=20_000)
+    page.goto(f"{base}/p/lifts/{code}")  # scanned again: shown, not recorded twice
+    page.wait_for_selector("[data-testid=done-arrive]")
+    assert types(admin, ticket_id).count("ArrivedOnSite") == 1
+    context.close()

@@ -121,6 +121,13 @@
   });
   // A page reloaded while locating: that arrival goes without a position (never stuck).
   save(load().map(function (item) { delete item.locating; return item; }));
+  // Opened from the lift's QR label (the scan's redirect): the scan is the arrival, recorded
+  // as a tap now (kept and resent like any tap); a later visit shows the button again.
+  var arrive = document.querySelector("form[data-action=arrive]");
+  if (/[?&]scanned=1\b/.test(window.location.search) && body.dataset.scanned && arrive &&
+      !load().some(function (item) { return item.action === "arrive"; })) {
+    arrive.requestSubmit();
+  }
   window.addEventListener("online", flush);
   setInterval(flush, 4000);
   setInterval(tick, 30000);
