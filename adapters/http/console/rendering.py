@@ -29,12 +29,13 @@ READS = [("/console/search", "查询 Search"), ("/console/dynamics", "困人动�
          ("/console/reports/monthly", "月报 Reports"),
          ("/console/registry/lifts", "登记 Registry"), ("/console/data-gaps", "数据缺失 Data gaps")]
 PASSWORD = ("/console/password", "修改密码 Password")
+PROVINCE = ("/console/province", "省级视图 Province")  # never a unit's: other cities' figures
 NAV = {
-    "admin": [BOARD, ("/console/alarm", "人工接警 New alarm"), *READS,
+    "admin": [BOARD, ("/console/alarm", "人工接警 New alarm"), *READS, PROVINCE,
               ("/console/users", "用户 Users"), PASSWORD],
-    "operator": [BOARD, ("/console/alarm", "人工接警 New alarm"), *READS, PASSWORD],
+    "operator": [BOARD, ("/console/alarm", "人工接警 New alarm"), *READS, PROVINCE, PASSWORD],
     "unit": [("/console/board", "本单位工单 Our tickets"), *READS, PASSWORD],
-    "auditor": [("/console/board", "工单 Board"), *READS, PASSWORD],
+    "auditor": [("/console/board", "工单 Board"), *READS, PROVINCE, PASSWORD],
 }
 
 
