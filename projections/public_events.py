@@ -19,7 +19,7 @@ from pydantic import (
     create_model,
 )
 
-from domain.values import mask_mobile, mask_name
+from domain.values import mask_mobile, mask_mobiles_in, mask_name
 
 SCHEMA_VERSION = "1"
 SCHEMA_ID = "urn:liftrescue:schema:lift.ticket-event.v1"
@@ -35,6 +35,9 @@ Text = str | None
 # A caller's name (a member of the public): masked again on the way out, so an event stored
 # before names were sealed (issue 14) never publishes one whole.
 MaskedName = Annotated[str | None, AfterValidator(mask_name)]
+# Free text (notes, reasons): a mobile typed into one is masked (events stored before issue 14).
+Note = Annotated[str | None, AfterValidator(mask_mobiles_in)]
+Words = Annotated[str, AfterValidator(mask_mobiles_in)]
 
 
 class Public(BaseModel):
@@ -100,7 +103,7 @@ class AlarmReceived(EventData):
     trapped_count: int | None
     caller: Caller | None
     dispatch: str
-    note: Text
+    note: Note
 
 
 class StationNotified(EventData):
@@ -113,7 +116,7 @@ class StationNotified(EventData):
 class Escalated(EventData):
     from_level: int
     to_level: int
-    reason: str
+    reason: Words
 
 
 class ResponderAssigned(EventData):
@@ -142,34 +145,34 @@ class PassengersReleased(EventData):
     released_count: int
     released_by: Literal["rescuer", "property", "fire", "self"]
     rescue_method: Text = Field(None, description="救援方法 code (null: recorded before v2)")
-    rescue_note: Text = None
+    rescue_note: Note = None
 
 
 class CallbackConfirmed(EventData):
     confirmed_by: Literal["trapped_person", "using_unit"]
-    note: Text
+    note: Note
 
 
 class Cancelled(EventData):
     reason: Literal["false_alarm", "duplicate", "other"]
-    note: Text
+    note: Note
 
 
 class FaultReportFiled(EventData):
     cause_root: str
     cause_sub: str
-    description: str
+    description: Words
 
 
 class Closed(EventData):
-    without_callback_reason: Text = Field(None, description="why no callback was confirmed")
+    without_callback_reason: Note = Field(None, description="why no callback was confirmed")
 
 
 class TimeCorrected(EventData):
     node: Literal["received", "notified", "assigned", "arrived", "released", "closed"]
     old: Time
     new: Time
-    reason: str
+    reason: Words
 
 
 class AlarmLinked(EventData):

@@ -6,10 +6,19 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import (
-    AfterValidator, AwareDatetime, WithJsonSchema, BaseModel, ConfigDict, Field, StringConstraints, ValidationError,
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    WithJsonSchema,
     model_validator,
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from domain.values import mask_mobiles_in
 
 # [0-9], never \d: \d also matches other scripts' digits ('١٢٣'), which no registry holds.
 Mobile = Annotated[str, StringConstraints(pattern=r"^1[3-9][0-9]{9}$")]
@@ -31,7 +40,10 @@ CauseCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,3}$")]
 # Strict: JSON true/false or 2.0 are not counts (lax mode would read true as 1).
 Count = Annotated[int, Field(ge=0, le=100, strict=True)]
 Level = Annotated[int, Field(ge=1, le=3, strict=True)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+# Free text (notes, reasons, descriptions) lands in immutable events: a mobile typed into it is
+# masked on the way in, as full numbers live only in the personal-data store.
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+                 AfterValidator(mask_mobiles_in)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 At = Annotated[AwareDatetime | None, Field(None, description="Business time; omitted = now")]
 
