@@ -49,6 +49,9 @@ async def window_in_order(request: Request) -> None:
             "msg": "须晚于 from（时间窗为空）(must be later than from: the window is empty)"}])
 
 
+REVERSED_DATES = "截止日期早于起始日期，已忽略日期 (the end date is before the start date: dates ignored)"
+
+
 def local_date(value: str | None) -> date | None:
     """A console YYYY-MM-DD query value inside the range; ValueError says what is wrong."""
     if not value:

@@ -298,3 +298,15 @@ def test_a_note_recorded_whole_by_an_earlier_release_is_masked_when_read(client)
         client.get(f"/v1/tickets/{ticket}/events").text
     assert "138****2222" in shown and "138****8888" in shown
     assert MOBILES[0] not in shown and MOBILES[1] not in shown
+
+
+@pytest.mark.parametrize("page", ["/console/stats", "/console/overtime"])
+def test_console_statistics_say_when_dates_are_reversed(client, page):
+    """Statistics and overtime with the end date before the start showed zeros, silently."""
+    from tests.e2e.test_ticket_search import console_get
+
+    reversed_dates = console_get(client, page, **{"from": "2026-11-21", "to": "2026-11-19"})
+    assert reversed_dates.status_code == 400
+    assert "截止日期早于起始日期" in reversed_dates.text
+    assert console_get(client, page, **{"from": "2026-11-19", "to": "2026-11-19"}).status_code \
+        == 200

@@ -11,7 +11,7 @@ from adapters.http.console.charts import Bar, bar_chart, hours
 from adapters.http.console.rendering import render
 from adapters.http.console.session import ConsoleScope
 from adapters.http.deps import IndicatorsDep, RegistryQueriesDep, SettingsDep, TicketQueriesDep
-from adapters.http.windows import local_date
+from adapters.http.windows import REVERSED_DATES, local_date
 from adapters.postgres.arrival_proofs import proven_share
 from adapters.postgres.indicators import sort_rows
 from adapters.postgres.ticket_queries import GROUPS
@@ -38,6 +38,9 @@ class Window:
             self.last = _date(request.query_params.get("to")) or today
         except ValueError as exc:  # bad format or out of range (to=9999-12-31 + 1 day overflows)
             self.error = f"{exc}; showing the last 30 days"
+            self.first, self.last = today - timedelta(DEFAULT_DAYS), today
+        if self.last < self.first:  # a window ending before it starts would show nothing
+            self.error = f"{REVERSED_DATES}; showing the last 30 days"
             self.first, self.last = today - timedelta(DEFAULT_DAYS), today
         self.start = datetime.combine(self.first, time(), zone)
         self.end = datetime.combine(self.last + timedelta(days=1), time(), zone)

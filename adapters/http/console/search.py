@@ -14,7 +14,7 @@ from adapters.http.console.rendering import render
 from adapters.http.console.session import ConsoleScope
 from adapters.http.deps import RegistryQueriesDep, SettingsDep, TicketQueriesDep
 from adapters.http.ticket_lists import ORDERS, Status, dynamic_item, ticket_page
-from adapters.http.windows import local_date
+from adapters.http.windows import REVERSED_DATES, local_date
 from adapters.postgres.ticket_search import TicketFilter
 from adapters.reference import districts
 
@@ -22,7 +22,6 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 LIFT_CODE = re.compile(r"^(\d{20}|\d{6})$")  # registration code or rescue code
 TEXT_FILTERS = ("q", "lift", "using_unit", "station_id", "district")
 PAGE = 50
-REVERSED = "截止日期早于起始日期，已忽略日期 (the end date is before the start date: dates ignored)"
 
 
 def _day(value: str | None, zone: ZoneInfo, days_after: int) -> datetime | None:
@@ -45,7 +44,7 @@ def search(request: Request, scope: ConsoleScope, queries: TicketQueriesDep,
     except ValueError as exc:
         start, end, error = None, None, f"{exc}; the dates are ignored"
     if start and end and end <= start:  # a window ending before it starts matches nothing
-        start, end, error = None, None, REVERSED
+        start, end, error = None, None, REVERSED_DATES
     where = TicketFilter(unit_id=scope, status=status, start=start, end=end,
                          **{k: v or None for k, v in text.items()})
     try:
