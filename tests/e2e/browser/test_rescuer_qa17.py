@@ -98,3 +98,23 @@ def test_opening_the_lift_label_records_the_arrival_once(browser, live_server, a
     page.wait_for_selector("[data-testid=done-arrive]")
     assert types(admin, ticket_id).count("ArrivedOnSite") == 1
     context.close()
+
+
+def test_the_worker_who_taps_second_sees_who_accepted(browser, live_server, admin):
+    base, app = live_server
+    _, code = bound_lift(admin, workers=2)
+    ticket_id = alarm(admin, code, "qa17-second")
+    first, second = (m["link"] for m in texted_links(app.state.services, ticket_id, 2).values())
+    phones = [browser.new_context(**PHONE) for _ in range(2)]
+    pages = [phone.new_page() for phone in phones]
+    for page, link in zip(pages, (first, second), strict=True):
+        page.goto(f"{base}/r/{link}")  # both pages open before anyone accepts
+    pages[0].click("form[data-action=accept] button")
+    pages[0].wait_for_selector("[data-testid=done-accept]:has-text('您 (you)')")
+    pages[1].click("form[data-action=accept] button")  # too late
+    pages[1].wait_for_selector("[data-testid=error]:has-text('已由')", timeout=20_000)
+    pages[1].wait_for_selector("[data-testid=done-accept]")  # the record, not the button
+    assert pages[1].locator(".pending:visible").count() == 0  # no "sending…" left behind
+    assert types(admin, ticket_id).count("ResponderAssigned") == 1
+    for phone in phones:
+        phone.close()

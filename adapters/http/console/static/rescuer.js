@@ -6,8 +6,8 @@
   var link = body && body.dataset.link;
   if (!link) { return; }
   var KEY = "rescuer-queue:" + link;
+  var ERROR = "rescuer-error:" + link;  // a refusal's reason, shown after the page reloads
   var busy = false;
-  var failed = false;
 
   function load() {
     try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { return []; }
@@ -61,13 +61,11 @@
       }
       return response.json().catch(function () { return {}; }).then(function (answer) {
         save(load().filter(function (other) { return other.key !== item.key; }));
-        if (!response.ok) {
-          failed = true;
-          showError((answer.detail || answer.title || "HTTP " + response.status));
+        if (!response.ok) {  // refused: say why, on the page as it now stands (who did it)
+          sessionStorage.setItem(ERROR, answer.detail || answer.title || "HTTP " + response.status);
         }
         busy = false;
-        if (load().length) { flush(); } else if (!failed) { window.location.replace("/r/" + link); }
-        else { showQueue(); }
+        if (load().length) { flush(); } else { window.location.replace("/r/" + link); }
       });
     }).catch(function () { busy = false; showQueue(); });
   }
@@ -116,6 +114,10 @@
     });
   }
 
+  if (sessionStorage.getItem(ERROR)) {
+    showError(sessionStorage.getItem(ERROR));
+    sessionStorage.removeItem(ERROR);
+  }
   document.querySelectorAll("form[data-action]").forEach(function (form) {
     form.addEventListener("submit", tap);
   });
