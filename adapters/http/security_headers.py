@@ -20,6 +20,10 @@ DOCS_POLICY = (f"default-src 'self'; script-src 'self' 'unsafe-inline' {CDN}; "
                "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
                "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
 DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
+# Answers that may hold full phone numbers (contacts, registry, the rescuer's page) are not kept
+# by a browser or proxy unless the route says otherwise; static files stay cacheable.
+PRIVATE = ("/v1/", "/console", "/r/")
+NO_STORE = (b"cache-control", b"no-store")
 FIXED = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
          (b"x-frame-options", b"DENY")]
 
@@ -38,7 +42,13 @@ class SecurityHeadersMiddleware(HttpMiddleware):
                 added = [(k, v) for k, v in FIXED if k not in present]
                 if b"content-security-policy" not in present:
                     added.append((b"content-security-policy", policy.encode()))
+                if b"cache-control" not in present and _private(scope["path"]):
+                    added.append(NO_STORE)
                 message["headers"] = [*message.get("headers", []), *added]
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+def _private(path: str) -> bool:
+    return path.startswith(PRIVATE) and not path.startswith("/console/static/")

@@ -310,3 +310,21 @@ def test_console_statistics_say_when_dates_are_reversed(client, page):
     assert "截止日期早于起始日期" in reversed_dates.text
     assert console_get(client, page, **{"from": "2026-11-19", "to": "2026-11-19"}).status_code \
         == 200
+
+
+def test_answers_with_phone_numbers_are_not_kept_by_browsers(client):
+    """Contacts (full numbers) and console pages carried no Cache-Control: a shared control-room
+    browser or a proxy could keep them; static files and public pages keep their caching."""
+    from tests.e2e.test_ticket_search import console_get
+
+    made = client.post("/v1/alarms", json={"lift": "44030000000000054321", "source": "96333",
+                                           "source_ref": "C1", "dispatch": "external",
+                                           "caller": {"name": "李", "phone": "13812345678"}})
+    ticket = made.json()["ticket_id"]
+    contacts = client.get(f"/v1/tickets/{ticket}/contacts")
+    assert "13812345678" in contacts.text
+    assert contacts.headers["cache-control"] == "no-store"
+    assert console_get(client, f"/console/tickets/{ticket}/contacts").headers[
+        "cache-control"] == "no-store"
+    assert "cache-control" not in client.get("/console/static/console.js").headers
+    assert client.get("/p/units").headers["cache-control"].startswith("public")
