@@ -49,7 +49,10 @@ def parse_cursor(raw: str | None, newest_first: bool) -> tuple[datetime, str] | 
         order, at, ticket_id = base64.urlsafe_b64decode(raw.encode()).decode().split("|", 2)
         if order != ORDERS[newest_first]:
             raise ValueError("sorted the other way")
-        return datetime.fromisoformat(at), ticket_id
+        position = datetime.fromisoformat(at)
+        if position.tzinfo is None or not ticket_id.isprintable():  # not one we wrote
+            raise ValueError("forged")
+        return position, ticket_id
     except ValueError:
         raise RequestValidationError([{
             "type": "value_error", "loc": ("query", "cursor"), "input": None,

@@ -328,3 +328,16 @@ def test_answers_with_phone_numbers_are_not_kept_by_browsers(client):
         "cache-control"] == "no-store"
     assert "cache-control" not in client.get("/console/static/console.js").headers
     assert client.get("/p/units").headers["cache-control"].startswith("public")
+
+
+@pytest.mark.parametrize("raw", ["-received_at|2026-11-24T00:00:00+00:00|aa\x00",
+                                 "-received_at|2026-11-24T00:00:00|x"])
+def test_a_forged_cursor_is_refused_naming_it(client, raw):
+    """A hand-made cursor with a NUL answered "a value cannot be stored", one without a time
+    zone an empty page; both are a 422 naming `cursor`, like any cursor this list never wrote."""
+    import base64
+
+    forged = base64.urlsafe_b64encode(raw.encode()).decode()
+    answer = client.get("/v1/tickets", params={"cursor": forged})
+    assert answer.status_code == 422
+    assert [e["field"] for e in answer.json()["errors"]] == ["query.cursor"]
