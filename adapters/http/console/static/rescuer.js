@@ -128,7 +128,7 @@
   var arrive = document.querySelector("form[data-action=arrive]");
   if (/[?&]scanned=1\b/.test(window.location.search) && body.dataset.scanned && arrive &&
       !load().some(function (item) { return item.action === "arrive"; })) {
-    arrive.requestSubmit();
+    arrive.dispatchEvent(new Event("submit", {cancelable: true}));  // older Safari: no requestSubmit
   }
   window.addEventListener("online", flush);
   setInterval(flush, 4000);
