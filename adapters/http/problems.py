@@ -160,10 +160,17 @@ def _database_down(_: Request, exc: Exception) -> JSONResponse:
                    headers={"Retry-After": "2"})
 
 
-def _bad_data(_: Request, exc: Exception) -> JSONResponse:
-    # Values that pass validation but PostgreSQL cannot store (e.g. NUL in a query string).
-    return problem(422, "Invalid value", "a value cannot be stored: " + str(exc).splitlines()[0],
-                   code="invalid_value")
+def _bad_data(request: Request, exc: Exception) -> JSONResponse:
+    # Values that pass validation but PostgreSQL cannot take (e.g. NUL in a query string):
+    # named when a query or path value holds the NUL, as every other 422 names its field.
+    given = [("query", k, v) for k, v in request.query_params.multi_items()] + \
+        [("path", k, str(v)) for k, v in request.path_params.items()]
+    errors = [{"loc": [where, name], "field": f"{where}.{name}",
+               "msg": "文本不能含 NUL 字符 (text must not contain NUL characters)"}
+              for where, name, value in given if "\x00" in value]
+    detail = "; ".join(f"{e['field']}: {e['msg']}" for e in errors) or (
+        "数据库不能保存此值 (a value cannot be stored: " + str(exc).splitlines()[0] + ")")
+    return problem(422, "Invalid value", detail, code="invalid_value", errors=errors)
 
 
 def _unexpected(_: Request, exc: Exception) -> JSONResponse:

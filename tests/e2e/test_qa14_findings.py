@@ -341,3 +341,15 @@ def test_a_forged_cursor_is_refused_naming_it(client, raw):
     answer = client.get("/v1/tickets", params={"cursor": forged})
     assert answer.status_code == 422
     assert [e["field"] for e in answer.json()["errors"]] == ["query.cursor"]
+
+
+@pytest.mark.parametrize(("path", "field"), [
+    ("/v1/tickets?q=a%00", "query.q"), ("/v1/tickets?district=%00", "query.district"),
+    ("/v1/lifts?q=%00", "query.q"), ("/v1/tickets/by-no/T%00", "path.ticket_no")])
+def test_a_nul_in_a_search_is_named(client, path, field):
+    """A NUL in a filter answered "a value cannot be stored: PostgreSQL text fields…" (English,
+    no field, as if something were being saved)."""
+    answer = client.get(path)
+    assert answer.status_code == 422
+    assert [e["field"] for e in answer.json()["errors"]] == [field]
+    assert answer.json()["detail"].startswith(f"{field}: 文本不能含 NUL 字符")
