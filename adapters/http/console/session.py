@@ -15,17 +15,22 @@ COOKIE = SESSION_COOKIE
 
 
 class LoginRequired(HTTPException):
-    """Raised on console pages without a valid session; answered with a redirect to login."""
+    """Raised on console pages without a valid session; answered with a redirect to login.
+    An htmx request (a board refresh, a form) gets HX-Redirect instead: a 303 would be followed
+    inside the XHR and the login page swapped into the table or form."""
 
-    def __init__(self) -> None:
-        super().__init__(303, "login required", headers={"Location": "/console/login"})
+    def __init__(self, htmx: bool = False) -> None:
+        if htmx:
+            super().__init__(401, "login required", headers={"HX-Redirect": "/console/login"})
+        else:
+            super().__init__(303, "login required", headers={"Location": "/console/login"})
 
 
 def console_principal(request: Request, services: ServicesDep) -> Principal:
     session = request.cookies.get(COOKIE)
     principal = services.sessions.principal(session) if session else None
     if principal is None:
-        raise LoginRequired()
+        raise LoginRequired(htmx=request.headers.get("HX-Request") == "true")
     request.state.principal = principal
     return principal
 
