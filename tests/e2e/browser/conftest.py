@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.live import serving
@@ -103,3 +104,12 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture()
+def admin(live_server, issue_token):
+    """An HTTP client of the live server with an admin token (registry set-up, checks)."""
+    base, _ = live_server
+    with httpx.Client(base_url=base, headers={
+            "Authorization": f"Bearer {issue_token('admin')}"}) as client:
+        yield client

@@ -5,7 +5,6 @@ phone, sent when the network returns, and stored once with the tap times."""
 from datetime import datetime, timedelta
 
 import httpx
-import pytest
 
 from tests.e2e.browser.conftest import screenshot
 from tests.e2e.rescuer_helpers import alarm, bound_lift, texted_links
@@ -14,14 +13,6 @@ from tests.live import wait_for
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
          "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 LIFT_AT = {"lat": 22.5400, "lng": 113.9300}
-
-
-@pytest.fixture()
-def admin(live_server, issue_token):
-    base, _ = live_server
-    with httpx.Client(base_url=base, headers={
-            "Authorization": f"Bearer {issue_token('admin')}"}) as client:
-        yield client
 
 
 def texted(live_server, admin, ref: str, **lift) -> tuple[str, str, str]:

@@ -1,8 +1,6 @@
 """Issue 17 on a weak network, as QA found it: a tap whose answer says "still being recorded"
 is kept and asked again; an arrival waiting for the phone's position is not overtaken."""
 
-import httpx
-import pytest
 
 from tests.e2e.rescuer_helpers import alarm, bound_lift, texted_links
 
@@ -14,14 +12,6 @@ SLOW_FIX = """navigator.geolocation.getCurrentPosition = function (ok) {
     ok({coords: {latitude: 22.5401, longitude: 113.9301, accuracy: 20}});
   }, 2500);
 };"""
-
-
-@pytest.fixture()
-def admin(live_server, issue_token):
-    base, _ = live_server
-    with httpx.Client(base_url=base, headers={
-            "Authorization": f"Bearer {issue_token('admin')}"}) as client:
-        yield client
 
 
 def texted(live_server, admin, ref: str) -> tuple[str, str]:
