@@ -2,6 +2,8 @@
 polling come from tests/live.py and are re-exported here)."""
 
 import json
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -33,3 +35,34 @@ def read_all(bootstrap: str, topic: str, idle_seconds: float = 1.0) -> list[Any]
     from adapters.kafka.reference_consumer import records
 
     return list(records(bootstrap, topic, idle_seconds=idle_seconds))
+
+
+def through_an_outage(role: str, services: Any, position: Any, broker: Any, log_path: Any,
+                      load: Callable[[threading.Event], None], outage_seconds: float,
+                      catch_up_seconds: float) -> tuple[int, int, int]:
+    """Run `role` while `load` appends, stop the broker for `outage_seconds`, restart it on the
+    same port, stop the load and wait until `role` has relayed the last event: (the position
+    tracked when the broker stopped, the position just before it came back, the last event)."""
+    from adapters.runtime.broker import EmbeddedBroker
+
+    stop_load = threading.Event()
+    loader = threading.Thread(target=load, args=(stop_load,), daemon=True)
+    try:
+        with running(role, services):
+            loader.start()
+            wait_for(lambda: position.load() > 0)
+            broker.stop()
+            time.sleep(1)  # an ack received before the stop is tracked within milliseconds
+            tracked_at_stop = position.load()
+            time.sleep(outage_seconds)
+            stalled = position.load()
+            restarted = EmbeddedBroker(broker.port, log_path).start()
+            broker.process = restarted.process  # the fixture stops it
+            time.sleep(2)
+            stop_load.set()
+            loader.join(timeout=10)
+            last = services.tickets.recorder.max_notification_id()
+            wait_for(lambda: position.load() == last, seconds=catch_up_seconds)
+    finally:
+        stop_load.set()
+    return tracked_at_stop, stalled, last

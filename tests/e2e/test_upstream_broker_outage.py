@@ -2,17 +2,16 @@
 afterwards delivers every record; its ledger holds each closed ticket exactly once."""
 
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from adapters.bootstrap import bootstrap
 from adapters.kafka.relay import RelayPosition
-from adapters.runtime.broker import EmbeddedBroker, start_broker
+from adapters.runtime.broker import start_broker
 from domain.ticket import Ticket
 from tests.e2e.upstream_helpers import rescue
-from tests.kafka_helpers import read_all, running, wait_for
+from tests.kafka_helpers import read_all, through_an_outage
 
 OUTAGE_SECONDS = 5
 T0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
@@ -42,24 +41,10 @@ def test_broker_down_while_tickets_close_every_record_is_delivered(kafka_setting
         "kafka_upstream_topic": f"{kafka_settings.kafka_events_topic}-upstream"})
     services = bootstrap(settings)
     app, position = services.tickets, RelayPosition(services.pool, "upstream-tickets")
-    stop_load = threading.Event()
-    loader = threading.Thread(target=close_tickets, args=(services, stop_load), daemon=True)
     try:
-        with running("upstream", services):
-            loader.start()
-            wait_for(lambda: position.load() > 0)
-            own_broker.stop()
-            time.sleep(1)  # an ack received before the stop is tracked within milliseconds
-            tracked_at_stop = position.load()
-            time.sleep(OUTAGE_SECONDS)
-            stalled = position.load()
-            restarted = EmbeddedBroker(own_broker.port, tmp_path / "tansu.log").start()
-            own_broker.process = restarted.process  # the fixture stops it
-            time.sleep(2)
-            stop_load.set()
-            loader.join(timeout=10)
-            last = app.recorder.max_notification_id()
-            wait_for(lambda: position.load() == last, seconds=90)
+        tracked_at_stop, stalled, _ = through_an_outage(
+            "upstream", services, position, own_broker, tmp_path / "tansu.log",
+            lambda stop: close_tickets(services, stop), OUTAGE_SECONDS, 90)
         closed = {app.repository.get(n.originator_id).ticket_no: n.id
                   for n in app.recorder.select_notifications(start=1, limit=10**6)
                   if n.topic.endswith(Ticket.Closed.__qualname__)}
@@ -70,7 +55,6 @@ def test_broker_down_while_tickets_close_every_record_is_delivered(kafka_setting
             ledger = conn.execute("SELECT record_id, record_version FROM upstream_records "
                                   "WHERE record_type = 'ticket'").fetchall()
     finally:
-        stop_load.set()
         services.close()
     assert stalled == tracked_at_stop  # nothing was tracked while the broker was down
     after = {(no, "1") for no, notification_id in closed.items()
