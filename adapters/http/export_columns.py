@@ -96,3 +96,23 @@ RELEASED_MISSING = (
 DATA_GAPS = (
     Column("gap", "缺项", "Gap"), Column("item", "对象", "Item"), Column("name", "名称", "Name"),
 )
+# Issue 16: lifts at risk; issue 15: the safety-manager register; issue 17: proven arrivals.
+RISK_LIFTS = (
+    Column("registration_code", "电梯注册代码", "Registration code"), UNIT,
+    Column("unit_name", "维保单位名称", "Unit name"), Column("district", "区", "District"),
+    Column("address", "地址", "Address"), TICKETS_COUNT,
+    Column("first_at", "首次困人", "First entrapment"), Column("last_at", "最近困人", "Last"),
+    Column("reasons", "原因", "Reasons", get=lambda row: "、".join(row.get("reasons") or [])),
+    Column("shared_cause", "相同故障原因", "Shared cause"),
+    Column("warned_at", "预警时间", "Warned at"),
+)
+SAFETY_MANAGERS = (
+    Column("manager_id", "编号", "Manager id"), UNIT, Column("name", "安全管理员", "Name"),
+    Column("mobile", "手机", "Mobile", mobile=True), Column("lifts", "电梯数", "Lifts"),
+)
+ARRIVAL_PROOF = (
+    UNIT, Column("unit_name", "维保单位名称", "Unit name"),
+    Column("station_id", "救援站编号", "Station id"),
+    Column("station_name", "救援站", "Station"), Column("arrivals", "到场数", "Arrivals"),
+    Column("proven", "现场证明到场", "Proven on site"), Column("share", "占比", "Share"),
+)

@@ -5,7 +5,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from adapters.http import export_columns as columns
 from adapters.http.deps import ServicesDep, UnitFilter
+from adapters.http.exports import ExportFormat, respond
 from adapters.postgres.risk_lifts import RiskLifts
 
 router = APIRouter(prefix="/v1", tags=["reports"])
@@ -30,10 +32,12 @@ def risk_list(risk: RiskLifts, unit_id: str | None, days: int,
 
 
 @router.get("/risk/lifts")
-def list_risk_lifts(unit_id: UnitFilter, risk: RiskLiftsDep, days: Days = 90,
-                    min_tickets: MinTickets = 3) -> dict[str, Any]:
+def list_risk_lifts(unit_id: UnitFilter, risk: RiskLiftsDep, fmt: ExportFormat,
+                    days: Days = 90, min_tickets: MinTickets = 3) -> Any:
     """Risk warning (风险预警): lifts with at least `min_tickets` entrapments in the last
     `days` days (reason `repeated`), and lifts whose repeats share a fault cause category
     (reason `shared_cause`); a unit user sees its own lifts."""
-    return {"days": days, "min_tickets": min_tickets,
-            "items": risk_list(risk, unit_id, days, min_tickets)}
+    items = risk_list(risk, unit_id, days, min_tickets)
+    if fmt:
+        return respond(items, columns.RISK_LIFTS, "risk-lifts", fmt)
+    return {"days": days, "min_tickets": min_tickets, "items": items}

@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
+from adapters.http import export_columns as columns
 from adapters.http.auth import EDITOR_ONLY, PrincipalDep
 from adapters.http.deps import (
     ContextDep,
@@ -15,6 +16,7 @@ from adapters.http.deps import (
     UnitFilter,
     own,
 )
+from adapters.http.exports import ExportFormat, respond
 from adapters.http.registry_phones import PhonesDep
 from adapters.http.registry_public import Updated
 from adapters.http.registry_schemas import ManagerAssign, ManagerCreate, ManagerFacts
@@ -57,9 +59,14 @@ def enter_manager(body: ManagerCreate, registry: RegistryDep, ctx: ContextDep,
 
 
 @router.get("/safety-managers")
-def list_managers(unit_id: UnitFilter, _: RegistryCaughtUp,
-                  queries: RegistryQueriesDep) -> dict[str, list[ManagerRow]]:
-    return {"items": [ManagerRow(**r) for r in queries.safety_managers(unit_id)]}
+def list_managers(unit_id: UnitFilter, _: RegistryCaughtUp, queries: RegistryQueriesDep,
+                  fmt: ExportFormat) -> Any:
+    """The register (mobiles masked), or its export (format=csv|xlsx)."""
+    rows = [ManagerRow(**r) for r in queries.safety_managers(unit_id)]
+    if fmt:
+        return respond([r.model_dump() for r in rows], columns.SAFETY_MANAGERS,
+                       "safety-managers", fmt)
+    return {"items": rows}
 
 
 @router.get("/safety-managers/{manager_id}")
