@@ -5,7 +5,7 @@ changes (an INSERT with some columns would violate NOT NULL before any conflict 
 resolved)."""
 
 from abc import abstractmethod
-from datetime import datetime
+from datetime import date, datetime
 from functools import singledispatchmethod
 from typing import Any
 
@@ -57,6 +57,9 @@ def lift_columns(facts: dict[str, Any]) -> dict[str, Any]:
     for key in ("location", "safety_manager_id"):
         if key in facts:
             columns[key] = facts[key]
+    if "in_use_since" in facts:  # events keep the date as YYYY-MM-DD; the column is a date
+        columns["in_use_since"] = date.fromisoformat(facts["in_use_since"]) \
+            if facts["in_use_since"] else None
     return columns
 
 
@@ -126,7 +129,7 @@ class RegistryProjection(SkippingProjection[RegistryViewPort]):
             "registered_at": e.timestamp, "in_service": True, "out_of_service_since": None,
             **lift_columns({"street": None, "site_type": None, "safety_manager": None,
                             "rescue_code": None, "location": None, "safety_manager_id": None,
-                            **e.details})}, tracking)
+                            "in_use_since": None, **e.details})}, tracking)
 
     @process_event.register
     def _(self, e: Lift.LiftRevised, tracking: Tracking) -> None:

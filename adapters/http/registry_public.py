@@ -1,7 +1,7 @@
 """Answers of the registry API: `XPublic` records built from an aggregate (never the aggregate
 itself), `XChanged` = the record plus the notification id of the change, lists from the views."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Self
 
 from pydantic import BaseModel
@@ -110,6 +110,7 @@ class LiftPublic(BaseModel):
     in_service: bool = True
     out_of_service_since: datetime | None = None
     safety_manager_id: str | None = None
+    in_use_since: date | None = None  # 使用登记 date
 
     @classmethod
     def of(cls, lift: Any, phone: Any = _as_recorded, **extra: Any) -> Self:
@@ -117,7 +118,7 @@ class LiftPublic(BaseModel):
             name: getattr(lift, name) for name in (
                 "registration_code", "rescue_code", "unit_id", "using_unit", "address",
                 "district", "street", "site_type", "station_id", "location", "in_service",
-                "out_of_service_since", "safety_manager_id")}, **extra)
+                "out_of_service_since", "safety_manager_id", "in_use_since")}, **extra)
 
 
 class LiftChanged(LiftPublic):
@@ -144,6 +145,7 @@ class LiftRow(BaseModel):
     location: dict[str, float] | None = None
     safety_manager_id: str | None = None
     safety_manager_mobile: str | None = None
+    in_use_since: date | None = None  # 使用登记 date
 
 
 class LiftPage(BaseModel):

@@ -116,7 +116,8 @@ class LiftPut(Body):
         "unit_id": "6f1d…", "rescue_code": "123456",
         "using_unit": {"code": "91440300MA5XXXXX", "name": "海景花园物业"},
         "address": "南山区海德三道 88 号 2 栋 A 梯", "district": "南山区", "site_type": "住宅小区",
-        "safety_manager": {"name": "赵安全", "mobile": "13700137000"}}]})
+        "safety_manager": {"name": "赵安全", "mobile": "13700137000"},
+        "in_use_since": "2015-06-01"}]})
     unit_id: Short
     rescue_code: RescueCode | None = None
     using_unit: UsingUnit
@@ -126,6 +127,8 @@ class LiftPut(Body):
     site_type: Short | None = None
     safety_manager: Contact | None = None
     location: Location | None = None
+    # 使用登记 date: lifts count in statistics from it (not before 1950, not in the future).
+    in_use_since: date | None = None
     # The guide's tick box: a change of address is refused without it (and recorded with it).
     address_confirmed: bool = False
 

@@ -8,7 +8,7 @@ from psycopg_pool import ConnectionPool
 from adapters.postgres.lift_search import SHOWN, lift_where
 
 LIFT_COLUMNS = ("registration_code, rescue_code, unit_id, station_id, district, street, "
-                "site_type, using_unit_code, using_unit_name, address, safety_manager_name")
+                "site_type, using_unit_code, using_unit_name, address, safety_manager_name, in_use_since")
 
 
 class RegistryQueries:

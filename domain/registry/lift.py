@@ -1,7 +1,7 @@
 """A lift (电梯): identified by its 20-digit registration code; bound to at most one station."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from eventsourcing.domain import Aggregate, event
@@ -13,9 +13,12 @@ from domain.values import business_time
 
 LIFT_NAMESPACE = uuid.UUID("0b5d2c8e-7f4a-5e21-9c3b-1a6d4e8f2b70")
 DETAIL_KEYS = ("rescue_code", "unit_id", "using_unit", "address", "district", "street",
-               "site_type", "safety_manager", "location")
+               "site_type", "safety_manager", "location", "in_use_since")
 # Set by commands other than a full revision (kept when a PUT omits them).
 LINKED_KEYS = ("safety_manager_id",)
+# 使用登记 dates are China's calendar (UTC+8 all year, no daylight saving): "today" is Beijing's.
+CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
+EARLIEST_IN_USE = date(1950, 1, 1)
 
 
 def lift_id(registration_code: str) -> uuid.UUID:
@@ -34,7 +37,29 @@ def details(value: dict[str, Any]) -> dict[str, Any]:
         "site_type": value.get("site_type"),
         "safety_manager": manager(value.get("safety_manager")),
         "location": location(value.get("location")),
+        "in_use_since": in_use_since(value.get("in_use_since")),
     }
+
+
+def in_use_since(value: date | str | None) -> str | None:
+    """The lift's 使用登记 date (when it really went into use), as YYYY-MM-DD: not in the
+    future (China's calendar), not before 1950; None when not known."""
+    if value is None or value == "":
+        return None
+    try:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
+    except ValueError:
+        day = None
+    if isinstance(day, datetime) or day is None:
+        raise InvalidValue(f"in_use_since {value!r} is not a date (YYYY-MM-DD)",
+                           zh="使用登记日期应为日期（YYYY-MM-DD）", field="in_use_since")
+    today = datetime.now(CHINA).date()
+    if not EARLIEST_IN_USE <= day <= today:
+        raise InvalidValue(
+            f"in_use_since {day} must be from {EARLIEST_IN_USE} to today ({today})",
+            zh=f"使用登记日期 {day} 应在 {EARLIEST_IN_USE} 至今天（{today}）之间",
+            field="in_use_since")
+    return day.isoformat()
 
 
 def manager(value: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -86,6 +111,7 @@ class Lift(Aggregate):
     create_id = staticmethod(lift_id)
     # Defaults for lifts recorded before these facts existed.
     location: dict[str, float] | None = None
+    in_use_since: str | None = None  # 使用登记 date, YYYY-MM-DD
     safety_manager_id: str | None = None
     in_service: bool = True
     out_of_service_since: datetime | None = None

@@ -24,7 +24,8 @@ class PostgresRegistryView(PostgresTrackingRecorder, RegistryViewPort):
     # Tables made by migrations; a new shape bumps SHAPE_VERSION (rows cleared, log replayed).
     # Shape 3: units' code, address, duty phone and lead name (migration 0011).
     # Shape 4: lifts' registration time, service history, location, register manager (0012).
-    VIEW, SHAPE_VERSION, TRACKING_TABLE = "registry_view", 4, "registry_view_tracking"
+    # Shape 5: lifts' 使用登记 date (in_use_since), what statistics count lifts from (0019).
+    VIEW, SHAPE_VERSION, TRACKING_TABLE = "registry_view", 5, "registry_view_tracking"
     TABLES = ("units_view", "stations_view", "lifts_view", "lift_service_periods",
               "safety_managers_view")
     REPLAY_KEEPS_ROWS = False
