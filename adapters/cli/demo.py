@@ -58,7 +58,9 @@ def _facts(n: int, unit_id: str, district: str, **extra: Any) -> dict[str, Any]:
             "using_unit": {"code": f"WY-{n % 7}", "name": f"海德物业{n % 7}号"},
             "address": f"{district}海德三道 {n} 号 {n % 4 + 1} 栋", "district": district,
             "street": "粤海街道", "site_type": SITE_TYPES[n % len(SITE_TYPES)],
-            "safety_manager": {"name": "赵安全", "mobile": "13700137000"}, **extra}
+            "safety_manager": {"name": "赵安全", "mobile": "13700137000"},
+            # 使用登记 years back: every past window (last month's report) counts the lifts.
+            "in_use_since": f"{2008 + n % 15}-{n % 12 + 1:02d}-{n % 28 + 1:02d}", **extra}
 
 
 def _lift(services: Services, n: int, unit_id: str, district: str, **extra: Any) -> str:

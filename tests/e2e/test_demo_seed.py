@@ -2,6 +2,7 @@
 
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import psycopg
 
@@ -42,3 +43,13 @@ def test_demo_district_through_the_api(client, views, count_events, database_url
     assert topics["TimeCorrected"] >= 1 and topics["AlarmLinked"] >= 1
     assert topics["Cancelled"] >= 2 and topics["Closed"] >= 40
     assert len(client.get("/v1/overtime/open").json()["items"]) >= 1  # live, still open
+
+    # Last month's report counts the lifts: seeded now, in use (使用登记) for years.
+    from adapters.reports.generate import ReportMaker
+    from adapters.reports.monthly import next_month
+
+    services = client.app.state.services
+    last_month = next_month(datetime.now(ZoneInfo(services.settings.timezone)).strftime("%Y-%m"),
+                            -1)
+    headline = ReportMaker(services.pool, services.settings).reports.headline(last_month, None)
+    assert headline.lifts_in_service >= 300, headline
