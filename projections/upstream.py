@@ -16,7 +16,7 @@ from domain.arrival_limits import ArrivalLimits, arrival_limit
 from domain.ticket import Ticket
 from domain.values import CancelReason
 from projections.tickets import minutes, reduce
-from projections.upstream_models import LiftRecord, TicketRecord
+from projections.upstream_models import LiftRecord, TicketRecord, missing_elements
 
 FINISHING = (Ticket.Closed, Ticket.Cancelled)
 AMENDING = (Ticket.TimeCorrected, Ticket.FaultReportFiled)
@@ -51,7 +51,7 @@ def ticket_record(events: Sequence[Any], *, city_code: str, overtime_minutes: in
     category, code = _cause(row["cause_root"], row["cause_sub"], previous_causes or {})
     arrived, notified = row["arrived_at"], row["maint_notified_at"]
     cancelled = row["status"] == "cancelled"
-    return TicketRecord(
+    record = dict(
         city_code=city_code, record_id=row["ticket_no"], record_version=version,
         registration_code=row["registration_code"] or row["lift_code"],
         rescue_code=row["rescue_code"], district=row["district"], site_type=row["site_type"],
@@ -72,6 +72,7 @@ def ticket_record(events: Sequence[Any], *, city_code: str, overtime_minutes: in
         minutes_to_arrive=minutes(notified, arrived),
         overtime=_overtime(cancelled, notified, arrived, row["released_at"], arrival_limit(
             limits or ArrivalLimits.of(overtime_minutes), row["district"])))
+    return TicketRecord(**record, missing_elements=missing_elements(record))
 
 
 def business_day(record: TicketRecord, zone: tzinfo) -> date:

@@ -29,11 +29,24 @@ class Record(BaseModel):
     record_version: int = Field(ge=1, description="记录版本（更正后递增）")
 
 
+# Elements the data-element table marks required (reference/data_elements.json, "record").
+REQUIRED_TICKET = ("city_code", "record_id", "record_version", "registration_code", "district",
+                   "maintenance_unit_name", "alarm_source", "received_at", "false_alarm",
+                   "overtime")
+
+
 class TicketRecord(Record):
-    """One entrapment ticket after it finished (closed or cancelled), or after a later fix."""
+    """One entrapment ticket after it finished (closed or cancelled), or after a later fix.
+
+    An alarm is never refused for an unknown lift, so its ticket is sent too: with the code as
+    the alarm gave it, and `missing_elements` naming each required element it cannot fill
+    (a registration code that is not the 20-digit one, no district, no maintenance unit)."""
 
     record_type: Literal["ticket"] = "ticket"
     registration_code: str
+    missing_elements: list[str] = Field(
+        default_factory=list, description="必填数据元缺失（未登记电梯等）: required elements "
+        "this record cannot fill; empty when complete")
     rescue_code: str | None
     district: str | None
     site_type: str | None
@@ -98,3 +111,13 @@ def value_schema() -> dict:
     schema = UPSTREAM.json_schema(by_alias=True, mode="serialization")
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
             "title": "lift.upstream.v1", **schema}
+
+
+def missing_elements(record: dict) -> list[str]:
+    """The required elements a ticket record leaves empty, or fills with what is not theirs (a
+    registration code that is not 20 digits)."""
+    missing = [name for name in REQUIRED_TICKET if record.get(name) in (None, "")]
+    code = record.get("registration_code") or ""
+    if code and not (len(code) == 20 and code.isdigit()):
+        missing.append("registration_code")
+    return missing

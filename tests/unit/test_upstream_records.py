@@ -43,7 +43,8 @@ def record_of(events) -> TicketRecord | None:
 def test_record_fields_are_the_data_elements():
     elements = reference.load("data_elements")
     envelope = {"schema", "record_type", "city_code", "record_id", "record_version"}
-    assert set(TicketRecord.model_fields) - {"schema_", "record_type"} == {
+    # Beside the elements, the envelope says which required ones a record cannot fill.
+    assert set(TicketRecord.model_fields) - {"schema_", "record_type", "missing_elements"} == {
         key for key, *_ in elements["record"]}
     assert {f.alias or n for n, f in LiftRecord.model_fields.items()} == envelope | {
         key for key, *_ in elements["lift"]}
@@ -119,3 +120,35 @@ def test_a_duplicate_sends_no_record_and_a_note_keeps_no_mobile():
     assert record.cause_note == "业主王先生139****5678称门被撬"
     body = json.dumps(record.model_dump(mode="json", by_alias=True), ensure_ascii=False)
     assert "13912345678" not in body
+
+
+def test_required_elements_match_the_reference_table():
+    from projections.upstream_models import REQUIRED_TICKET
+
+    table = reference.load("data_elements")
+    assert set(REQUIRED_TICKET) == {name for name, *_, required in table["record"] if required}
+
+
+def test_a_record_says_which_required_elements_it_cannot_fill():
+    from projections.upstream_models import missing_elements
+
+    whole = {"city_code": "440300", "record_id": "T1", "record_version": 1,
+             "registration_code": "44030000000000000001", "district": "南山区",
+             "maintenance_unit_name": "安达", "alarm_source": "96333", "received_at": "x",
+             "false_alarm": False, "overtime": "no"}
+    assert missing_elements(whole) == []
+    unknown = whole | {"registration_code": "123456", "district": None,
+                       "maintenance_unit_name": None}
+    assert sorted(missing_elements(unknown)) == ["district", "maintenance_unit_name",
+                                                 "registration_code"]
+
+
+def test_a_ticket_on_an_unknown_lift_is_sent_saying_what_it_lacks():
+    ticket = Ticket(source="96333", source_ref="CC-9", ticket_no="SZ20261122-0009",
+                    lift_code="654321", lift=None, trapped_count=1, caller=None,
+                    dispatch="operator", note=None, occurred_at=at(0), **CTX)
+    ticket.cancel(at=at(5), reason="false_alarm", note=None, **CTX)
+    record = record_of(ticket.collect_events())
+    assert record is not None and record.registration_code == "654321"
+    assert sorted(record.missing_elements) == ["district", "maintenance_unit_name",
+                                               "registration_code"]
