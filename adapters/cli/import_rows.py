@@ -137,7 +137,8 @@ def import_lift(services: Services, r: Row, ctx: Context) -> str:
                        using_unit={"code": r["using_unit_code"], "name": r["using_unit_name"]},
                        address=r["address"], district=r["district"],
                        street=r.get("street") or None, site_type=r.get("site_type") or None,
-                       safety_manager=_contact(r, "safety_manager"))
+                       safety_manager=_contact(r, "safety_manager"),
+                       in_use_since=r.get("in_use_since") or None)
     except ValidationError as exc:
         problems += _problems(exc)
     if problems:
@@ -192,5 +193,5 @@ IMPORTERS: dict[str, Importer] = {
     "lifts": Importer(("registration_code", "unit_id", "using_unit_code", "using_unit_name",
                        "address", "district"),
                       ("rescue_code", "street", "site_type", "safety_manager_name",
-                       "safety_manager_mobile", "station_id"), import_lift),
+                       "safety_manager_mobile", "station_id", "in_use_since"), import_lift),
 }

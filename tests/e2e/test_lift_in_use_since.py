@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import psycopg
+import pytest
 
 from adapters.postgres.lifts_in_service import lifts_in_service
 from tests.e2e.registry_helpers import code, lift_body, make_lift, make_unit
@@ -67,3 +68,35 @@ def test_a_bad_in_use_date_is_refused_and_nothing_stored(client, count_events):
         assert says in text and text[0] > "\u2e80", (bad, text)  # Chinese first
     assert count_events("registry_events") == events
     assert client.get(f"/v1/lifts/{code(1503)}").status_code == 404
+
+
+def test_console_form_and_csv_import_set_the_in_use_date(client, count_events):
+    from adapters.cli.import_rows import IMPORTERS, RowError
+    from dispatch.commands import Context
+    from tests.e2e.test_console_unit_station_forms import console_as
+
+    unit = make_unit(client, name="表单维保")
+    make_lift(client, unit, 1504)
+    browser, csrf = console_as(client.app, "unit", unit)
+    form = {"using_unit_code": "U-1", "using_unit_name": "物业U-1", "address": "海德三道 88 号",
+            "district": "南山区", "csrf_token": csrf}
+    page = browser.get(f"/console/registry/lifts/{code(1504)}").text
+    assert 'name="in_use_since"' in page
+    events = count_events("registry_events")
+    refused = browser.post(f"/console/registry/lifts/{code(1504)}",
+                           data={**form, "in_use_since": "1900-01-01"})
+    assert "使用登记日期" in refused.text and count_events("registry_events") == events
+    saved = browser.post(f"/console/registry/lifts/{code(1504)}", follow_redirects=False,
+                         data={**form, "in_use_since": "2012-05-20"})
+    assert saved.status_code == 303, saved.text
+    assert client.get(f"/v1/lifts/{code(1504)}").json()["in_use_since"] == "2012-05-20"
+    assert 'value="2012-05-20"' in browser.get(f"/console/registry/lifts/{code(1504)}").text
+
+    services, ctx = client.app.state.services, Context(actor="import:t", correlation_id="t")
+    row = {"registration_code": code(1505), "unit_id": unit, "using_unit_code": "U-1",
+           "using_unit_name": "物业U-1", "address": "地址", "district": "南山区"}
+    with pytest.raises(RowError) as refused_row:
+        IMPORTERS["lifts"](services, {**row, "in_use_since": "2099-01-01"}, ctx)
+    assert [c for c, _ in refused_row.value.problems] == ["in_use_since"]
+    IMPORTERS["lifts"](services, {**row, "in_use_since": "2016-03-01"}, ctx)
+    assert client.get(f"/v1/lifts/{code(1505)}").json()["in_use_since"] == "2016-03-01"

@@ -16,7 +16,8 @@ FIELD_LABELS = {"rescue_code": "救援识别码", "address": "地址", "district
                 "address_confirmed": "地址变更确认", "since": "日期", "name": "姓名",
                 "mobile": "手机号", "using_unit.code": "使用单位代码",
                 "using_unit.name": "使用单位名称", "codes": "所选电梯", "q": "关键字",
-                "using_unit": "使用单位", "registration_code": "注册代码"}
+                "using_unit": "使用单位", "registration_code": "注册代码",
+                "in_use_since": "使用登记日期"}
 
 
 def field_errors(exc: Exception) -> dict[str, str]:
@@ -45,6 +46,7 @@ def lift_body(form: dict[str, str], lift: Any) -> LiftPut:
         "address": form.get("address", ""), "district": form.get("district", ""),
         "street": form.get("street") or None, "site_type": form.get("site_type") or None,
         "location": {"lat": lat, "lng": lng} if lat or lng else None,
+        "in_use_since": form.get("in_use_since") or None,
         "address_confirmed": form.get("address_confirmed") == "on"})
 
 
@@ -60,5 +62,5 @@ def lift_values(lift: Any, timezone: str) -> dict[str, Any]:
             "using_unit_name": lift.using_unit["name"], "address": lift.address,
             "district": lift.district, "street": lift.street or "",
             "site_type": lift.site_type or "", "lat": place.get("lat", ""),
-            "lng": place.get("lng", ""),
+            "lng": place.get("lng", ""), "in_use_since": lift.in_use_since or "",
             "since": datetime.now(ZoneInfo(timezone)).date().isoformat()}
