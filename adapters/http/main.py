@@ -2,7 +2,6 @@
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -11,40 +10,39 @@ from fastapi.staticfiles import StaticFiles
 
 from adapters.bootstrap import Services
 from adapters.http import middleware, problems
-from adapters.http.console import board, pages, registry_pages, reports as console_reports
-from adapters.http.console import search as console_search
-from adapters.http.console import contacts_panel, users_pages
-from adapters.http.console.rendering import build_templates
-from adapters.http.console import risk as console_risk
-from adapters.http.public import labels as public_labels, pages as public_pages
-from adapters.http.routes import risk
+from adapters.http.console import (
+    board, contacts_panel, gap_pages, lift_pages, manager_pages, pages, registry_pages,
+    station_forms, unit_forms, users_pages,
+)
 from adapters.http.console import monthly_reports as console_monthly
-from adapters.http.routes import monthly_reports
-from adapters.http.console import gap_pages, station_forms, unit_forms
-from adapters.http.rescuer import routes as rescuer_routes, stats as rescuer_stats
-from adapters.http.routes import safety_managers
-from adapters.http.console import lift_pages, manager_pages
-from adapters.http.routes import safety_managers
-from adapters.http.console import lift_pages, manager_pages
+from adapters.http.console import reports as console_reports
+from adapters.http.console import risk as console_risk
+from adapters.http.console import search as console_search
+from adapters.http.console.rendering import build_templates
+from adapters.http.public import labels as public_labels
+from adapters.http.public import pages as public_pages
+from adapters.http.rescuer import routes as rescuer_routes
+from adapters.http.rescuer import stats as rescuer_stats
 from adapters.http.routes import (
-    alarms, audit, contacts, dossier, health, lifts, metrics, notifications, reports,
-    sms_receipts, stations, tickets, units,
+    alarms, audit, contacts, dossier, health, lifts, metrics, monthly_reports, notifications,
+    reports, risk, safety_managers, sms_receipts, stations, tickets, units,
 )
 from adapters.province import routes as province
 
-# Every resource's router; new resources add theirs here.
-ROUTERS = [alarms.router, reports.router, tickets.router, dossier.router, units.router,
-           stations.router, lifts.router, notifications.router, sms_receipts.router,
-           audit.router, health.router, metrics.router, contacts.router,
-           pages.router, board.router, console_reports.router, registry_pages.router,
-           users_pages.router, console_search.router, contacts_panel.router, province.router]
-ROUTERS += [rescuer_routes.router, rescuer_stats.router]  # issue 17: the rescuer's phone
-ROUTERS += [safety_managers.router, lift_pages.router, manager_pages.router]  # issue 15 4-7
-ROUTERS += [monthly_reports.router, console_monthly.router]  # issue 16 item 5
-ROUTERS += [unit_forms.router, station_forms.router, gap_pages.router]  # issue 15 items 1, 2, 8
-ROUTERS += [safety_managers.router, lift_pages.router, manager_pages.router]  # issue 15 4-7
-# Issue 16 items 6-8; the QR label sheet before lifts.router, whose /v1/lifts/{code} takes all.
-ROUTERS = [public_labels.router, *ROUTERS, public_pages.router, risk.router, console_risk.router]
+# Every resource's router; new resources add theirs here. The QR label sheet comes before
+# lifts.router, whose /v1/lifts/{code} would take /v1/lifts/qr-sheet.
+ROUTERS = [
+    public_labels.router, alarms.router, reports.router, tickets.router, dossier.router,
+    units.router, stations.router, lifts.router, notifications.router, sms_receipts.router,
+    audit.router, health.router, metrics.router, contacts.router, pages.router, board.router,
+    console_reports.router, registry_pages.router, users_pages.router, console_search.router,
+    contacts_panel.router, province.router,
+    rescuer_routes.router, rescuer_stats.router,  # issue 17: the rescuer's phone
+    monthly_reports.router, console_monthly.router,  # issue 16 item 5
+    safety_managers.router, lift_pages.router, manager_pages.router,  # issue 15 items 4-7
+    unit_forms.router, station_forms.router, gap_pages.router,  # issue 15 items 1, 2, 8
+    public_pages.router, risk.router, console_risk.router,  # issue 16 items 6-8
+]
 STATIC = Path(__file__).parent / "console" / "static"
 
 DESCRIPTION = """Event-sourced dispatch for elevator entrapments: alarms become tickets,
