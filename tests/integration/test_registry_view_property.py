@@ -2,6 +2,8 @@
 of the view from the event log and (b) the aggregates read back from RegistryApp; every rescue
 code is held by one lift and its claim names that lift. Real PostgreSQL, projection run inline."""
 
+from datetime import date
+
 import pytest
 from eventsourcing.persistence import Tracking
 from hypothesis import HealthCheck, given, settings
@@ -91,7 +93,8 @@ def expected(app, units: list[str], stations: list[str]) -> dict[str, dict[str, 
             "registered_at": lift.created_on, "out_of_service_since": None,
             "location": lift.location, "safety_manager_id": None,
             "safety_manager_mobile": mask_mobile((lift.safety_manager or {}).get("mobile")),
-            "safety_manager_mobile_ref": (lift.safety_manager or {}).get("mobile_ref")}
+            "safety_manager_mobile_ref": (lift.safety_manager or {}).get("mobile_ref"),
+            "in_use_since": date.fromisoformat(lift.in_use_since) if lift.in_use_since else None}
     return {
         "units_view": {u: unit_row(app.unit(u)) for u in units},
         "stations_view": {s: station_row(app.station(s)) for s in stations},
@@ -151,6 +154,7 @@ def command(app, draw, units: list[str], stations: list[str]) -> None:
             "district": draw(st.sampled_from(DISTRICTS)),
             "street": draw(st.none() | st.just("粤海街道")),
             "site_type": draw(st.none() | st.sampled_from(["住宅小区", "医院"])),
+            "in_use_since": draw(st.none() | st.just("2015-06-01")),
             "safety_manager": draw(st.none() | contacts)}, CTX,
             station_id=draw(st.none() | st.sampled_from(stations)) if stations else None)
     elif op in ("bind", "unbind") and station:
