@@ -51,14 +51,36 @@ def pg_admin_url() -> Iterator[str]:
 
 
 @pytest.fixture()
-def database_url(pg_admin_url: str) -> Iterator[str]:
-    """A fresh, empty database for one test; dropped afterwards."""
+def database_url(pg_admin_url: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh database for one test, dropped afterwards: a copy of one the session migrated
+    once (every migration, the applications' tables), or empty for a test marked `empty_db`
+    (one that builds an old release's database itself)."""
     name = f"t_{uuid.uuid4().hex[:16]}"
+    template = None if request.node.get_closest_marker("empty_db") else \
+        request.getfixturevalue("migrated_template")
     with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     yield _with_db(pg_admin_url, name)
     with psycopg.connect(pg_admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def migrated_template(pg_admin_url: str) -> str:
+    """A database bootstrapped once (migrations applied, tables made), copied for each test:
+    a copy takes milliseconds where migrating a fresh one took a fifth of a second."""
+    from adapters.bootstrap import bootstrap
+    from adapters.runtime.settings import Settings
+
+    name = f"template_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    bootstrap(Settings(database_url=_with_db(pg_admin_url, name), environment="test",
+                       db_pool_size=2)).close()
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:  # no session may stay on it
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                     "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
+    return name
 
 
 def _with_db(url: str, name: str) -> str:

@@ -16,6 +16,8 @@ import pytest
 from adapters.postgres.migrations.runner import known
 from tests.e2e.registry_helpers import code
 
+pytestmark = pytest.mark.empty_db  # each test restores an old release's database itself
+
 ROOT = Path(__file__).resolve().parents[2]
 # Gzipped: a pg_dump is data, not source (the duplicates measure would read it as code).
 FIXTURE = ROOT / "tests" / "fixtures" / "release-2733b48.sql.gz"
