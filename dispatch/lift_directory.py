@@ -48,3 +48,12 @@ class RegistryLiftDirectory:
             "using_unit_code": lift.using_unit.get("code"),
             "using_unit_name": lift.using_unit.get("name"), "address": lift.address,
         }
+
+    def station(self, station_id: str) -> dict[str, Any] | None:
+        """A registered rescue station as a notification records it; None if unknown."""
+        try:
+            station = self.registry.station(station_id)
+        except NotFound:
+            return None
+        return {"id": str(station.id), "name": station.name, "unit_id": station.unit_id,
+                "kind": "station"}

@@ -13,6 +13,9 @@ class LiftDirectory(Protocol):
     def snapshot(self, lift_code: str) -> dict[str, Any] | None:
         """The lift's registry facts (unit, bound station, district...) or None if unknown."""
 
+    def station(self, station_id: str) -> dict[str, Any] | None:
+        """A registered station as a notification records it (id, name, unit), or None."""
+
 
 class TicketNumbers(Protocol):
     def next_number(self, at: datetime) -> str:
@@ -40,6 +43,9 @@ class UnknownLifts:
 
     def snapshot(self, lift_code: str) -> dict[str, Any] | None:
         return None
+
+    def station(self, station_id: str) -> dict[str, Any] | None:
+        return {"id": station_id}  # no registry to check against: as given
 
 
 Row = dict[str, Any]

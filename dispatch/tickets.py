@@ -63,8 +63,20 @@ class TicketApp(AlarmIntake, TicketQueries, Application[UUID]):
     def notify_station(self, cmd: NotifyStation, ctx: Context) -> Outcome:
         """A rescue station, the unit's lead or the operator desk was told."""
         at = self._time(cmd.at, "at")
+        station = self._registered(cmd.station)
         return self._decide(cmd.ticket_id, ctx, lambda t: t.notify(
-            at=at, station=cmd.station, channel=cmd.channel, level=cmd.level, **ctx.who))
+            at=at, station=station, channel=cmd.channel, level=cmd.level, **ctx.who))
+
+    def _registered(self, station: dict[str, Any] | None) -> dict[str, Any] | None:
+        """A station named only by id (an operator's or a unit system's notify) must be one of
+        the registry's, recorded with its name and unit; the dispatcher hands in whole targets."""
+        if not station or set(station) != {"id"}:
+            return station
+        found = self.lifts.station(str(station["id"]))
+        if found is None:
+            raise InvalidValue(f"no rescue station {station['id']}", field="station_id",
+                               zh=f"无此救援站 {station['id']}")
+        return found
 
     def escalate(self, cmd: Escalate, ctx: Context) -> Outcome:
         """Nobody answered (or could be reached): raise the ticket to the next level."""

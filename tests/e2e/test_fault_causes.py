@@ -2,6 +2,7 @@
 provisional codes map through previous_codes."""
 
 from adapters.reference import FaultCauseTable
+from tests.e2e.registry_helpers import make_station, make_unit
 from tests.e2e.test_http_tickets import iso, open_ticket
 
 
@@ -27,7 +28,8 @@ def test_every_category_has_an_other_entry_that_needs_a_note():
 
 def test_other_without_a_note_is_refused_naming_the_field(client, count_events):
     ticket = open_ticket(client)["ticket_id"]
-    for path, body in [("notify", {"station_id": "st-1", "at": iso(1)}),
+    station = make_station(client, make_unit(client), workers=0)
+    for path, body in [("notify", {"station_id": station, "at": iso(1)}),
                        ("release", {"released_count": 2, "released_by": "property",
                                     "at": iso(20)})]:
         assert client.post(f"/v1/tickets/{ticket}/{path}", json=body).status_code == 200

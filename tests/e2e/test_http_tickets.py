@@ -4,6 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.e2e.registry_helpers import make_station, make_unit
+
 T0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
 LIFT = "44030000000000012345"
 
@@ -21,7 +23,8 @@ def open_ticket(client, ref="CC-1", **extra) -> dict:
 
 
 def walk(client, ticket_id):
-    steps = [("notify", {"station_id": "st-1", "at": iso(1)}),
+    station = make_station(client, make_unit(client), workers=0)
+    steps = [("notify", {"station_id": station, "at": iso(1)}),
              ("assign", {"responder": {"name": "王师傅", "mobile": "13912345678"}, "at": iso(3)}),
              ("arrive", {"at": iso(14)}),
              ("release", {"released_count": 2, "released_by": "rescuer", "at": iso(25)}),
@@ -265,3 +268,16 @@ def test_nul_characters_are_refused_with_the_field_named(client, count_events):
     listed = client.get("/v1/tickets", params={"unit_id": "x\u0000"})
     assert listed.status_code == 422
     assert count_events() == 0
+
+
+def test_notifying_a_station_the_registry_does_not_know_is_refused(client, count_events):
+    ticket = open_ticket(client, ref="CC-unknown-station")["ticket_id"]
+    before = count_events()
+    refused = client.post(f"/v1/tickets/{ticket}/notify", json={"station_id": "st-nowhere"})
+    assert refused.status_code == 422 and "station_id" in refused.text, refused.text
+    assert "无此救援站" in refused.json()["detail"] and count_events() == before
+    station = make_station(client, make_unit(client), name="北站", workers=0)
+    told = client.post(f"/v1/tickets/{ticket}/notify", json={"station_id": station})
+    assert told.status_code == 200, told.text
+    recorded = client.get(f"/v1/tickets/{ticket}/events").json()[-1]["data"]["station"]
+    assert (recorded["id"], recorded["name"]) == (station, "北站")
