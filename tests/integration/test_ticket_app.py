@@ -16,7 +16,9 @@ from domain.errors import InvalidValue
 T0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
 CTX = Context(actor="operator:1", correlation_id="corr-1")
 LIFECYCLE = [
-    (NotifyStation, 1, {"station": {"id": "s1"}, "channel": "sms"}),
+    # A whole target, as the dispatcher hands it in (an id alone must name a registered one).
+    (NotifyStation, 1, {"station": {"id": "s1", "name": "南山一站", "kind": "station"},
+                        "channel": "sms"}),
     (AssignResponder, 3, {"responder": {"name": "王师傅", "mobile": "13912345678"}}),
     (ArriveOnSite, 14, {}),
     (ReleasePassengers, 25, {"released_count": 2, "released_by": "rescuer"}),
