@@ -25,6 +25,7 @@ from dispatch.errors import NotFound
 from dispatch.registry import RegistryApp
 from dispatch.tickets import TicketApp
 from domain.registry.lift import Lift
+from domain.registry.safety_manager import SafetyManager
 from domain.registry.station import RescueStation
 from domain.registry.unit import MaintenanceUnit
 
@@ -138,6 +139,13 @@ def owned_lift(registry: RegistryApp, principal: Principal, code: str) -> Lift:
     lift = registry.lift(code)
     own(principal, lift.unit_id, "lift", code)
     return lift
+
+
+def owned_manager(registry: RegistryApp, principal: Principal, manager_id: str) -> SafetyManager:
+    """The safety manager of the register, or 404 if missing or another unit's."""
+    manager = registry.manager(manager_id)
+    own(principal, manager.unit_id, "safety manager", manager_id)
+    return manager
 
 
 async def owned_unit_id(unit_id: str, principal: Reader) -> str:

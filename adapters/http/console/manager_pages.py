@@ -12,7 +12,9 @@ from adapters.http.auth import EDITORS, unit_scope
 from adapters.http.console.lift_forms import field_errors
 from adapters.http.console.rendering import render
 from adapters.http.console.session import ConsolePrincipal
-from adapters.http.deps import RegistryDep, RegistryQueriesDep, RegistryWait, context_of, own
+from adapters.http.deps import (
+    RegistryDep, RegistryQueriesDep, RegistryWait, context_of, own, owned_manager,
+)
 from adapters.http.registry_schemas import ManagerAssign, ManagerCreate, ManagerFacts
 from dispatch.errors import NotFound
 from dispatch.personal_data import full_number
@@ -87,8 +89,7 @@ async def revise(request: Request, manager_id: str, principal: ConsolePrincipal,
                  registry: RegistryDep, queries: RegistryQueriesDep,
                  wait: RegistryWait) -> HTMLResponse:
     def change(form: dict[str, str]) -> tuple[int, int | None]:
-        manager = registry.manager(manager_id)
-        own(principal, manager.unit_id, "safety manager", manager_id)
+        manager = owned_manager(registry, principal, manager_id)
         # The row's mobile box starts empty (the register shows the mask): empty keeps it.
         kept = full_number(registry.contacts.store, manager.contact, "mobile")[0]
         body = ManagerFacts(name=form.get("name", ""), mobile=form.get("mobile") or kept)
@@ -105,8 +106,7 @@ async def assign(request: Request, manager_id: str, principal: ConsolePrincipal,
                  wait: RegistryWait) -> HTMLResponse:
     """Every lift of one using unit: the box takes its code or its full name."""
     def change(form: dict[str, str]) -> tuple[int, int | None]:
-        manager = registry.manager(manager_id)
-        own(principal, manager.unit_id, "safety manager", manager_id)
+        manager = owned_manager(registry, principal, manager_id)
         given = form.get("using_unit", "")
         if not given:
             raise DomainError("give the using unit's code or name", field="using_unit",

@@ -15,6 +15,7 @@ from adapters.http.deps import (
     RegistryQueriesDep,
     UnitFilter,
     own,
+    owned_manager,
 )
 from adapters.http.exports import ExportFormat, respond
 from adapters.http.registry_phones import PhonesDep
@@ -72,8 +73,7 @@ def list_managers(unit_id: UnitFilter, _: RegistryCaughtUp, queries: RegistryQue
 @router.get("/safety-managers/{manager_id}")
 def get_manager(manager_id: str, registry: RegistryDep, principal: PrincipalDep,
                 etag: ETagDep, phone: PhonesDep) -> ManagerPublic:
-    manager = registry.manager(manager_id)
-    own(principal, manager.unit_id, "safety manager", manager_id)
+    manager = owned_manager(registry, principal, manager_id)
     etag(manager)
     return ManagerPublic.of(manager, phone)
 
@@ -94,8 +94,7 @@ def assign_manager(manager_id: str, body: ManagerAssign, registry: RegistryDep,
                    queries: RegistryQueriesDep, ctx: ContextDep, principal: PrincipalDep,
                    response: Response) -> Updated:
     """Assign to ticked lifts or to every lift of one using unit (of the manager's unit)."""
-    manager = registry.manager(manager_id)
-    own(principal, manager.unit_id, "safety manager", manager_id)
+    manager = owned_manager(registry, principal, manager_id)
     unit_code = None if body.registration_codes else \
         body.using_unit_code_in(queries, manager.unit_id)
     count, nid = registry.assign_manager(manager_id, body.registration_codes, unit_code, ctx)
