@@ -62,22 +62,24 @@ def lift_page(code: str, request: Request, standing: StandingDep, registry: Regi
 @router.get("/lifts/{code}/qr.svg")
 def lift_qr_svg(code: str, request: Request, standing: StandingDep,
                 settings: SettingsDep) -> Response:
-    if _lift(code, standing) is None:
-        return _not_found(request)
-    out = io.BytesIO()
-    qr_code(settings.public_base_url, code).save(out, kind="svg", scale=8, border=4,
-                                                 title=f"96333 {code}")
-    return cached(request, out.getvalue(), "image/svg+xml")
+    return _qr(code, request, standing, settings, "svg", "image/svg+xml",
+               title=f"96333 {code}")
 
 
 @router.get("/lifts/{code}/qr.png")
 def lift_qr_png(code: str, request: Request, standing: StandingDep,
                 settings: SettingsDep) -> Response:
+    return _qr(code, request, standing, settings, "png", "image/png")
+
+
+def _qr(code: str, request: Request, standing: Any, settings: Any, kind: str, media: str,
+        **extra: str) -> Response:
+    """The lift page's QR code in one image format (the plain 404 for an unknown lift)."""
     if _lift(code, standing) is None:
         return _not_found(request)
     out = io.BytesIO()
-    qr_code(settings.public_base_url, code).save(out, kind="png", scale=8, border=4)
-    return cached(request, out.getvalue(), "image/png")
+    qr_code(settings.public_base_url, code).save(out, kind=kind, scale=8, border=4, **extra)
+    return cached(request, out.getvalue(), media)
 
 
 @router.get("/units")
